@@ -1,0 +1,1 @@
+"""暖企服务工程 publishing system: spreadsheets in, a static site out."""

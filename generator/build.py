@@ -1,0 +1,157 @@
+"""The site build: render into a staging folder, run MkDocs there, check the
+output, and only then replace the site folder. A failure at any step leaves
+the last good site as it was."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BuildError, ConfigError, LeakError
+from .leakguard import Leak, scan
+from .render import GENERATED_PATHS
+from .schema import PROJECT_ROOT
+
+DEFAULT_CONFIG = PROJECT_ROOT / "mkdocs.yml"
+DEFAULT_DOCS = PROJECT_ROOT / "docs"
+
+
+@dataclass
+class BuildResult:
+    site_dir: Path
+    pages: int
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _copy_handwritten(docs_dir: Path, stage_docs: Path) -> None:
+    """Hand-written pages and assets, without what rendering owns."""
+    stage_docs.mkdir(parents=True)
+    if not docs_dir.is_dir():
+        return
+    for item in docs_dir.iterdir():
+        if item.name in GENERATED_PATHS or item.name.startswith("."):
+            continue
+        if item.is_dir():
+            shutil.copytree(item, stage_docs / item.name)
+        else:
+            shutil.copy2(item, stage_docs / item.name)
+
+
+def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, overrides: dict[str, object] | None = None) -> list[str]:
+    """MkDocs' own build, in process; returns its warnings, raises BuildError on failure."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    handler = _Collect()
+    log = logging.getLogger("mkdocs")
+    log.addHandler(handler)
+    try:
+        try:
+            cfg = load_config(
+                config_file=str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), **(overrides or {})
+            )
+        except MkDocsException as exc:
+            raise ConfigError(f"mkdocs.yml 有误：{exc}") from exc
+        cfg.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(cfg)
+        except (MkDocsException, OSError) as exc:
+            raise BuildError(f"MkDocs 构建失败：{exc}") from exc
+        finally:
+            cfg.plugins.on_shutdown()
+    finally:
+        log.removeHandler(handler)
+    return handler.messages
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    """Swap ``new`` into ``target``; the old one goes only after the swap worked."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    try:
+        new.rename(target)
+    except OSError:
+        if old.exists():
+            old.rename(target)
+        raise
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def sync_generated(stage_docs: Path, docs_dir: Path) -> None:
+    """Leave the rendered pages in docs/ too, so that ``mkdocs serve`` shows them."""
+    for name in GENERATED_PATHS:
+        target = docs_dir / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+        source = stage_docs / name
+        if source.is_dir():
+            shutil.copytree(source, target)
+        elif source.exists():
+            shutil.copy2(source, target)
+
+
+def build_site(
+    render: Callable[[Path], list[Path]],
+    site_dir: Path,
+    *,
+    config_file: Path = DEFAULT_CONFIG,
+    docs_dir: Path = DEFAULT_DOCS,
+    internal_values: dict[str, str] | None = None,
+    overrides: dict[str, object] | None = None,
+    keep_docs: bool = True,
+) -> BuildResult:
+    """Render with ``render(stage_docs)``, build, guard, then swap into ``site_dir``.
+
+    ``internal_values`` (value -> origin) turns the leak guard on: the public edition.
+    """
+    if not config_file.exists():
+        raise ConfigError(f"找不到 MkDocs 配置文件 {config_file}")
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".nuanqi-build-", dir=site_dir.parent) as tmp:
+        stage_docs = Path(tmp) / "docs"
+        stage_site = Path(tmp) / "site"
+        _copy_handwritten(docs_dir, stage_docs)
+        render(stage_docs)
+        warnings = run_mkdocs(config_file, stage_docs, stage_site, overrides)
+        if internal_values is not None:
+            leaks = scan(stage_site, internal_values)
+            if leaks:
+                raise LeakError(_leak_message(leaks))
+        pages = sum(1 for _ in stage_site.rglob("*.html"))
+        _replace_dir(stage_site, site_dir)
+        if keep_docs:
+            sync_generated(stage_docs, docs_dir)
+    return BuildResult(site_dir=site_dir, pages=pages, warnings=warnings)
+
+
+def _leak_message(leaks: list[Leak], limit: int = 10) -> str:
+    lines = [f"公开站点中出现了内部数据，已停止发布（共 {len(leaks)} 处）："]
+    for leak in leaks[:limit]:
+        lines.append(f"  {leak.page}：出现了 {leak.origin} 的内容“{leak.value[:30]}”")
+    if len(leaks) > limit:
+        lines.append(f"  …… 另有 {len(leaks) - limit} 处")
+    return "\n".join(lines)

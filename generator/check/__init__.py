@@ -1,0 +1,64 @@
+"""Read every source, type every cell and check every rule: one pass that
+finds all mistakes at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from ..schema import WorkbookSchema
+from ..sources import RawSheet, read_source
+from .report import Report
+from .rules import check_declared_rules, check_references, check_unique
+from .tables import Row, Table, type_sheet
+
+__all__ = ["Checked", "Report", "Row", "Table", "check_sheets", "read_and_check"]
+
+
+@dataclass
+class Checked:
+    tables: dict[str, Table]
+    report: Report
+    as_of: dt.date
+    sources: list[str]
+
+    def rows(self, sheet: str) -> list[Row]:
+        table = self.tables.get(sheet)
+        return table.rows if table else []
+
+
+def check_sheets(raw_by_source: list[tuple[str, list[RawSheet]]], schema: WorkbookSchema, as_of: dt.date) -> Checked:
+    report = Report()
+    found: dict[str, RawSheet] = {}
+    for _spec, raws in raw_by_source:
+        for raw in raws:
+            sheet = schema.sheet_by_tab(raw.tab)
+            if sheet is None:
+                continue
+            if sheet.name in found:
+                report.error(
+                    "duplicate_tab", sheet.title, first=found[sheet.name].source, second=raw.source,
+                )
+                continue
+            found[sheet.name] = raw
+    tables: dict[str, Table] = {}
+    for sheet in schema.sheets:
+        raw = found.get(sheet.name)
+        if raw is None:
+            if sheet.required:
+                report.error("missing_sheet", sheet.title)
+            continue
+        table = type_sheet(raw, sheet, schema, report)
+        if table is not None:
+            tables[sheet.name] = table
+    check_unique(tables, report)
+    check_references(tables, report)
+    check_declared_rules(tables, report, as_of)
+    return Checked(tables=tables, report=report, as_of=as_of, sources=[s for s, _ in raw_by_source])
+
+
+def read_and_check(specs: list[str], schema: WorkbookSchema, as_of: dt.date, **options: Any) -> Checked:
+    """Read all sources (SourceError if one cannot be read), then check them."""
+    raw = [(spec, read_source(spec, **options)) for spec in specs]
+    return check_sheets(raw, schema, as_of)

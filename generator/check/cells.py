@@ -1,0 +1,281 @@
+"""Typing one cell: from what a reader gives (text, number, date, bool) to a
+value of the field's kind, or the code of what is wrong with it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import phonenumbers
+from stdnum.cn import uscc as stdnum_uscc
+
+from ..schema import Field
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Serial numbers outside this range are not plausibly dates in this programme.
+SERIAL_MIN, SERIAL_MAX = 25569, 73051  # 1970-01-01 .. 2099-12-31
+
+_DATE_YMD = re.compile(
+    r"^(?P<y>\d{4})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:[ T]0{1,2}:0{2}(?::0{2})?)?$"
+)
+_DATE_AMBIGUOUS = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$")
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+$")
+_INTEGER = re.compile(r"^[+-]?\d+(\.0+)?$")
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+TRUE_WORDS = {"是", "y", "yes", "true", "1", "√"}
+FALSE_WORDS = {"否", "n", "no", "false", "0", "×"}
+
+
+class CellError(Exception):
+    """What is wrong with a cell: a message code and its parameters."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Blank:
+    """Marker for an empty cell (kept apart from a failed one)."""
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def display(value: Any) -> str:
+    """The cell as staff would see it, for messages."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return str(value)
+
+
+def _number_text(value: float | int) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def parse_id(value: Any) -> str:
+    if isinstance(value, bool) or isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        raise CellError("id_type")
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not value.is_integer():
+            raise CellError("id_type")
+        return str(int(value))
+    text = fold(str(value))
+    if any(ch.isspace() for ch in text) or _CONTROL.search(text):
+        raise CellError("id_space")
+    return text
+
+
+def parse_text(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _number_text(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return display(value)
+    text = str(value).strip()
+    if _CONTROL.search(text):
+        raise CellError("control_chars")
+    return text
+
+
+def parse_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        raise CellError("date_type")
+    if isinstance(value, (int, float)):
+        if not SERIAL_MIN <= value <= SERIAL_MAX:
+            raise CellError("date_type")
+        return EXCEL_EPOCH + dt.timedelta(days=int(value))
+    text = fold(str(value))
+    m = _DATE_YMD.match(text)
+    if m:
+        try:
+            return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+        except ValueError as exc:
+            raise CellError("date_invalid") from exc
+    if _DATE_AMBIGUOUS.match(text):
+        raise CellError("date_ambiguous")
+    if _INTEGER.match(text):
+        return parse_date(float(text))
+    raise CellError("date_type")
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        if value in (0, 1):
+            return bool(value)
+        raise CellError("bool_type")
+    word = fold(str(value)).lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise CellError("bool_type")
+
+
+def parse_integer(value: Any) -> int:
+    if isinstance(value, bool):
+        raise CellError("integer_type")
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not value.is_integer():
+            raise CellError("integer_type")
+        return int(value)
+    text = fold(str(value)).replace(",", "")
+    if not _INTEGER.match(text):
+        raise CellError("integer_type")
+    return int(float(text))
+
+
+def parse_decimal(value: Any) -> float:
+    if isinstance(value, bool):
+        raise CellError("decimal_type")
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = fold(str(value)).replace(",", "")
+    if not _DECIMAL.match(text):
+        raise CellError("decimal_type")
+    return float(text)
+
+
+def _parse_phone(value: Any) -> phonenumbers.PhoneNumber:
+    text = parse_id(value) if isinstance(value, (int, float)) else fold(str(value))
+    text = re.sub(r"\s*(转|分机|ext\.?|x)\s*", " ext. ", text, flags=re.IGNORECASE)
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException as exc:
+        raise CellError("phone") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise CellError("phone")
+    return number
+
+
+def parse_phone(value: Any) -> str:
+    _parse_phone(value)
+    return parse_id(value) if isinstance(value, (int, float)) else fold(str(value))
+
+
+def parse_mobile(value: Any) -> str:
+    number = _parse_phone(value)
+    kind = phonenumbers.number_type(number)
+    if kind not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
+        raise CellError("mobile")
+    return parse_phone(value)
+
+
+def parse_email(value: Any) -> str:
+    text = fold(str(value))
+    if not _EMAIL.match(text):
+        raise CellError("email")
+    return text
+
+
+def parse_url(value: Any) -> str:
+    text = fold(str(value))
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
+        raise CellError("url")
+    return text
+
+
+def parse_uscc(value: Any) -> str:
+    text = fold(str(value)).upper()
+    if len(text) != 18:
+        raise CellError("uscc_length", length=len(text))
+    if not stdnum_uscc.is_valid(text):
+        raise CellError("uscc_check")
+    return text
+
+
+def parse_enum(value: Any, field: Field) -> str:
+    text = parse_text(value) if not isinstance(value, str) else fold(value)
+    assert field.enum is not None
+    for option in field.enum:
+        if text == option or text == fold(option):
+            return option
+    raise CellError("enum", allowed="、".join(field.enum))
+
+
+def parse_list(value: Any, field: Field, separators: tuple[str, ...]) -> tuple[str, ...]:
+    text = parse_text(value)
+    pattern = "|".join(re.escape(s) for s in separators)
+    items: list[str] = []
+    for part in re.split(pattern, text):
+        item = fold(part)
+        if not item:
+            continue
+        if field.enum is not None:
+            matched = next((o for o in field.enum if item == fold(o)), None)
+            if matched is None:
+                raise CellError("list_enum", item=item, allowed="、".join(field.enum))
+            item = matched
+        if item not in items:
+            items.append(item)
+    return tuple(items)
+
+
+def parse_cell(value: Any, field: Field, separators: tuple[str, ...]) -> Any:
+    """The typed value of a non-blank cell; raises CellError."""
+    kind = field.kind
+    if isinstance(value, str) and value.startswith("#") and value.rstrip("!?0/").upper() in _FORMULA_ERRORS:
+        raise CellError("formula_error")
+    if kind == "id":
+        return parse_id(value)
+    if kind == "text":
+        return parse_text(value)
+    if kind == "enum":
+        return parse_enum(value, field)
+    if kind == "date":
+        return parse_date(value)
+    if kind == "boolean":
+        return parse_bool(value)
+    if kind == "integer":
+        result = parse_integer(value)
+        if field.minimum is not None and result < field.minimum:
+            raise CellError("minimum", minimum=_number_text(field.minimum))
+        return result
+    if kind == "decimal":
+        number = parse_decimal(value)
+        if field.minimum is not None and number < field.minimum:
+            raise CellError("minimum", minimum=_number_text(field.minimum))
+        return number
+    if kind == "phone":
+        return parse_phone(value)
+    if kind == "mobile":
+        return parse_mobile(value)
+    if kind == "email":
+        return parse_email(value)
+    if kind == "url":
+        return parse_url(value)
+    if kind == "uscc":
+        return parse_uscc(value)
+    if kind == "list":
+        return parse_list(value, field, separators)
+    raise AssertionError(kind)
+
+
+_FORMULA_ERRORS = {"#REF", "#N/A", "#DIV", "#VALUE", "#NAME", "#NUM", "#NULL", "#SPILL", "#CALC", "#GETTING_DATA", "#ERROR"}

@@ -1,0 +1,62 @@
+"""What each finding says, by code: the problem and how to fix it.
+
+Ids are English; ``locale/zh.po`` holds the Chinese staff read by default.
+Parameters: {value}, {column}, {sheet}, and those a rule adds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..i18n import _
+
+
+def _catalogue() -> dict[str, tuple[str, str]]:
+    return {
+        # source and sheet level
+        "duplicate_tab": (_("The tab {sheet} is in two sources ({first} and {second})"), _("Keep the tab in one source only.")),
+        "missing_sheet": (_("The required sheet {sheet} is missing"), _("Add a tab named {sheet} with its header row (the template has it).")),
+        "empty_sheet": (_("The sheet {sheet} has no header row"), _("Put the column headers in row 1.")),
+        "missing_column": (_("Required column {column} is missing from the header row"), _("Add a column headed {column} in row 1.")),
+        "duplicate_column": (_("Column {column} appears twice in the header row (also at {other})"), _("Delete or rename one of the two columns.")),
+        "unknown_column": (_("Column {column} is not part of the sheet and is ignored"), _("Nothing to do if it is a helper column; otherwise check its spelling.")),
+        "blank_header": (_("A column with data has no header and is ignored"), _("Give the column a header or clear its cells.")),
+        "merged_header": (_("The header row has merged cells"), _("Unmerge the cells of row 1 so that each column has its own header.")),
+        # cells
+        "required": (_("{column} is required but the cell is empty"), _("Fill in {column}.")),
+        "formula_error": (_("The cell shows the formula error {value}"), _("Fix the formula or type the value.")),
+        "id_type": (_("{value} is not a valid code"), _("Type the code as text, e.g. D01 or 1001.")),
+        "id_space": (_("The code {value} contains spaces or invisible characters"), _("Retype the code without spaces.")),
+        "control_chars": (_("The text contains invisible control characters"), _("Retype the text or paste it as plain text.")),
+        "date_type": (_("{value} is not a date"), _("Type a date such as 2022-07-01, or use a date cell.")),
+        "date_invalid": (_("{value} is not a real calendar date"), _("Check the month and day.")),
+        "date_ambiguous": (_("{value} is ambiguous: day and month cannot be told apart"), _("Type the year first, e.g. 2022-07-01.")),
+        "bool_type": (_("{value} is not 是 or 否"), _("Type 是 or 否.")),
+        "integer_type": (_("{value} is not a whole number"), _("Type a whole number, e.g. 3.")),
+        "decimal_type": (_("{value} is not a number"), _("Type a number, e.g. 1.25.")),
+        "minimum": (_("{value} is below the minimum {minimum}"), _("Type a number not below {minimum}.")),
+        "enum": (_("{value} is not one of the allowed values"), _("Choose one of: {allowed}.")),
+        "list_enum": (_("{item} is not one of the allowed values"), _("Separate items with 、 and use only: {allowed}.")),
+        "phone": (_("{value} is not a valid phone number"), _("Type a number such as 0580-2022001 or 13800000000.")),
+        "mobile": (_("{value} is not a mobile phone number"), _("Type an 11-digit mobile number, e.g. 13800000000.")),
+        "email": (_("{value} is not a valid e-mail address"), _("Type an address such as name@example.gov.cn.")),
+        "url": (_("{value} is not a web address starting with http:// or https://"), _("Type the full address, starting with https://.")),
+        "uscc_length": (_("The credit code {value} has {length} characters instead of 18"), _("Copy the 18-character code from the business licence.")),
+        "uscc_check": (_("The credit code {value} fails its check character (GB 32100-2015)"), _("Copy the code again from the business licence; a character is wrong.")),
+        # rows and tables
+        "unique": (_("{value} appears more than once in {column} (also in row {other_row})"), _("Each {column} must be unique; change or remove one of the rows.")),
+        "reference": (_("{value} is not found in {target_sheet} ({target_column})"), _("Add it to {target_sheet} first, or correct the code.")),
+        "not_before": (_("{column} {value} is before {other_column} {other_value}"), _("{column} cannot be earlier than {other_column}.")),
+        "not_after_as_of": (_("{column} {value} is after the as-of date {as_of}"), _("Check the year; a date in the future is not allowed here.")),
+        "required_unless": (_("{column} is required when {when_column} is {when_value}"), _("Fill in {column}.")),
+        "required_if": (_("{column} is required when {when_column} is {when_value}"), _("Fill in {column}.")),
+        "only_if": (_("{column} is filled but {when_column} is {when_value}"), _("Clear {column}, or set {when_column} to {values}.")),
+        "must_be": (_("{column} must be {expected}"), _("Only cases that meet this condition belong in this sheet.")),
+        "sequence_gap": (_("The steps of {group_value} are {found} instead of 1 to {count}"), _("Number the steps of each policy 1, 2, 3 … with no gap or repeat.")),
+        "overlap": (_("{value} has two {role} on the same days: this row and row {other_row}"), _("End one assignment before the other starts.")),
+    }
+
+
+def describe(code: str, params: dict[str, Any]) -> tuple[str, str]:
+    message, hint = _catalogue()[code]
+    return message.format(**params), hint.format(**params)

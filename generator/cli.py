@@ -1,0 +1,155 @@
+"""The command line: ``python -m generator`` or ``nuanqi``.
+
+Exit codes (site.md): 0 success (warnings allowed), 1 the data is invalid,
+2 usage, configuration, source or network trouble.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import i18n
+from .check.cells import CellError, parse_date
+from .errors import DataInvalid, NuanqiError
+from .i18n import _
+from .schema import load_schema
+
+
+def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except CellError:
+        raise click.BadParameter(_("use a date such as 2022-12-31")) from None
+
+
+def _lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    i18n.set_language(value)
+    return value
+
+
+source_option = click.option(
+    "--source", "-s", "sources", multiple=True, metavar="S",
+    help="A .xlsx/.ods file, a folder of CSV files, or a Google Sheets URL / gsheet:KEY. "
+    "Repeat for several. Default: the bundled example workbook.",
+)
+as_of_option = click.option(
+    "--as-of", callback=_as_of, metavar="DATE",
+    help="The day figures are computed for (default: today in Asia/Shanghai; 2022-12-31 for the example).",
+)
+lang_option = click.option(
+    "--lang", type=click.Choice(i18n.LANGUAGES), default="zh", callback=_lang, expose_value=False,
+    is_eager=True, help="Language of messages.",
+)
+
+
+def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn our exceptions into a message and an exit code, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except DataInvalid as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(exc.exit_code)
+        except NuanqiError as exc:
+            click.echo(_("Error: {message}").format(message=exc), err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo(_("Interrupted."), err=True)
+            sys.exit(2)
+        except Exception as exc:  # a bug of ours: say so plainly, no traceback for staff
+            click.echo(_("Internal error ({kind}: {message}). Please report it to the maintainers.").format(
+                kind=type(exc).__name__, message=exc), err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(package_name="nuanqi")
+def cli() -> None:
+    """暖企服务工程: build the policy guide and progress site from the shared spreadsheets."""
+
+
+@cli.command()
+@source_option
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@lang_option
+@reports_errors
+def validate(sources: tuple[str, ...], as_of: dt.date | None, fmt: str) -> None:
+    """Read and check all sheets; print every error and warning."""
+    from .pipeline import resolve
+    from .pipeline import validate as run_validate
+
+    schema = load_schema()
+    specs, day = resolve(sources, as_of, schema)
+    checked = run_validate(specs, day, schema)
+    report = checked.report
+    if fmt == "json":
+        click.echo(report.to_json())
+    else:
+        click.echo(report.to_text(), color=None)
+    sys.exit(0 if report.ok else 1)
+
+
+@cli.command()
+@source_option
+@as_of_option
+@click.option("--audience", type=click.Choice(["public", "internal"]), default="public")
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the site goes (default: site/, or site-internal/ for the internal edition).")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="A folder of templates that override the bundled ones.")
+@lang_option
+@reports_errors
+def build(sources: tuple[str, ...], as_of: dt.date | None, audience: str, site_dir: Path | None,
+          templates: Path | None) -> None:
+    """Validate, render the pages and build the site with MkDocs."""
+    from .pipeline import PROJECT_ROOT, resolve
+    from .pipeline import build as run_build
+
+    schema = load_schema()
+    specs, day = resolve(sources, as_of, schema)
+    if site_dir is None:
+        site_dir = PROJECT_ROOT / ("site-internal" if audience == "internal" else "site")
+    built = run_build(specs, day, site_dir=site_dir, audience=audience, templates=templates, schema=schema)
+    for finding in built.checked.report.warnings[:5]:
+        click.echo(f"{_('Warning')} {finding.place}: {finding.message}", err=True)
+    if len(built.checked.report.warnings) > 5:
+        click.echo(_("… and {count} more warnings (run validate to see them all)").format(
+            count=len(built.checked.report.warnings) - 5), err=True)
+    result = built.result
+    click.echo(_("Built {pages} pages as of {as_of} into {site}").format(
+        pages=result.pages, as_of=day.isoformat(), site=result.site_dir))
+    click.echo(_("Open {index}, or preview with: python -m http.server -d {site} 8000").format(
+        index=result.site_dir / "index.html", site=result.site_dir))
+
+
+@cli.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--scale", type=click.Choice(["district", "province"]), default="district")
+@click.option("--seed", type=int, default=2022, show_default=True)
+@lang_option
+@reports_errors
+def sample(out: Path, scale: str, seed: int) -> None:
+    """Write a deterministic, obviously fictional workbook for demos and benchmarks."""
+    from .sample import write_sample
+
+    counts = write_sample(out, scale=scale, seed=seed)
+    summary = "，".join(f"{k} {v}" for k, v in counts.items())
+    click.echo(_("Wrote {path}: {summary}").format(path=out, summary=summary))
+
+
+def main() -> None:
+    cli(prog_name="nuanqi")

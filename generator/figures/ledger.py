@@ -1,0 +1,118 @@
+"""The figures of one period, by the definitions of site.md.
+
+A period ends on day E; figures "to date" count from the first issue up to E.
+Rates are fractions here (None when the denominator is 0); pages format them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from statistics import median
+
+from ..model import Issue, Programme
+
+SATISFACTION_LEVELS = ("满意", "基本满意", "不满意")
+
+
+def percentile(values: list[int], q: float) -> float | None:
+    """Nearest-rank percentile (q in 0..1): a value that occurs in the data."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q * len(ordered)))
+    return float(ordered[rank - 1])
+
+
+def rate(part: int, whole: int) -> float | None:
+    return None if whole == 0 else part / whole
+
+
+@dataclass
+class Figures:
+    start: dt.date | None
+    end: dt.date
+    issues_new: int
+    issues_closed: int
+    issues_received_total: int
+    issues_closed_total: int
+    issues_open: int
+    issues_overdue: int
+    closure_rate: float | None
+    on_time_rate: float | None
+    median_days_to_close: float | None
+    p90_days_to_close: float | None
+    satisfaction: dict[str, float | None] = field(default_factory=dict)
+    satisfaction_count: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat(),
+            "issues_new": self.issues_new,
+            "issues_closed": self.issues_closed,
+            "issues_received_total": self.issues_received_total,
+            "issues_closed_total": self.issues_closed_total,
+            "issues_open": self.issues_open,
+            "issues_overdue": self.issues_overdue,
+            "closure_rate": self.closure_rate,
+            "on_time_rate": self.on_time_rate,
+            "median_days_to_close": self.median_days_to_close,
+            "p90_days_to_close": self.p90_days_to_close,
+            "satisfaction": dict(self.satisfaction),
+            "satisfaction_count": self.satisfaction_count,
+        }
+
+
+def period_figures(issues: Iterable[Issue], start: dt.date | None, end: dt.date) -> Figures:
+    """Figures for the period start..end (both included); start None = from the first issue."""
+    issues = list(issues)
+
+    def in_period(day: dt.date | None) -> bool:
+        return day is not None and (start is None or start <= day) and day <= end
+
+    received = [i for i in issues if i.reported_on <= end]
+    closed = [i for i in received if i.closed_by(end)]
+    with_due = [i for i in closed if i.due_on is not None]
+    on_time = [i for i in with_due if i.on_time()]
+    days = [d for i in closed if (d := i.days_to_close()) is not None]
+    rated = [i for i in closed if i.satisfaction]
+    return Figures(
+        start=start,
+        end=end,
+        issues_new=sum(1 for i in issues if in_period(i.reported_on)),
+        issues_closed=sum(1 for i in issues if in_period(i.closed_on)),
+        issues_received_total=len(received),
+        issues_closed_total=len(closed),
+        issues_open=sum(1 for i in received if i.open_at(end)),
+        issues_overdue=sum(1 for i in received if i.overdue_at(end)),
+        closure_rate=rate(len(closed), len(received)),
+        on_time_rate=rate(len(on_time), len(with_due)),
+        median_days_to_close=float(median(days)) if days else None,
+        p90_days_to_close=percentile(days, 0.9),
+        satisfaction={
+            level: rate(sum(1 for i in rated if i.satisfaction == level), len(rated))
+            for level in SATISFACTION_LEVELS
+        },
+        satisfaction_count=len(rated),
+    )
+
+
+@dataclass
+class Headline:
+    as_of: dt.date
+    officers_in_post: int
+    enterprises_served: int
+    figures: Figures
+
+
+def headline(programme: Programme) -> Headline:
+    day = programme.as_of
+    return Headline(
+        as_of=day,
+        officers_in_post=len(programme.officers_in_post()),
+        enterprises_served=len({a.enterprise_id for a in programme.active_assignments(day)}),
+        figures=period_figures(programme.issues, None, day),
+    )

@@ -1,0 +1,185 @@
+"""The programme as objects: departments, enterprises, officers, assignments,
+the issue ledger, policies and their steps. Built from checked rows only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
+
+from .check import Checked
+
+T = TypeVar("T")
+
+
+def _make(cls: type[T], values: dict[str, Any]) -> T:
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    return cls(**{k: v for k, v in values.items() if k in names})
+
+
+@dataclass(frozen=True)
+class Department:
+    dept_id: str
+    name: str
+    phone: str | None = None
+    address: str | None = None
+    website: str | None = None
+
+
+@dataclass(frozen=True)
+class Enterprise:
+    enterprise_id: str
+    uscc: str
+    name: str
+    industry: str
+    size: str
+    above_scale: bool
+    town: str
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    publish_name: bool = False
+
+
+@dataclass(frozen=True)
+class Officer:
+    officer_id: str
+    name: str
+    role: str
+    home_unit: str
+    active: bool
+    former_post: str | None = None
+    office_phone: str | None = None
+    mobile: str | None = None
+    email: str | None = None
+    towns: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    officer_id: str
+    enterprise_id: str
+    match_method: str
+    start_on: dt.date
+    end_on: dt.date | None = None
+
+    def active_on(self, day: dt.date) -> bool:
+        return self.start_on <= day and (self.end_on is None or day <= self.end_on)
+
+
+@dataclass(frozen=True)
+class Issue:
+    issue_id: str
+    enterprise_id: str
+    officer_id: str
+    category: str
+    description: str
+    reported_on: dt.date
+    status: str
+    dept_id: str | None = None
+    owner: str | None = None
+    due_on: dt.date | None = None
+    closed_on: dt.date | None = None
+    resolution: str | None = None
+    satisfaction: str | None = None
+
+    def closed_by(self, day: dt.date) -> bool:
+        return self.closed_on is not None and self.closed_on <= day
+
+    def open_at(self, day: dt.date) -> bool:
+        return self.reported_on <= day and not self.closed_by(day)
+
+    def overdue_at(self, day: dt.date) -> bool:
+        return self.open_at(day) and self.due_on is not None and self.due_on < day
+
+    def days_to_close(self) -> int | None:
+        return None if self.closed_on is None else (self.closed_on - self.reported_on).days
+
+    def on_time(self) -> bool | None:
+        if self.closed_on is None or self.due_on is None:
+            return None
+        return self.closed_on <= self.due_on
+
+
+@dataclass(frozen=True)
+class PolicyStep:
+    policy_id: str
+    step: int
+    dept_id: str
+    action: str
+    materials: str | None = None
+    days: int | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    policy_id: str
+    title: str
+    issuer: str
+    category: str
+    benefit: str
+    effective_from: dt.date
+    published: bool
+    doc_no: str | None = None
+    industries: tuple[str, ...] | None = None
+    sizes: tuple[str, ...] | None = None
+    towns: tuple[str, ...] | None = None
+    eligibility: str | None = None
+    materials: str | None = None
+    effective_to: dt.date | None = None
+    online_url: str | None = None
+    phone: str | None = None
+    steps: tuple[PolicyStep, ...] = field(default=(), compare=False)
+
+    def expired_at(self, day: dt.date) -> bool:
+        return self.effective_to is not None and self.effective_to < day
+
+    def total_days(self) -> int | None:
+        known = [s.days for s in self.steps if s.days is not None]
+        return sum(known) if known else None
+
+
+@dataclass
+class Programme:
+    as_of: dt.date
+    departments: dict[str, Department]
+    enterprises: dict[str, Enterprise]
+    officers: dict[str, Officer]
+    assignments: list[Assignment]
+    issues: list[Issue]
+    policies: dict[str, Policy]
+
+    def published_policies(self) -> list[Policy]:
+        return [p for p in self.policies.values() if p.published]
+
+    def officers_in_post(self) -> list[Officer]:
+        return [o for o in self.officers.values() if o.active]
+
+    def active_assignments(self, day: dt.date | None = None) -> list[Assignment]:
+        day = day or self.as_of
+        return [a for a in self.assignments if a.active_on(day)]
+
+
+def build_programme(checked: Checked) -> Programme:
+    """The model; call only when ``checked.report.ok``."""
+
+    def rows(sheet: str) -> list[dict[str, Any]]:
+        return [r.values for r in checked.rows(sheet)]
+
+    steps: dict[str, list[PolicyStep]] = {}
+    for values in rows("policy_steps"):
+        step = _make(PolicyStep, values)
+        steps.setdefault(step.policy_id, []).append(step)
+    policies = {}
+    for values in rows("policies"):
+        policy = _make(Policy, values)
+        own = tuple(sorted(steps.get(policy.policy_id, []), key=lambda s: s.step))
+        policies[policy.policy_id] = Policy(**{**policy.__dict__, "steps": own})
+    return Programme(
+        as_of=checked.as_of,
+        departments={v["dept_id"]: _make(Department, v) for v in rows("departments")},
+        enterprises={v["enterprise_id"]: _make(Enterprise, v) for v in rows("enterprises")},
+        officers={v["officer_id"]: _make(Officer, v) for v in rows("officers")},
+        assignments=[_make(Assignment, v) for v in rows("assignments")],
+        issues=[_make(Issue, v) for v in rows("issues")],
+        policies=policies,
+    )

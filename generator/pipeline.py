@@ -1,0 +1,90 @@
+"""The stages joined: read → check → model → figures → render → build.
+
+The CLI is a thin layer over these functions; tests call them directly too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .build import DEFAULT_CONFIG, DEFAULT_DOCS, BuildResult, build_site
+from .check import Checked, read_and_check
+from .errors import DataInvalid
+from .leakguard import value_sets
+from .model import Programme, build_programme
+from .render import render_public
+from .schema import PROJECT_ROOT, WorkbookSchema, load_schema
+from .sources import EXAMPLE_WORKBOOK
+
+# The bundled example is a year of 2022; its figures are shown as of its last day.
+EXAMPLE_AS_OF = dt.date(2022, 12, 31)
+DEFAULT_SITE = PROJECT_ROOT / "site"
+
+
+def today(schema: WorkbookSchema) -> dt.date:
+    return dt.datetime.now(ZoneInfo(schema.timezone)).date()
+
+
+def resolve(specs: tuple[str, ...] | list[str], as_of: dt.date | None, schema: WorkbookSchema) -> tuple[list[str], dt.date]:
+    """The sources and as-of date to use, with the example workbook as the default."""
+    if not specs:
+        return [str(EXAMPLE_WORKBOOK)], as_of or EXAMPLE_AS_OF
+    return list(specs), as_of or today(schema)
+
+
+def validate(specs: list[str], as_of: dt.date, schema: WorkbookSchema | None = None, **options: Any) -> Checked:
+    return read_and_check(specs, schema or load_schema(), as_of, **options)
+
+
+def model_of(checked: Checked) -> Programme:
+    if not checked.report.ok:
+        raise DataInvalid(checked.report.to_text())
+    return build_programme(checked)
+
+
+def public_names(programme: Programme) -> set[str]:
+    """Internal values the public site may show: names of consenting enterprises."""
+    return {e.name for e in programme.enterprises.values() if e.publish_name}
+
+
+@dataclass
+class Built:
+    checked: Checked
+    programme: Programme
+    result: BuildResult
+
+
+def build(
+    specs: list[str],
+    as_of: dt.date,
+    *,
+    site_dir: Path = DEFAULT_SITE,
+    audience: str = "public",
+    config_file: Path = DEFAULT_CONFIG,
+    docs_dir: Path = DEFAULT_DOCS,
+    templates: Path | None = None,
+    schema: WorkbookSchema | None = None,
+    **options: Any,
+) -> Built:
+    schema = schema or load_schema()
+    checked = validate(specs, as_of, schema, **options)
+    programme = model_of(checked)
+    if audience == "internal":
+        from .render.internal import INTERNAL_NAV, render_internal
+
+        result = build_site(
+            lambda docs: render_internal(programme, checked, schema, docs, templates),
+            site_dir, config_file=config_file, docs_dir=docs_dir, keep_docs=False,
+            overrides={"nav": INTERNAL_NAV, "site_name": f"{schema.title}（内部版）"},
+        )
+    else:
+        internal, _public = value_sets(checked, schema, public_names(programme))
+        result = build_site(
+            lambda docs: render_public(programme, schema, docs, templates),
+            site_dir, config_file=config_file, docs_dir=docs_dir, internal_values=internal,
+        )
+    return Built(checked=checked, programme=programme, result=result)

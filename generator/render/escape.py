@@ -1,0 +1,56 @@
+"""Making cell text inert in Markdown and HTML.
+
+Every value a template prints goes through ``finalize`` (see environment.py),
+so a cell can never become markup, a link, a template or an extension
+directive; a template marks the few fragments it builds itself as ``Markup``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from markupsafe import Markup
+
+# Characters Python-Markdown (and pymdownx) give a meaning to; a backslash makes
+# each literal. `<`, `>`, `&` become entities instead, which Markdown passes on.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:$\"'])")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+
+def md(value: Any) -> Markup:
+    """Text for a Markdown context (paragraph, list item, table cell)."""
+    if isinstance(value, Markup):
+        return value
+    text = html.escape(str(value), quote=False)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    # A line break inside a cell would end a table row or start a block.
+    text = re.sub(r"\s*\n\s*", "<br>", text.strip())
+    return Markup(text)
+
+
+def html_text(value: Any) -> Markup:
+    """Text for a raw HTML context, where Markdown is not processed."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(html.escape(str(value), quote=True).replace("\n", "<br>"))
+
+
+def safe_url(value: Any) -> Markup:
+    """An http(s) URL fit for an href; anything else becomes an empty string."""
+    text = str(value or "").strip()
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return Markup("")
+    return Markup(html.escape(text, quote=True))
+
+
+def slug(identifier: str) -> str:
+    """A file name for an ID: the ID itself when plainly safe, else a hash."""
+    if _SAFE_ID.match(identifier):
+        return identifier
+    digest = hashlib.sha1(identifier.encode("utf-8")).hexdigest()[:12]
+    return f"id-{digest}"

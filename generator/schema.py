@@ -1,0 +1,195 @@
+"""The workbook contract, read from ``sheets_schema/``.
+
+Each sheet is a YAML file in the Frictionless Table Schema vocabulary (``name``,
+``title``, ``type``, ``constraints``, ``primaryKey``, ``foreignKeys``) plus our
+own properties: ``kind`` (how a cell is typed), ``visibility``, ``enumRef`` and
+``rules`` (rules across cells of a row or across rows).
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SCHEMA_DIR = PROJECT_ROOT / "sheets_schema"
+
+KINDS = {
+    "id", "text", "enum", "date", "boolean", "integer", "decimal",
+    "phone", "mobile", "email", "url", "uscc", "list",
+}
+
+
+def fold_header(text: str) -> str:
+    """How headers are compared: NFKC, no spaces (U+3000 included), lower case."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(folded.split()).lower()
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    title: str
+    kind: str
+    required: bool = False
+    unique: bool = False
+    enum: tuple[str, ...] | None = None
+    minimum: float | None = None
+    visibility: str = "public"
+    example: str | None = None
+    description: str | None = None
+    default: Any = None
+
+    @property
+    def is_internal(self) -> bool:
+        return self.visibility == "internal"
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    field: str
+    sheet: str
+    target: str
+
+
+@dataclass(frozen=True)
+class SheetSchema:
+    name: str
+    title: str
+    visibility: str
+    required: bool
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    rules: tuple[dict[str, Any], ...] = ()
+    description: str = ""
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def match_header(self, header: str) -> Field | None:
+        key = fold_header(header)
+        for f in self.fields:
+            if key in (fold_header(f.title), fold_header(f.name)):
+                return f
+        return None
+
+
+@dataclass(frozen=True)
+class WorkbookSchema:
+    title: str
+    sheets: tuple[SheetSchema, ...]
+    enums: dict[str, tuple[str, ...]]
+    list_separators: tuple[str, ...]
+    timezone: str
+    directory: Path
+    raw: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, hash=False)
+
+    def sheet(self, name: str) -> SheetSchema:
+        for s in self.sheets:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def sheet_by_tab(self, tab: str) -> SheetSchema | None:
+        key = fold_header(tab)
+        for s in self.sheets:
+            if key in (fold_header(s.title), fold_header(s.name)):
+                return s
+        return None
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"无法读取表结构文件 {path}: {exc}") from exc
+
+
+def _field(raw: dict[str, Any], enums: dict[str, tuple[str, ...]], sheet_vis: str, where: Path) -> Field:
+    kind = raw.get("kind", "text")
+    if kind not in KINDS:
+        raise ConfigError(f"{where}: 字段 {raw.get('name')} 的 kind “{kind}” 无效")
+    cons = raw.get("constraints") or {}
+    enum: tuple[str, ...] | None = None
+    if "enumRef" in raw:
+        ref = raw["enumRef"]
+        if ref not in enums:
+            raise ConfigError(f"{where}: 字段 {raw['name']} 引用了不存在的枚举 {ref}")
+        enum = enums[ref]
+    elif "enum" in cons:
+        enum = tuple(str(v) for v in cons["enum"])
+    example = raw.get("example")
+    return Field(
+        name=str(raw["name"]),
+        title=str(raw["title"]),
+        kind=kind,
+        required=bool(cons.get("required", False)),
+        unique=bool(cons.get("unique", False)),
+        enum=enum,
+        minimum=cons.get("minimum"),
+        visibility=raw.get("visibility", sheet_vis),
+        example=None if example is None else str(example),
+        description=raw.get("description"),
+        default=raw.get("default"),
+    )
+
+
+def load_schema(directory: Path | str | None = None) -> WorkbookSchema:
+    directory = Path(directory or os.environ.get("NUANQI_SCHEMA_DIR") or DEFAULT_SCHEMA_DIR)
+    return _load_schema_cached(directory.resolve())
+
+
+@cache
+def _load_schema_cached(directory: Path) -> WorkbookSchema:
+    if not directory.is_dir():
+        raise ConfigError(f"找不到表结构目录 {directory}")
+    book = _load_yaml(directory / "workbook.yaml") or {}
+    enums_raw = _load_yaml(directory / "enums.yaml") or {}
+    enums = {k: tuple(str(v) for v in vals) for k, vals in enums_raw.items()}
+    sheets: list[SheetSchema] = []
+    raw_sheets: dict[str, dict[str, Any]] = {}
+    for name in book.get("sheets", []):
+        path = directory / f"{name}.yaml"
+        raw = _load_yaml(path)
+        vis = raw.get("visibility", "public")
+        fields = tuple(_field(f, enums, vis, path) for f in raw["fields"])
+        fks = tuple(
+            ForeignKey(fk["fields"], fk["reference"]["resource"], fk["reference"]["fields"])
+            for fk in raw.get("foreignKeys", [])
+        )
+        sheets.append(
+            SheetSchema(
+                name=raw["name"],
+                title=raw["title"],
+                visibility=vis,
+                required=bool(raw.get("required", True)),
+                fields=fields,
+                primary_key=tuple(raw.get("primaryKey", [])),
+                foreign_keys=fks,
+                rules=tuple(raw.get("rules", [])),
+                description=raw.get("description", ""),
+            )
+        )
+        raw_sheets[raw["name"]] = raw
+    return WorkbookSchema(
+        title=book.get("title", ""),
+        sheets=tuple(sheets),
+        enums=enums,
+        list_separators=tuple(book.get("listSeparators", ["、", ",", ";", "\n"])),
+        timezone=book.get("timezone", "Asia/Shanghai"),
+        directory=directory,
+        raw=raw_sheets,
+    )
