@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import BuildError, ConfigError, LeakError
 from .leakguard import Leak, scan
@@ -63,9 +64,8 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, overrides: dic
     log.addHandler(handler)
     try:
         try:
-            cfg = load_config(
-                config_file=str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), **(overrides or {})
-            )
+            options: dict[str, Any] = {"docs_dir": str(docs_dir), "site_dir": str(site_dir), **(overrides or {})}
+            cfg = load_config(config_file=str(config_file), **options)
         except MkDocsException as exc:
             raise ConfigError(f"mkdocs.yml 有误：{exc}") from exc
         cfg.plugins.on_startup(command="build", dirty=False)
@@ -100,6 +100,7 @@ def _replace_dir(new: Path, target: Path) -> None:
 
 def sync_generated(stage_docs: Path, docs_dir: Path) -> None:
     """Leave the rendered pages in docs/ too, so that ``mkdocs serve`` shows them."""
+    docs_dir.mkdir(parents=True, exist_ok=True)
     for name in GENERATED_PATHS:
         target = docs_dir / name
         if target.is_dir():

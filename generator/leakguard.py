@@ -52,7 +52,7 @@ def value_sets(checked: Checked, schema: WorkbookSchema, public_extra: Iterable[
     for values in schema.enums.values():
         public.update(values)
     internal: dict[str, str] = {}
-    for name, table in checked.tables.items():
+    for _name, table in checked.tables.items():
         sheet = table.schema
         draft_key = "published" if sheet.name == "policies" else None
         for f in sheet.fields:

@@ -131,10 +131,10 @@ def generate(scale: str = "district", seed: int = 2022, schema: WorkbookSchema |
     officers = []
     n_officers = size.lead_officers + size.helper_officers
     for i in range(n_officers):
-        lead = i < size.lead_officers
+        is_lead = i < size.lead_officers
         officers.append({
             "officer_id": f"O{i + 1:04d}", "name": fake.name(),
-            "role": "暖企专员" if lead else "助企服务员",
+            "role": "暖企专员" if is_lead else "助企服务员",
             "home_unit": rng.choice(departments)["name"],
             "former_post": rng.choice(["副局长", "科长", "副主任", "调研员"]),
             "office_phone": _office(rng), "mobile": _mobile(rng),

@@ -44,12 +44,12 @@ def check_sheets(raw_by_source: list[tuple[str, list[RawSheet]]], schema: Workbo
             found[sheet.name] = raw
     tables: dict[str, Table] = {}
     for sheet in schema.sheets:
-        raw = found.get(sheet.name)
-        if raw is None:
+        tab = found.get(sheet.name)
+        if tab is None:
             if sheet.required:
                 report.error("missing_sheet", sheet.title)
             continue
-        table = type_sheet(raw, sheet, schema, report)
+        table = type_sheet(tab, sheet, schema, report)
         if table is not None:
             tables[sheet.name] = table
     check_unique(tables, report)

@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .escape import html_text, md, safe_url, slug
+from .escape import html_text, md, safe_url, slug, title
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -66,6 +66,6 @@ def make_environment(extra_dir: str | Path | None = None) -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        md=md, html=html_text, url=safe_url, slug=slug, percent=percent, number=number, cn_date=cn_date,
+        md=md, title=title, html=html_text, url=safe_url, slug=slug, percent=percent, number=number, cn_date=cn_date,
     )
     return env

@@ -15,9 +15,11 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-# Characters Python-Markdown (and pymdownx) give a meaning to; a backslash makes
-# each literal. `<`, `>`, `&` become entities instead, which Markdown passes on.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:$\"'])")
+# The characters Python-Markdown lets a backslash make literal (its
+# ESCAPED_CHARS, plus `|` for tables); a backslash before any other character
+# would show. `<`, `>`, `&` become entities instead, which Markdown passes on.
+# mkdocs.yml enables no extension that gives other characters a meaning.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
@@ -30,6 +32,13 @@ def md(value: Any) -> Markup:
     # A line break inside a cell would end a table row or start a block.
     text = re.sub(r"\s*\n\s*", "<br>", text.strip())
     return Markup(text)
+
+
+def title(value: Any) -> Markup:
+    """Text for a page's H1. MkDocs makes the page title from it and the theme
+    un-escapes it once into <title>; with no angle brackets left there, no tag
+    can come back to life. Full-width brackets read the same to people."""
+    return md(str(value).replace("<", "＜").replace(">", "＞"))
 
 
 def html_text(value: Any) -> Markup:

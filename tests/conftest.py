@@ -1,0 +1,78 @@
+"""Shared fixtures: real workbook files written with openpyxl, the example
+workbook, and a CLI runner."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from generator import i18n
+from generator.sample import generate
+from generator.schema import load_schema
+from generator.sources import EXAMPLE_WORKBOOK
+
+AS_OF = dt.date(2022, 12, 31)
+
+
+@pytest.fixture(autouse=True)
+def _chinese_messages() -> None:
+    i18n.set_language("zh")
+
+
+@pytest.fixture(scope="session")
+def schema():
+    return load_schema()
+
+
+@pytest.fixture(scope="session")
+def example_workbook() -> Path:
+    assert EXAMPLE_WORKBOOK.exists(), "run: python -m generator sample examples/dinghai-2022.xlsx"
+    return EXAMPLE_WORKBOOK
+
+
+@pytest.fixture(scope="session")
+def sample_rows() -> dict[str, list[dict[str, Any]]]:
+    """The district sample as rows per sheet key (fresh copies via ``rows``)."""
+    return generate("district", 2022)
+
+
+def write_workbook(path: Path, rows_by_sheet: dict[str, list[dict[str, Any]]], *, headers: dict[str, list[str]] | None = None) -> Path:
+    """An xlsx with one tab per sheet, headers = the Chinese titles (or given)."""
+    schema = load_schema()
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for sheet in schema.sheets:
+        if sheet.name not in rows_by_sheet:
+            continue
+        ws = book.create_sheet(sheet.title)
+        keys = [f.name for f in sheet.fields]
+        ws.append((headers or {}).get(sheet.name) or [f.title for f in sheet.fields])
+        for row in rows_by_sheet[sheet.name]:
+            ws.append([row.get(k) for k in keys])
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def make_workbook(tmp_path: Path, sample_rows) -> Callable[..., Path]:
+    """Write the district sample, changed by ``edit(rows)``, to a fresh xlsx."""
+
+    def make(edit: Callable[[dict[str, list[dict[str, Any]]]], None] | None = None, name: str = "book.xlsx") -> Path:
+        rows = copy.deepcopy(sample_rows)
+        if edit:
+            edit(rows)
+        return write_workbook(tmp_path / name, rows)
+
+    return make
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()

@@ -1,0 +1,160 @@
+"""``build``: a real MkDocs build from a real workbook; atomic; inert cells; leak guard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator.cli import cli
+from generator.errors import LeakError
+from generator.leakguard import value_sets
+from generator.pipeline import build, validate
+
+
+class Collect(HTMLParser):
+    """Text, script bodies, and link targets of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.hrefs: list[str] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.hrefs.append(attrs["href"])
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        (self.scripts if self._in_script else self.text).append(data)
+
+
+def parse(path: Path) -> Collect:
+    c = Collect()
+    c.feed(path.read_text(encoding="utf-8"))
+    return c
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("site") / "site"
+    docs = tmp_path_factory.mktemp("docs")
+    from generator.sources import EXAMPLE_WORKBOOK
+
+    build([str(EXAMPLE_WORKBOOK)], dt.date(2022, 12, 31), site_dir=site, docs_dir=docs)
+    return site
+
+
+def test_example_site_has_the_pages(example_site):
+    for page in ["index.html", "policies/index.html", "officers/index.html", "departments/index.html",
+                 "progress/index.html", "policies/P0001.html", "departments/D001.html"]:
+        assert (example_site / page).is_file(), page
+    home = " ".join(parse(example_site / "index.html").text)
+    assert "在岗专员" in home and "销号率" in home
+
+
+def test_policy_page_lists_steps_in_order_with_department_contact(example_site):
+    page = " ".join(parse(example_site / "policies/P0001.html").text)
+    assert "办理流程" in page
+    assert page.index("提交申请材料") < page.index("受理并初审")
+    assert "0580-" in page
+
+
+def test_cli_build_prints_where_and_how(runner, example_workbook, tmp_path):
+    site = tmp_path / "out"
+    result = runner.invoke(cli, ["build", "--source", str(example_workbook), "--as-of", "2022-12-31",
+                                 "--site-dir", str(site)])
+    assert result.exit_code == 0, result.output
+    assert f"into {site}" in result.output or f"位于 {site}" in result.output
+    assert "python -m http.server" in result.output
+    assert (site / "index.html").is_file()
+
+
+def test_invalid_data_leaves_last_good_site(runner, make_workbook, tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("last good", encoding="utf-8")
+    bad = make_workbook(lambda rows: rows["issues"][0].update(reported_on="2023-05-01"))
+    result = runner.invoke(cli, ["build", "--source", str(bad), "--as-of", "2022-12-31", "--site-dir", str(site)])
+    assert result.exit_code == 1
+    assert "问题清单!F2" in result.output
+    assert (site / "index.html").read_text(encoding="utf-8") == "last good"
+    assert sorted(p.name for p in site.iterdir()) == ["index.html"]
+    assert not list(tmp_path.glob(".nuanqi-build-*"))
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "{{ 7*7 }}",
+    "{% include 'x' %}",
+    '--8<-- "/etc/passwd"',
+    "[x](javascript:alert(1))",
+]
+
+
+def test_hostile_cells_are_inert(make_workbook, tmp_path):
+    def edit(rows):
+        p = rows["policies"][0]
+        p["title"] = "政策" + HOSTILE[0]
+        p["benefit"] = "\n".join(HOSTILE)
+        p["eligibility"] = HOSTILE[3]
+        p["materials"] = HOSTILE[4]
+        p["published"] = "是"
+        rows["departments"][0]["address"] = HOSTILE[1] + HOSTILE[2]
+        for s in rows["policy_steps"]:
+            if s["policy_id"] == p["policy_id"]:
+                s["action"] = HOSTILE[4]
+
+    path = make_workbook(edit)
+    site = tmp_path / "site"
+    build([str(path)], dt.date(2022, 12, 31), site_dir=site, docs_dir=tmp_path / "docs")
+    page = parse(site / "policies/P0001.html")
+    text = "".join(page.text)
+    for hostile in HOSTILE:
+        assert hostile in text, hostile
+    assert not any("alert(1)" in s for s in page.scripts)
+    assert not any(h.startswith("javascript:") for h in page.hrefs)
+    assert "49" not in text.split("{{ 7*7 }}")[0][-5:]
+    assert "root:" not in text
+    dept = "".join(parse(site / "departments/D001.html").text)
+    assert HOSTILE[1] + HOSTILE[2] in dept
+
+
+def test_no_internal_value_in_public_site(example_site, example_workbook, schema):
+    checked = validate([str(example_workbook)], dt.date(2022, 12, 31), schema)
+    from generator.pipeline import model_of, public_names
+
+    internal, _ = value_sets(checked, schema, public_names(model_of(checked)))
+    issue_texts = [r.get("description") for r in checked.rows("issues")]
+    assert issue_texts[0] in internal
+    blob = "\n".join(p.read_text(encoding="utf-8") for p in example_site.rglob("*")
+                     if p.is_file() and p.suffix in {".html", ".json", ".xml", ".csv"})
+    import html as h
+
+    blob = h.unescape(blob)
+    hits = [v for v in internal if v in blob]
+    assert hits == []
+
+
+def test_leak_guard_stops_a_leaking_build(make_workbook, tmp_path, monkeypatch):
+    # A deployment template that prints an internal value must fail the build.
+    templates = tmp_path / "templates" / "progress"
+    templates.mkdir(parents=True)
+    secret = "某某泄露测试企业有限公司"
+    (templates / "index.md.j2").write_text("# 工作进展\n\n" + secret + "\n", encoding="utf-8")
+    path = make_workbook(lambda rows: rows["enterprises"][0].update(name=secret, publish_name="否"))
+    site = tmp_path / "site"
+    with pytest.raises(LeakError) as err:
+        build([str(path)], dt.date(2022, 12, 31), site_dir=site, docs_dir=tmp_path / "docs",
+              templates=tmp_path / "templates")
+    assert "progress/index.html" in str(err.value)
+    assert "企业!C2" in str(err.value)
+    assert not site.exists()

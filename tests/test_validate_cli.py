@@ -1,0 +1,38 @@
+"""``validate``: exact output and exit codes."""
+
+import json
+
+from generator.cli import cli
+
+
+def test_example_workbook_is_clean(runner, example_workbook):
+    result = runner.invoke(cli, ["validate", "--source", str(example_workbook), "--as-of", "2022-12-31"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "共 0 个错误，0 个警告\n"
+
+
+def test_planted_mistakes_named_at_their_cells(runner, make_workbook):
+    def edit(rows):
+        rows["issues"][3]["reported_on"] = "01/07/2022"   # row 5, column F
+        rows["issues"][4]["status"] = "完成"               # row 6, column G
+        rows["departments"][0]["website"] = "javascript:alert(1)"  # row 2, column E
+
+    path = make_workbook(edit)
+    result = runner.invoke(cli, ["validate", "--source", str(path), "--as-of", "2022-12-31", "--format", "json"])
+    assert result.exit_code == 1
+    found = {(f["sheet"], f["cell"], f["code"]) for f in json.loads(result.output)}
+    assert found == {("问题清单", "F5", "date_ambiguous"), ("问题清单", "G6", "enum"), ("部门", "E2", "url")}
+
+
+def test_missing_file_is_exit_2(runner, tmp_path):
+    result = runner.invoke(cli, ["validate", "--source", str(tmp_path / "nope.xlsx")])
+    assert result.exit_code == 2
+    assert "找不到数据源" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_english_messages(runner, make_workbook):
+    path = make_workbook(lambda rows: rows["issues"][0].update(category="别的"))
+    result = runner.invoke(cli, ["validate", "--source", str(path), "--as-of", "2022-12-31", "--lang", "en"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].startswith("Error 问题清单!D2 [别的]: 别的 is not one of the allowed values.")
