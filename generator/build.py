@@ -55,6 +55,8 @@ def _copy_handwritten(docs_dir: Path, stage_docs: Path) -> None:
 def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, overrides: dict[str, object] | None = None) -> list[str]:
     """MkDocs' own build, in process; returns its warnings, raises BuildError on failure."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    # jieba (Chinese search) announces its dictionary on stderr; staff need not see it.
+    logging.getLogger("jieba").setLevel(logging.WARNING)
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException

@@ -44,13 +44,29 @@ def parse(path: Path) -> Collect:
 
 
 @pytest.fixture(scope="module")
-def example_site(tmp_path_factory) -> Path:
+def example_build(tmp_path_factory):
     site = tmp_path_factory.mktemp("site") / "site"
     docs = tmp_path_factory.mktemp("docs")
+    # The hand-written pages (help/, assets/) come along, as in a real build.
+    import shutil
+
+    from generator.build import DEFAULT_DOCS
     from generator.sources import EXAMPLE_WORKBOOK
 
-    build([str(EXAMPLE_WORKBOOK)], dt.date(2022, 12, 31), site_dir=site, docs_dir=docs)
-    return site
+    for item in DEFAULT_DOCS.iterdir():
+        if item.name in ("help", "assets"):
+            shutil.copytree(item, docs / item.name)
+    return build([str(EXAMPLE_WORKBOOK)], dt.date(2022, 12, 31), site_dir=site, docs_dir=docs)
+
+
+@pytest.fixture(scope="module")
+def example_site(example_build) -> Path:
+    return example_build.result.site_dir
+
+
+def test_example_builds_without_mkdocs_warnings(example_build):
+    assert example_build.result.warnings == []
+    assert example_build.checked.report.findings == []
 
 
 def test_example_site_has_the_pages(example_site):
