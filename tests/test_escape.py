@@ -1,0 +1,64 @@
+"""Escaping cell text for Markdown and HTML, URLs, and IDs as file names."""
+
+import markdown
+import pytest
+
+from generator.render.escape import md, safe_url, slug, title
+
+
+def render(text: str) -> str:
+    return markdown.markdown(str(md(text)), extensions=["tables", "attr_list", "md_in_html", "admonition"])
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["*bold* _it_ `code`", "# not a heading", "1. not a list", "- not a list", "[x](javascript:alert(1))",
+     "<b>tag</b> & amp", "a | b", "{: .cls onclick=alert(1) }", "!!! warning", "\\backslash\\", "3.5 + 2"],
+)
+def test_markdown_shows_the_cell_as_typed(cell):
+    html = render(cell)
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts, self.tags = [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+
+        def handle_data(self, data):
+            self.parts.append(data)
+
+    parser = Text()
+    parser.feed(html)
+    assert "".join(parser.parts) == cell
+    assert parser.tags == ["p"]
+
+
+def test_line_breaks_stay_inside_one_block():
+    assert str(md("第一行\n第二行")) == "第一行<br>第二行"
+
+
+def test_titles_lose_angle_brackets():
+    assert "<" not in str(title("</title><script>"))
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://x.cn", "//evil.example", "http:/x"])
+def test_only_http_urls_become_links(url):
+    assert str(safe_url(url)) == ""
+
+
+def test_http_url_is_attribute_escaped():
+    assert str(safe_url('https://a.cn/?q="x"&y=1')) == "https://a.cn/?q=&quot;x&quot;&amp;y=1"
+
+
+@pytest.mark.parametrize("identifier", ["../../etc/passwd", "a/b", "政策1", ".hidden", "CON", "x" * 100])
+def test_unsafe_ids_become_hashed_file_names(identifier):
+    name = slug(identifier)
+    assert "/" not in name and ".." not in name
+    assert name == identifier or name.startswith("id-")
+
+
+def test_plain_ids_are_kept():
+    assert slug("P0001") == "P0001"
