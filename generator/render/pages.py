@@ -3,6 +3,7 @@ writes them all into a docs folder and returns the paths it wrote."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,40 @@ class PageWriter:
         self.written.append(target)
 
 
+FINDER_DIMENSIONS = (
+    # (query key, Policy field, enum list, label)
+    ("industry", "industries", "industries", "所属行业"),
+    ("size", "sizes", "sizes", "企业规模"),
+    ("town", "towns", "towns", "所在镇街"),
+)
+
+
+def finder_data(current: list[Policy], schema: WorkbookSchema) -> dict[str, Any]:
+    """What the policy finder reads (docs/data/policies.json): published, current
+    policies and only their public fields. An empty list means "fits all"."""
+    return {
+        "dimensions": [
+            {"key": key, "field": field, "label": label, "options": list(schema.enums[enum])}
+            for key, field, enum, label in FINDER_DIMENSIONS
+        ],
+        "categories": list(schema.enums["policy_categories"]),
+        "policies": [
+            {
+                "id": p.policy_id,
+                "url": f"{slug(p.policy_id)}.html",
+                "title": p.title,
+                "issuer": p.issuer,
+                "category": p.category,
+                "industries": list(p.industries or ()),
+                "sizes": list(p.sizes or ()),
+                "towns": list(p.towns or ()),
+                "effective_to": p.effective_to.isoformat() if p.effective_to else None,
+            }
+            for p in current
+        ],
+    }
+
+
 def _policies(w: PageWriter, programme: Programme, schema: WorkbookSchema) -> None:
     published = sorted(programme.published_policies(), key=lambda p: p.policy_id)
     current = [p for p in published if not p.expired_at(programme.as_of)]
@@ -46,6 +81,10 @@ def _policies(w: PageWriter, programme: Programme, schema: WorkbookSchema) -> No
         grouped[p.category].append(p)
     by_category = [(c, grouped[c]) for c in order if grouped.get(c)]
     w.page("policies/index.md.j2", "policies/index.md", current=current, expired=expired, by_category=by_category)
+    dimensions = [(key, label, schema.enums[enum]) for key, _field, enum, label in FINDER_DIMENSIONS]
+    w.page("policies/finder.md.j2", "policies/finder.md", dimensions=dimensions, categories=order,
+           count=len(current))
+    w.text("data/policies.json", json.dumps(finder_data(current, schema), ensure_ascii=False, separators=(",", ":")))
     for p in published:
         w.page(
             "policies/policy.md.j2", f"policies/{slug(p.policy_id)}.md",
@@ -79,9 +118,11 @@ def _officers(w: PageWriter, programme: Programme, schema: WorkbookSchema) -> No
 
 def _departments(w: PageWriter, programme: Programme) -> None:
     steps_by_dept: dict[str, list[Any]] = defaultdict(list)
-    for p in sorted(programme.published_policies(), key=lambda p: p.policy_id):
+    # Current policies first, expired ones after them, marked.
+    policies = sorted(programme.published_policies(), key=lambda p: (p.expired_at(programme.as_of), p.policy_id))
+    for p in policies:
         for s in p.steps:
-            steps_by_dept[s.dept_id].append((p, s))
+            steps_by_dept[s.dept_id].append((p, s, p.expired_at(programme.as_of)))
     departments = sorted(programme.departments.values(), key=lambda d: d.dept_id)
     w.page(
         "departments/index.md.j2", "departments/index.md",
