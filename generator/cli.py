@@ -99,7 +99,7 @@ def validate(sources: tuple[str, ...], as_of: dt.date | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(report.to_json())
     else:
-        click.echo(report.to_text(), color=None)
+        click.echo(report.to_text(color=True), color=None)
     sys.exit(0 if report.ok else 1)
 
 

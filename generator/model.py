@@ -138,6 +138,53 @@ class Policy:
         return sum(known) if known else None
 
 
+@dataclass(frozen=True)
+class LeniencyCase:
+    """容错纠错: a minor first violation handled by correction, not penalty."""
+
+    case_id: str
+    enterprise_id: str
+    dept_id: str
+    field: str
+    description: str
+    found_on: dt.date
+    first_offence: bool
+    minor: bool
+    fix_due_on: dt.date
+    outcome: str
+    checked_on: dt.date | None = None
+    revisit_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class KeyProject:
+    project_id: str
+    name: str
+    level: str
+    sector: str
+    total_investment: float
+    annual_plan: float
+    lead: str
+    taskforce: str | None = None
+    start_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ProjectReport:
+    """项目进度: one weekly report of a key project."""
+
+    project_id: str
+    report_on: dt.date
+    invested: float
+    progress_note: str | None = None
+    blockers: str | None = None  # internal
+
+    @property
+    def iso_week(self) -> tuple[int, int]:
+        year, week, _day = self.report_on.isocalendar()
+        return year, week
+
+
 @dataclass
 class Programme:
     as_of: dt.date
@@ -147,6 +194,9 @@ class Programme:
     assignments: list[Assignment]
     issues: list[Issue]
     policies: dict[str, Policy]
+    leniency_cases: list[LeniencyCase] = field(default_factory=list)
+    projects: dict[str, KeyProject] = field(default_factory=dict)
+    project_reports: list[ProjectReport] = field(default_factory=list)
 
     def published_policies(self) -> list[Policy]:
         return [p for p in self.policies.values() if p.published]
@@ -182,4 +232,7 @@ def build_programme(checked: Checked) -> Programme:
         assignments=[_make(Assignment, v) for v in rows("assignments")],
         issues=[_make(Issue, v) for v in rows("issues")],
         policies=policies,
+        leniency_cases=[_make(LeniencyCase, v) for v in rows("leniency_cases")],
+        projects={v["project_id"]: _make(KeyProject, v) for v in rows("key_projects")},
+        project_reports=[_make(ProjectReport, v) for v in rows("project_reports")],
     )

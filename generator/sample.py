@@ -237,7 +237,99 @@ def generate(scale: str = "district", seed: int = 2022, schema: WorkbookSchema |
     return {
         "departments": departments, "enterprises": enterprises, "officers": officers,
         "assignments": assignments, "issues": issues, "policies": policies, "policy_steps": steps,
+        **optional_ledgers(scale, seed, schema, departments, enterprises),
     }
+
+
+# The optional ledgers (容错纠错, 重点项目, 项目进度): projects per level
+# (省重点, 市重点, 区重点) and leniency cases at each scale.
+LEDGER_SCALES = {"district": ((6, 12, 24), 80), "province": ((60, 240, 600), 4_000)}
+LENIENCY_TEXTS = {
+    "安全生产": ["未按规定设置安全警示标志", "安全生产教育培训记录不全", "特种作业人员证件未及时复审"],
+    "生态环境": ["危险废物贮存场所标识不规范", "环保设施运行台账不完整", "排污许可登记信息未及时变更"],
+    "市场监管": ["广告用语不规范", "营业执照未在显著位置悬挂", "计量器具未按期检定"],
+    "消防": ["灭火器超过检验期限", "疏散指示标志损坏", "消防通道临时堆放物品"],
+}
+LENIENCY_FIELD_WEIGHTS = {"安全生产": 35, "生态环境": 20, "市场监管": 30, "消防": 12}
+PROJECT_WORDS = ["新材料产业园", "高端装备制造基地", "海洋电子信息产业园", "冷链物流中心", "船舶修造基地",
+                 "水产精深加工园", "海洋生物医药中试基地", "大宗商品储运基地", "文旅综合体", "智能制造工厂"]
+PROGRESS_NOTES = ["前期手续办理中", "场地平整完成", "桩基施工中", "主体结构施工中", "主体结构封顶",
+                  "设备安装调试中", "室外配套施工中", "部分投产"]
+BLOCKERS = ["施工用电待接入", "用地指标待落实", "环评批复待出具", "资金到位偏慢", "施工用工紧张", "临时用海手续待办"]
+
+
+def optional_ledgers(
+    scale: str, seed: int, schema: WorkbookSchema,
+    departments: list[dict[str, Any]], enterprises: list[dict[str, Any]],
+) -> dict[str, list[dict[str, Any]]]:
+    """Rows of the optional sheets the schema declares; their own random stream,
+    so the other sheets do not change when these do."""
+    names = {s.name for s in schema.sheets}
+    rng = random.Random(f"{seed}-ledgers")
+    per_level, n_cases = LEDGER_SCALES[scale]
+    out: dict[str, list[dict[str, Any]]] = {}
+    if "leniency_cases" in names:
+        fields = list(schema.sheet("leniency_cases").field("field").enum or ())
+        weights = [LENIENCY_FIELD_WEIGHTS.get(f, 3) for f in fields]
+        cases = []
+        for i in range(n_cases):
+            field_name = rng.choices(fields, weights)[0]
+            found = _day(rng, YEAR_START, dt.date(2022, 12, 20))
+            due = found + dt.timedelta(days=rng.choice([7, 10, 15, 30]))
+            row: dict[str, Any] = {
+                "case_id": f"L{i + 1:05d}", "enterprise_id": rng.choice(enterprises)["enterprise_id"],
+                "dept_id": rng.choice(departments)["dept_id"], "field": field_name,
+                "description": f"{rng.choice(LENIENCY_TEXTS.get(field_name, ['其他轻微违法情形']))}（示例{i + 1}）",
+                "found_on": found, "first_offence": "是", "minor": "是", "fix_due_on": due,
+                "checked_on": None, "revisit_on": None, "outcome": "整改中",
+            }
+            checked = due + dt.timedelta(days=rng.randint(-5, 3))
+            checked = max(checked, found)
+            if checked <= YEAR_END and rng.random() < 0.9:
+                row["checked_on"] = checked
+                row["outcome"] = "已整改" if rng.random() < 0.97 else "未整改转立案"
+                revisit = checked + dt.timedelta(days=rng.randint(20, 40))
+                if row["outcome"] == "已整改" and revisit <= YEAR_END and rng.random() < 0.85:
+                    row["revisit_on"] = revisit
+            cases.append(row)
+        out["leniency_cases"] = cases
+    if "key_projects" in names and "project_reports" in names:
+        levels = list(schema.sheet("key_projects").field("level").enum or ())
+        industries = list(schema.enums["industries"])
+        projects, reports = [], []
+        number = 0
+        for level, count in zip(levels, per_level, strict=False):
+            for _ in range(count):
+                number += 1
+                total = round(rng.uniform(1, 60) if level == levels[0] else rng.uniform(0.5, 15), 2)
+                plan = round(total * rng.uniform(0.15, 0.4), 2)
+                start = _day(rng, dt.date(2021, 6, 1), dt.date(2022, 6, 30))
+                project_id = f"XM{number:04d}"
+                projects.append({
+                    "project_id": project_id,
+                    "name": f"示例{rng.choice(PROJECT_WORDS)}{number}号项目",
+                    "level": level, "sector": rng.choice(industries), "total_investment": total,
+                    "annual_plan": plan, "lead": f"示例领导{number % 17 + 1}",
+                    "taskforce": f"{project_id}项目推进专班" if rng.random() < 0.6 else None, "start_on": start,
+                })
+                friday = dt.date(2022, 1, 7)
+                silent_at_end = rng.random() < 0.1  # no report in the last week
+                note = 0
+                while friday <= YEAR_END:
+                    last_week = friday + dt.timedelta(days=7) > YEAR_END
+                    if friday >= start and rng.random() < 0.93 and not (last_week and silent_at_end):
+                        note = min(note + (1 if rng.random() < 0.15 else 0), len(PROGRESS_NOTES) - 1)
+                        week = friday.isocalendar()[1]
+                        reports.append({
+                            "project_id": project_id, "report_on": friday - dt.timedelta(days=rng.choice([0, 0, 1, 2])),
+                            "invested": round(plan / 50 * rng.uniform(0.4, 2.2), 2),
+                            "progress_note": PROGRESS_NOTES[note],
+                            "blockers": f"{rng.choice(BLOCKERS)}（示例{project_id}第{week}周）" if rng.random() < 0.15 else None,
+                        })
+                    friday += dt.timedelta(days=7)
+        out["key_projects"] = projects
+        out["project_reports"] = reports
+    return out
 
 
 def _cells(rows: list[dict[str, Any]], keys: list[str]) -> Iterator[list[Any]]:

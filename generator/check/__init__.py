@@ -29,7 +29,7 @@ class Checked:
 
 
 def check_sheets(raw_by_source: list[tuple[str, list[RawSheet]]], schema: WorkbookSchema, as_of: dt.date) -> Checked:
-    report = Report()
+    report = Report(sheet_order=tuple(s.title for s in schema.sheets))
     found: dict[str, RawSheet] = {}
     for _spec, raws in raw_by_source:
         for raw in raws:

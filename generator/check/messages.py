@@ -53,7 +53,15 @@ def _catalogue() -> dict[str, tuple[str, str]]:
         "only_if": (_("{column} is filled but {when_column} is {when_value}"), _("Clear {column}, or set {when_column} to {values}.")),
         "must_be": (_("{column} must be {expected}"), _("Only cases that meet this condition belong in this sheet.")),
         "sequence_gap": (_("The steps of {group_value} are {found} instead of 1 to {count}"), _("Number the steps of each policy 1, 2, 3 … with no gap or repeat.")),
+        # warnings (and generic forms of the rules behind them)
+        "before_as_of": (_("{column} {value} is before the as-of date {as_of}"), _("Check the date.")),
+        "expired": (_("{column} {value} has passed (as of {as_of}) but {when_column} is still {when_value}"), _("The item is shown as expired; set {when_column} to 否 to withdraw it, or correct {column}.")),
+        "still_referenced": (_("{key_value} still has {count} rows in {target_sheet} (first in row {first_row})"), _("Check whether those rows should move elsewhere.")),
+        "inactive_in_use": (_("{key_value} is not in post ({column} is {value}) but still has {count} open or current rows in {target_sheet} (first in row {first_row})"), _("Hand those rows over to an officer in post, or correct {column}.")),
+        "not_referenced": (_("{value} has no current row in {target_sheet} on {as_of}"), _("Add one to {target_sheet} if it is missing.")),
+        "no_officer": (_("{value} has no officer assigned on {as_of}"), _("Pair it with an officer in {target_sheet}.")),
         "overlap": (_("{value} has two {role} on the same days: this row and row {other_row}"), _("End one assignment before the other starts.")),
+        "one_per_week": (_("{group_value} already has a report in week {week} (row {other_row})"), _("Keep one report per project per week (Monday to Sunday): merge the two rows or correct the date.")),
     }
 
 

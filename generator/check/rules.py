@@ -8,20 +8,70 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from ..errors import ConfigError
 from .cells import display
-from .report import Report
+from .report import ERROR, WARNING, Report
 from .tables import Row, Table
 
 Tables = dict[str, Table]
 
 
-def _add(report: Report, table: Table, row: Row, name: str, code: str, **params: Any) -> None:
+def _add(
+    report: Report, table: Table, row: Row, name: str, code: str, *, severity: str = ERROR, **params: Any
+) -> None:
     value = row.get(name)
     shown = display(row.raw.get(name, value)) if value is not None or name in row.raw else ""
-    report.error(
-        code, table.schema.title, row=row.number, col=table.column_of(name),
+    if "value" in params:
+        shown = display(params.pop("value"))
+    report.add(
+        severity, code, table.schema.title, row=row.number, col=table.column_of(name),
         column=table.header_of(name), value=shown, source=table.source, **params,
     )
+
+
+def _severity(rule: dict[str, Any]) -> str:
+    return WARNING if rule.get("severity") == WARNING else ERROR
+
+
+def _applies(row: Row, rule: dict[str, Any]) -> bool:
+    """The optional row filter of a rule: ``when: field, values: [...]`` (the
+    field's value is one of them) and ``unless: {field, values}`` (it is not)."""
+    when = rule.get("when")
+    if when is not None and "values" in rule and row.get(when) not in tuple(rule["values"]):
+        return False
+    unless = rule.get("unless")
+    return not (unless and row.get(unless["field"]) in tuple(unless["values"]))
+
+
+def _current(row: Row, period: dict[str, Any] | None, as_of: dt.date) -> bool:
+    """A row whose ``start``..``end`` period (end blank = open) contains the as-of date."""
+    if not period:
+        return True
+    start, end = row.get(period["start"]), row.get(period.get("end", ""))
+    return start is not None and start <= as_of and (end is None or end >= as_of)
+
+
+def _referrers(tables: Tables, spec: dict[str, Any], as_of: dt.date) -> tuple[Table | None, dict[Any, list[Row]]]:
+    """Rows of ``spec['sheet']`` that count, by the value of their ``field``:
+    filtered by ``where``/``unless`` and, with ``current``, by their period."""
+    table = tables.get(spec["sheet"])
+    found: dict[Any, list[Row]] = defaultdict(list)
+    if table is None:
+        return None, found
+    where = spec.get("where")
+    unless = spec.get("unless")
+    for row in table.rows:
+        key = row.get(spec["field"])
+        if key is None:
+            continue
+        if where and row.get(where["field"]) not in tuple(where["values"]):
+            continue
+        if unless and row.get(unless["field"]) in tuple(unless["values"]):
+            continue
+        if not _current(row, spec.get("current"), as_of):
+            continue
+        found[key].append(row)
+    return table, found
 
 
 def check_unique(tables: Tables, report: Report) -> None:
@@ -63,9 +113,9 @@ def _not_before(tables: Tables, table: Table, rule: dict[str, Any], report: Repo
     name, other = rule["field"], rule["other"]
     for row in table.rows:
         a, b = row.get(name), row.get(other)
-        if a is not None and b is not None and a < b:
+        if a is not None and b is not None and a < b and _applies(row, rule):
             _add(
-                report, table, row, name, "not_before",
+                report, table, row, name, rule.get("code", "not_before"), severity=_severity(rule),
                 other_column=table.header_of(other), other_value=display(b),
             )
 
@@ -74,8 +124,69 @@ def _not_after_as_of(tables: Tables, table: Table, rule: dict[str, Any], report:
     name = rule["field"]
     for row in table.rows:
         value = row.get(name)
-        if value is not None and value > as_of:
-            _add(report, table, row, name, "not_after_as_of", as_of=as_of.isoformat())
+        if value is not None and value > as_of and _applies(row, rule):
+            _add(
+                report, table, row, name, rule.get("code", "not_after_as_of"), severity=_severity(rule),
+                as_of=as_of.isoformat(),
+            )
+
+
+def _not_before_as_of(tables: Tables, table: Table, rule: dict[str, Any], report: Report, as_of: dt.date) -> None:
+    """A date already past at the as-of date (a policy past its end date), for
+    the rows the rule's filter selects; usually a warning."""
+    name = rule["field"]
+    when = rule.get("when")
+    for row in table.rows:
+        value = row.get(name)
+        if value is not None and value < as_of and _applies(row, rule):
+            _add(
+                report, table, row, name, rule.get("code", "before_as_of"), severity=_severity(rule),
+                as_of=as_of.isoformat(), when_column=table.header_of(when) if when else "",
+                when_value=_shown(row.get(when)) if when else "",
+            )
+
+
+def _shown(value: Any) -> str:
+    return "是" if value is True else "否" if value is False else display(value) if value is not None else ""
+
+
+def _referenced(tables: Tables, table: Table, rule: dict[str, Any], report: Report, as_of: dt.date) -> None:
+    """Rows of this sheet (selected by the rule's filter) that rows of other
+    sheets still refer to: ``by`` lists ``{sheet, field, where?, unless?,
+    current?: {start, end}}``. One finding per row and referring sheet, at the
+    cell of ``field`` (the cell that made the row selected)."""
+    key, name = rule["key"], rule.get("field", rule["key"])
+    for spec in rule["by"]:
+        source, found = _referrers(tables, spec, as_of)
+        if source is None:
+            continue
+        for row in table.rows:
+            rows = found.get(row.get(key))
+            if row.get(key) is None or not rows or not _applies(row, rule):
+                continue
+            _add(
+                report, table, row, name, rule.get("code", "still_referenced"), severity=_severity(rule),
+                value=_shown(row.get(name)), key_value=display(row.get(key)), count=len(rows),
+                target_sheet=source.schema.title, first_row=min(r.number for r in rows),
+                as_of=as_of.isoformat(),
+            )
+
+
+def _has_referrer(tables: Tables, table: Table, rule: dict[str, Any], report: Report, as_of: dt.date) -> None:
+    """Every row (selected by the filter) is referred to by at least one row of
+    ``by`` (``{sheet, field, where?, unless?, current?}``), e.g. an enterprise
+    has an officer assigned at the as-of date."""
+    key = rule["key"]
+    source, found = _referrers(tables, rule["by"], as_of)
+    if source is None:
+        return
+    for row in table.rows:
+        if row.get(key) is None or key in row.bad or found.get(row.get(key)) or not _applies(row, rule):
+            continue
+        _add(
+            report, table, row, key, rule.get("code", "not_referenced"), severity=_severity(rule),
+            target_sheet=source.schema.title, as_of=as_of.isoformat(),
+        )
 
 
 def _conditional(code: str, required: bool, when_in: bool) -> Callable[..., None]:
@@ -159,6 +270,24 @@ def _no_overlap(tables: Tables, table: Table, rule: dict[str, Any], report: Repo
                     break
 
 
+def _one_per_week(tables: Tables, table: Table, rule: dict[str, Any], report: Report, as_of: dt.date) -> None:
+    """At most one row per group (a project) per ISO week (Monday to Sunday) of
+    the date ``field``; a second row names the first."""
+    group, name = rule["group"], rule["field"]
+    first: dict[tuple[Any, int, int], Row] = {}
+    for row in sorted(table.rows, key=lambda r: r.number):
+        key, day = row.get(group), row.get(name)
+        if key is None or day is None or name in row.bad:
+            continue
+        year, week, _weekday = day.isocalendar()
+        seen = first.setdefault((key, year, week), row)
+        if seen is not row:
+            _add(
+                report, table, row, name, "one_per_week",
+                group_value=key, week=f"{year}-W{week:02d}", other_row=seen.number,
+            )
+
+
 RULES: dict[str, Callable[..., None]] = {
     "not_before": _not_before,
     "not_after_as_of": _not_after_as_of,
@@ -168,10 +297,25 @@ RULES: dict[str, Callable[..., None]] = {
     "must_be": _must_be,
     "sequence": _sequence,
     "no_overlap": _no_overlap,
+    "not_before_as_of": _not_before_as_of,
+    "referenced": _referenced,
+    "has_referrer": _has_referrer,
+    "one_per_week": _one_per_week,
 }
 
 
 def check_declared_rules(tables: Tables, report: Report, as_of: dt.date) -> None:
     for table in tables.values():
         for rule in table.schema.rules:
-            RULES[rule["rule"]](tables, table, rule, report, as_of)
+            fn = RULES.get(str(rule.get("rule")))
+            if fn is None:
+                raise ConfigError(
+                    f"sheets_schema/{table.schema.name}.yaml: 未知的规则 “{rule.get('rule')}”"
+                    f"（可用：{'、'.join(RULES)}）"
+                )
+            try:
+                fn(tables, table, rule, report, as_of)
+            except KeyError as exc:
+                raise ConfigError(
+                    f"sheets_schema/{table.schema.name}.yaml: 规则 {rule.get('rule')} 缺少或引用了未知的属性 {exc}"
+                ) from exc
