@@ -151,5 +151,42 @@ def sample(out: Path, scale: str, seed: int) -> None:
     click.echo(_("Wrote {path}: {summary}").format(path=out, summary=summary))
 
 
+@cli.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@lang_option
+@reports_errors
+def template(out: Path) -> None:
+    """Write an empty workbook with every sheet, header notes and drop-down lists."""
+    from .template import write_template
+
+    sheets = write_template(out, load_schema())
+    click.echo(_("Wrote {path}: {summary}").format(path=out, summary="、".join(sheets)))
+
+
+@cli.group()
+def schema() -> None:
+    """The workbook contract in other formats."""
+
+
+@schema.command("export")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the descriptor here (default: standard output).")
+@lang_option
+@reports_errors
+def schema_export(out: Path | None) -> None:
+    """Print (or write) a Frictionless Data Package descriptor of the sheets."""
+    from .datapackage import descriptor_json
+
+    text = descriptor_json(load_schema())
+    if out is None:
+        click.echo(text)
+        return
+    try:
+        out.write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise NuanqiError(str(exc)) from exc
+    click.echo(_("Wrote {path}").format(path=out))
+
+
 def main() -> None:
     cli(prog_name="nuanqi")

@@ -1,0 +1,211 @@
+"""An empty workbook that stops mistakes before they are typed.
+
+Every sheet of the schema, in schema order, with its header row; a note on
+each header (what goes there, an example, required or not); drop-down lists
+for enumerations, booleans and references to another sheet's IDs; date format
+on date columns and text format on code columns (so that leading zeros stay);
+the header row frozen. Written with openpyxl; everything follows
+``sheets_schema/``, nothing here names a sheet.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .errors import NuanqiError
+from .i18n import _
+from .schema import Field, SheetSchema, WorkbookSchema, load_schema
+
+# Rows covered by drop-downs and formats (the data validation ranges).
+TEMPLATE_ROWS = 5000
+# Excel refuses a literal list longer than this; longer lists go to a hidden sheet.
+LIST_LITERAL_MAX = 255
+LISTS_SHEET = "_lists"
+DATE_FORMAT = "yyyy-mm-dd"
+TEXT_FORMAT = "@"
+TEXT_KINDS = {"id", "phone", "mobile", "uscc"}
+BOOLEAN_CHOICES = ("是", "否")
+
+_REQUIRED_FILL = PatternFill("solid", start_color="FFF2CC")
+_OPTIONAL_FILL = PatternFill("solid", start_color="E7EEF7")
+
+
+def _kind_note(f: Field, schema: WorkbookSchema) -> str:
+    kind = f.kind
+    if kind == "enum":
+        return _("Choose from the list: {allowed}").format(allowed="、".join(f.enum or ()))
+    if kind == "list":
+        if f.enum:
+            return _("One or more of: {allowed}; separate them with 、").format(allowed="、".join(f.enum))
+        return _("One or more items, separated with 、")
+    notes = {
+        "id": _("A code, typed as text"),
+        "text": _("Text"),
+        "date": _("A date such as 2022-07-01"),
+        "boolean": _("是 or 否"),
+        "integer": _("A whole number"),
+        "decimal": _("A number"),
+        "phone": _("A phone number such as 0580-2022001"),
+        "mobile": _("An 11-digit mobile number"),
+        "email": _("An e-mail address"),
+        "url": _("A web address starting with https:// or http://"),
+        "uscc": _("The 18-character unified social credit code from the business licence"),
+    }
+    return notes[kind]
+
+
+def _example(f: Field) -> str | None:
+    if f.example is not None:
+        return f.example
+    if f.kind == "boolean":
+        return "是"
+    if f.enum:
+        return f.enum[0]
+    return None
+
+
+def header_note(f: Field, sheet: SheetSchema, schema: WorkbookSchema) -> str:
+    """The note on a header cell: what goes there, an example, required or not."""
+    lines = [_kind_note(f, schema)]
+    if f.description:
+        lines.insert(0, f.description)
+    for fk in sheet.foreign_keys:
+        if fk.field == f.name:
+            try:
+                target = schema.sheet(fk.sheet)
+                lines.append(_("Must be a {column} of the sheet {sheet}").format(
+                    column=target.field(fk.target).title, sheet=target.title))
+            except KeyError:
+                pass
+    if f.minimum is not None:
+        lines.append(_("Not below {minimum}").format(minimum=_number(f.minimum)))
+    if f.unique:
+        lines.append(_("Each value only once in this column"))
+    example = _example(f)
+    if example is not None:
+        lines.append(_("Example: {example}").format(example=example))
+    lines.append(_("Required") if f.required else _("Optional"))
+    if f.is_internal:
+        lines.append(_("Internal: never shown on the public site"))
+    return "\n".join(lines)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+class _Lists:
+    """Long drop-down lists, kept on one hidden sheet and referred to by range."""
+
+    def __init__(self, book: Workbook) -> None:
+        self.book = book
+        self.sheet: Worksheet | None = None
+        self.columns: dict[tuple[str, ...], str] = {}
+
+    def formula(self, choices: tuple[str, ...]) -> str:
+        literal = ",".join(choices)
+        if len(literal) + 2 <= LIST_LITERAL_MAX and not any("," in c or '"' in c for c in choices):
+            return f'"{literal}"'
+        if choices not in self.columns:
+            if self.sheet is None:
+                self.sheet = self.book.create_sheet(LISTS_SHEET)
+                self.sheet.sheet_state = "hidden"
+            col = len(self.columns) + 1
+            for row, choice in enumerate(choices, start=1):
+                self.sheet.cell(row=row, column=col, value=choice)
+            letter = get_column_letter(col)
+            self.columns[choices] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$1:${letter}${len(choices)}"
+        return "=" + self.columns[choices]
+
+
+def _list_validation(formula: str, column: str, title: str) -> DataValidation:
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False)
+    dv.showErrorMessage = True
+    dv.errorStyle = "stop"
+    dv.errorTitle = _("Not in the list")
+    dv.error = _("Choose a value of {column} from the drop-down list.").format(column=title)
+    dv.add(f"{column}2:{column}{TEMPLATE_ROWS}")
+    return dv
+
+
+def _reference_formula(f: Field, sheet: SheetSchema, schema: WorkbookSchema) -> str | None:
+    for fk in sheet.foreign_keys:
+        if fk.field != f.name:
+            continue
+        try:
+            target = schema.sheet(fk.sheet)
+        except KeyError:
+            return None
+        index = next(i for i, t in enumerate(target.fields) if t.name == fk.target)
+        letter = get_column_letter(index + 1)
+        return f"={quote_sheetname(target.title)}!${letter}$2:${letter}${TEMPLATE_ROWS}"
+    return None
+
+
+def _validations(f: Field, sheet: SheetSchema, schema: WorkbookSchema, column: str, lists: _Lists) -> list[DataValidation]:
+    if f.kind == "enum" and f.enum:
+        return [_list_validation(lists.formula(f.enum), column, f.title)]
+    if f.kind == "boolean":
+        return [_list_validation(lists.formula(BOOLEAN_CHOICES), column, f.title)]
+    reference = _reference_formula(f, sheet, schema)
+    if reference is not None:
+        return [_list_validation(reference, column, f.title)]
+    if f.kind in ("integer", "decimal") and f.minimum is not None:
+        dv = DataValidation(
+            type="whole" if f.kind == "integer" else "decimal", operator="greaterThanOrEqual",
+            formula1=_number(f.minimum), allow_blank=True,
+        )
+        dv.showErrorMessage = True
+        dv.errorTitle = _("Not a valid number")
+        dv.error = _("{column}: type a number not below {minimum}.").format(column=f.title, minimum=_number(f.minimum))
+        dv.add(f"{column}2:{column}{TEMPLATE_ROWS}")
+        return [dv]
+    return []
+
+
+def build_template(schema: WorkbookSchema | None = None) -> Workbook:
+    schema = schema or load_schema()
+    book = Workbook()
+    book.remove(book.active)
+    lists = _Lists(book)
+    for sheet in schema.sheets:
+        ws = book.create_sheet(sheet.title)
+        for index, f in enumerate(sheet.fields, start=1):
+            letter = get_column_letter(index)
+            cell = ws.cell(row=1, column=index, value=f.title)
+            cell.font = Font(bold=True, color="9C0006" if f.required else "1F3864")
+            cell.fill = _REQUIRED_FILL if f.required else _OPTIONAL_FILL
+            cell.alignment = Alignment(horizontal="center", vertical="center")
+            comment = Comment(header_note(f, sheet, schema), "nuanqi")
+            comment.width, comment.height = 320, 160
+            cell.comment = comment
+            dim = ws.column_dimensions[letter]
+            dim.width = max(12, min(40, 2.2 * len(f.title) + 4))
+            if f.kind == "date":
+                dim.number_format = DATE_FORMAT
+            elif f.kind in TEXT_KINDS:
+                dim.number_format = TEXT_FORMAT
+            for dv in _validations(f, sheet, schema, letter, lists):
+                ws.add_data_validation(dv)
+        ws.freeze_panes = "A2"
+    if lists.sheet is not None:
+        book.move_sheet(lists.sheet, offset=len(book.sheetnames))
+    return book
+
+
+def write_template(out: Path, schema: WorkbookSchema | None = None) -> list[str]:
+    """Write the template; returns the titles of its sheets."""
+    book = build_template(schema)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        book.save(out)
+    except OSError as exc:
+        raise NuanqiError(_("Cannot write {path}: {error}").format(path=out, error=exc.strerror or exc)) from exc
+    return [name for name in book.sheetnames if name != LISTS_SHEET]

@@ -1,0 +1,141 @@
+"""``template OUT.xlsx``: every sheet of the schema with notes, drop-downs and
+formats; filled with valid rows it validates clean, in openpyxl, calamine and
+(when installed) LibreOffice."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+
+from generator.cli import cli
+from generator.template import LISTS_SHEET, TEMPLATE_ROWS
+
+
+@pytest.fixture
+def template(tmp_path, runner) -> Path:
+    out = tmp_path / "模板.xlsx"
+    result = runner.invoke(cli, ["template", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"已写入 {out}：部门、企业、")
+    return out
+
+
+def _validations(ws):
+    return {str(dv.sqref).split(":")[0].rstrip("0123456789"): dv for dv in ws.data_validations.dataValidation}
+
+
+def test_every_sheet_with_its_headers_in_schema_order(template, schema):
+    book = openpyxl.load_workbook(template)
+    assert [n for n in book.sheetnames if n != LISTS_SHEET] == [s.title for s in schema.sheets]
+    for sheet in schema.sheets:
+        ws = book[sheet.title]
+        assert [c.value for c in ws[1]] == [f.title for f in sheet.fields]
+        assert ws.freeze_panes == "A2"
+        assert ws.max_row == 1
+
+
+def test_each_header_has_a_note_with_example_and_requirement(template, schema):
+    ws = openpyxl.load_workbook(template)["问题清单"]
+    notes = {c.value: c.comment.text for c in ws[1]}
+    assert set(notes) == {f.title for f in schema.sheet("issues").fields}
+    assert notes["问题编号"] == "编码，按文本填写\n本列每个值只能出现一次\n示例：Q0001\n必填\n内部信息：不会出现在公开网站上"
+    assert notes["企业评价"].startswith("从下拉列表中选择：满意、基本满意、不满意\n")
+    assert notes["企业评价"].endswith("示例：满意\n选填\n内部信息：不会出现在公开网站上")
+    assert "须为工作表“部门”中已有的部门编号" in notes["责任单位"]
+    for sheet in schema.sheets:
+        ws = openpyxl.load_workbook(template)[sheet.title]
+        for cell in ws[1]:
+            assert cell.comment is not None and ("必填" in cell.comment.text or "选填" in cell.comment.text)
+
+
+def test_dropdowns_for_enums_booleans_and_references(template):
+    book = openpyxl.load_workbook(template)
+    issues = _validations(book["问题清单"])
+    assert issues["G"].type == "list"
+    assert issues["G"].formula1 == '"已挂号,已交办,办理中,已销号"'
+    assert str(issues["G"].sqref) == f"G2:G{TEMPLATE_ROWS}"
+    assert issues["B"].formula1 == f"='企业'!$A$2:$A${TEMPLATE_ROWS}"
+    assert issues["C"].formula1 == f"='专员'!$A$2:$A${TEMPLATE_ROWS}"
+    assert issues["H"].formula1 == f"='部门'!$A$2:$A${TEMPLATE_ROWS}"
+    assert issues["H"].showErrorMessage
+    officers = _validations(book["专员"])
+    assert officers["J"].formula1 == '"是,否"'  # 在岗
+    assert "I" not in officers  # 服务镇街 takes several towns: a note, not a drop-down
+    steps = _validations(book["办理流程"])
+    assert (steps["B"].type, steps["B"].operator, steps["B"].formula1) == ("whole", "greaterThanOrEqual", "1")
+
+
+def test_long_lists_go_to_a_hidden_sheet(tmp_path, schema, monkeypatch):
+    from generator import template as tpl
+
+    monkeypatch.setattr(tpl, "LIST_LITERAL_MAX", 20)
+    book = tpl.build_template(schema)
+    assert book[LISTS_SHEET].sheet_state == "hidden"
+    industry = _validations(book["企业"])["D"]
+    assert industry.formula1.startswith(f"='{LISTS_SHEET}'!$")
+    first_column = [c.value for c in book[LISTS_SHEET]["A"] if c.value is not None]
+    assert first_column == list(schema.enums["industries"])
+
+
+def test_date_and_code_columns_are_formatted(template):
+    ws = openpyxl.load_workbook(template)["问题清单"]
+    formats = {k: v.number_format for k, v in ws.column_dimensions.items()}
+    assert formats["F"] == formats["J"] == formats["K"] == "yyyy-mm-dd"  # 反映日期, 办理时限, 销号日期
+    assert formats["A"] == formats["B"] == "@"
+
+
+def _fill(template: Path, rows_by_sheet, schema, out: Path) -> Path:
+    book = openpyxl.load_workbook(template)
+    for sheet in schema.sheets:
+        ws = book[sheet.title]
+        for row in rows_by_sheet.get(sheet.name, []):
+            ws.append([row.get(f.name) for f in sheet.fields])
+    book.save(out)
+    return out
+
+
+def _errors(runner, path) -> list[dict]:
+    result = runner.invoke(cli, ["validate", "--source", str(path), "--as-of", "2022-12-31", "--format", "json"])
+    findings = json.loads(result.output)
+    errors = [f for f in findings if f["severity"] == "error"]
+    assert (result.exit_code == 0) == (not errors)
+    return errors
+
+
+def test_template_filled_with_valid_rows_validates_clean(template, sample_rows, schema, runner, tmp_path):
+    filled = _fill(template, sample_rows, schema, tmp_path / "filled.xlsx")
+    assert _errors(runner, filled) == []
+    # calamine reads the same header row and as many rows as were written
+    book = CalamineWorkbook.from_path(str(filled))
+    for sheet in schema.sheets:
+        rows = [r for r in book.get_sheet_by_name(sheet.title).to_python() if any(c != "" for c in r)]
+        assert rows[0] == [f.title for f in sheet.fields]
+        assert len(rows) == 1 + len(sample_rows.get(sheet.name, []))
+
+
+def test_empty_template_reports_only_what_is_missing(template, runner):
+    result = runner.invoke(cli, ["validate", "--source", str(template), "--as-of", "2022-12-31", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == []
+
+
+def test_template_survives_libreoffice(template, sample_rows, schema, runner, tmp_path):
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    filled = _fill(template, sample_rows, schema, tmp_path / "filled.xlsx")
+    outdir = tmp_path / "ods"
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+         "--convert-to", "ods", "--outdir", str(outdir), str(filled)],
+        check=True, capture_output=True, timeout=300,
+    )
+    ods = outdir / "filled.ods"
+    assert ods.exists()
+    assert _errors(runner, ods) == []
