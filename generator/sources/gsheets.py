@@ -1,12 +1,300 @@
-"""Google Sheets as a source (see the Google Sheets issue)."""
+"""Google Sheets as a source, through gspread.
+
+Reading one spreadsheet costs exactly two API requests, however many tabs it
+has: the metadata (``open_by_key``), then one ``values:batchGet`` with every
+tab as a range, values unformatted and dates as serial numbers, so that cells
+reach the typing in ``check/`` as they would from an xlsx file.
+
+Credentials are a service-account key file, named by ``--credentials`` or by
+``GOOGLE_APPLICATION_CREDENTIALS``; reading asks only for the read-only scope.
+Quota (429), timeouts (408), server errors (5xx) and dropped connections are
+retried with exponential backoff within a bounded total time
+(:class:`RetryingHTTPClient`); every other failure becomes a
+:class:`SourceError` saying what to do.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import requests
+from google.auth import exceptions as auth_exceptions
+from google.auth.credentials import Credentials
+from gspread import Client
+from gspread.exceptions import APIError, SpreadsheetNotFound
+from gspread.http_client import HTTPClient
+from gspread.utils import absolute_range_name
+
 from ..errors import SourceError
+from ..i18n import _
 from . import RawSheet
 
+READ_SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",)
+WRITE_SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
+# The tab `validate --write-back` writes; never read as data.
+RESULTS_TAB = "校验结果"
 
-def read_google(spec: str, **options: Any) -> list[RawSheet]:
-    raise SourceError(f"暂不支持 Google 表格数据源：{spec}")
+_KEY = re.compile(r"^[A-Za-z0-9_-]{10,}$")
+_URL_KEY = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
+_RETRY_STATUS = {408, 429}
+
+
+def spreadsheet_key(spec: str) -> str:
+    """The spreadsheet's key from ``gsheet:KEY`` or a docs.google.com URL."""
+    if spec.startswith("gsheet:"):
+        key = spec[len("gsheet:"):].strip()
+    else:
+        m = _URL_KEY.search(spec)
+        key = m.group(1) if m else ""
+    if not _KEY.match(key):
+        raise SourceError(_(
+            "{spec} is not a Google spreadsheet address: use the link from the browser "
+            "(https://docs.google.com/spreadsheets/d/KEY/edit) or gsheet:KEY"
+        ).format(spec=spec))
+    return key
+
+
+# --- credentials -----------------------------------------------------------
+
+
+@dataclass
+class Account:
+    """Credentials and the e-mail address staff share the spreadsheet with."""
+
+    credentials: Credentials
+    email: str | None = None
+
+
+def key_file(path: str | os.PathLike[str] | None) -> Path:
+    name = os.fspath(path) if path else os.environ.get(CREDENTIALS_ENV, "")
+    if not name:
+        raise SourceError(_(
+            "No service-account key file for Google Sheets: set the environment variable "
+            "{env} to the key file's path, or pass --credentials FILE"
+        ).format(env=CREDENTIALS_ENV))
+    p = Path(name).expanduser()
+    if not p.is_file():
+        raise SourceError(_(
+            "The service-account key file {path} does not exist: check the path "
+            "(--credentials or {env})"
+        ).format(path=p, env=CREDENTIALS_ENV))
+    return p
+
+
+def load_account(path: str | os.PathLike[str] | None, scopes: tuple[str, ...] = READ_SCOPES) -> Account:
+    """Service-account credentials from a key file; SourceError if it is unusable."""
+    from google.oauth2 import service_account
+
+    p = key_file(path)
+    try:
+        info = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        info = None
+    if not isinstance(info, dict):
+        raise SourceError(_(
+            "{path} is not a service-account key file (it is not JSON): download the key again "
+            "from the Google Cloud console (service account > Keys > Add key > JSON)"
+        ).format(path=p.name))
+    if info.get("type") != "service_account":
+        raise SourceError(_(
+            "{path} is not a service-account key (its type is “{kind}”): create a service account "
+            "and download its JSON key, not an OAuth client file"
+        ).format(path=p.name, kind=info.get("type", "")))
+    try:
+        credentials = service_account.Credentials.from_service_account_info(info, scopes=list(scopes))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise SourceError(_(
+            "The service-account key file {path} is incomplete or damaged ({detail}): "
+            "download a new JSON key"
+        ).format(path=p.name, detail=exc)) from exc
+    return Account(credentials=credentials, email=info.get("client_email"))
+
+
+# --- HTTP with bounded retries ----------------------------------------------
+
+
+class RetryingHTTPClient(HTTPClient):
+    """gspread's HTTP client, retrying what may pass: 408, 429, 5xx and a lost
+    connection, with exponential backoff, for at most ``max_total_wait`` seconds
+    of waiting in all. ``sleep`` is a class attribute so tests replace it."""
+
+    first_delay: float = 2.0
+    max_delay: float = 32.0
+    max_total_wait: float = 60.0
+    sleep: Callable[[float], None] = staticmethod(time.sleep)
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
+        waited = 0.0
+        delay = self.first_delay
+        while True:
+            try:
+                return super().request(*args, **kwargs)
+            except APIError as err:
+                if not (err.code in _RETRY_STATUS or err.code >= 500):
+                    raise
+                pause = _retry_after(err.response, delay, self.max_delay)
+                if waited + pause > self.max_total_wait:
+                    raise
+            except (requests.ConnectionError, requests.Timeout, auth_exceptions.TransportError):
+                pause = delay
+                if waited + pause > self.max_total_wait:
+                    raise
+            type(self).sleep(pause)
+            waited += pause
+            delay = min(delay * 2, self.max_delay)
+
+
+def _retry_after(response: requests.Response | None, default: float, cap: float) -> float:
+    value = response.headers.get("Retry-After") if response is not None else None
+    if value and value.strip().isdigit():
+        return min(float(value), cap)
+    return default
+
+
+# --- reading ----------------------------------------------------------------
+
+
+def connect(credentials: str | os.PathLike[str] | None = None, scopes: tuple[str, ...] = READ_SCOPES) -> tuple[Client, str | None]:
+    """A gspread client with bounded retries, and the service account's e-mail."""
+    account = load_account(credentials, scopes)
+    return Client(auth=account.credentials, http_client=RetryingHTTPClient), account.email
+
+
+@contextmanager
+def api_errors(key: str, email: str | None) -> Iterator[None]:
+    """Every way a request can fail, as a SourceError staff can act on."""
+    try:
+        yield
+    except PermissionError as exc:
+        raise SourceError(_not_shared(key, email)) from exc
+    except SpreadsheetNotFound as exc:
+        raise SourceError(_(
+            "There is no Google spreadsheet with the key {key}: copy the link again from the "
+            "browser's address bar"
+        ).format(key=key)) from exc
+    except APIError as exc:
+        code = exc.code
+        if code == 403:
+            raise SourceError(_not_shared(key, email)) from exc
+        if code == 404:
+            raise SourceError(_(
+                "There is no Google spreadsheet with the key {key}: copy the link again from the "
+                "browser's address bar"
+            ).format(key=key)) from exc
+        if code == 401:
+            raise SourceError(_(
+                "Google rejected the service account's credentials: the key may have been deleted "
+                "or disabled; download a new JSON key"
+            )) from exc
+        if code == 429:
+            raise SourceError(_(
+                "Google Sheets' request quota is used up (429) and retrying did not help: "
+                "wait a minute and run again"
+            )) from exc
+        if code >= 500 or code == 408:
+            raise SourceError(_(
+                "Google Sheets kept failing ({code}) after several retries: try again later"
+            ).format(code=code)) from exc
+        raise SourceError(_("Google Sheets refused the request ({code}: {message})").format(
+            code=code, message=exc.error.get("message", ""))) from exc
+    except auth_exceptions.RefreshError as exc:
+        raise SourceError(_(
+            "Google rejected the service account's credentials: the key may have been deleted "
+            "or disabled; download a new JSON key"
+        )) from exc
+    except (requests.ConnectionError, requests.Timeout, auth_exceptions.TransportError) as exc:
+        raise SourceError(_(
+            "Cannot reach Google Sheets (no network connection?): check the network, or build "
+            "from a saved snapshot with --source DIR"
+        )) from exc
+
+
+def _not_shared(key: str, email: str | None) -> str:
+    if email:
+        return _(
+            "The service account may not open the spreadsheet {key}: in Google Sheets click "
+            "Share and add {email} as a viewer (editor for template --google and --write-back)"
+        ).format(key=key, email=email)
+    return _(
+        "The service account may not open the spreadsheet {key}: share it with the service "
+        "account's e-mail address (client_email in the key file)"
+    ).format(key=key)
+
+
+@dataclass
+class Fetched:
+    """What one spreadsheet gave: its tabs' cells, as the API returned them."""
+
+    key: str
+    title: str
+    tabs: list[tuple[str, list[list[Any]]]]
+    fetched_at: dt.datetime
+    metadata: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+
+def grid_titles(metadata: Mapping[str, Any]) -> list[str]:
+    return [
+        s["properties"]["title"]
+        for s in metadata.get("sheets", [])
+        if s.get("properties", {}).get("sheetType", "GRID") == "GRID"
+    ]
+
+
+def fetch(client: Client, key: str, email: str | None = None) -> Fetched:
+    """All tabs of a spreadsheet, in two requests: metadata, then values:batchGet.
+
+    ``Client.open_by_key`` would fetch the same metadata but keep only the
+    spreadsheet's properties, and listing its worksheets would fetch it again;
+    the HTTP client's own calls give both answers whole.
+    """
+    http = client.http_client
+    with api_errors(key, email):
+        metadata = http.fetch_sheet_metadata(key)  # request 1: the metadata
+        titles = [t for t in grid_titles(metadata) if t != RESULTS_TAB]
+        tabs: list[tuple[str, list[list[Any]]]] = []
+        if titles:
+            answer = http.values_batch_get(  # request 2: every tab's values
+                key,
+                [absolute_range_name(t) for t in titles],
+                params={"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"},
+            )
+            ranges = answer.get("valueRanges", [])
+            for index, title in enumerate(titles):
+                values = ranges[index].get("values", []) if index < len(ranges) else []
+                tabs.append((title, [list(r) for r in values]))
+    title = str(metadata.get("properties", {}).get("title", key))
+    return Fetched(
+        key=key, title=title, tabs=tabs,
+        fetched_at=dt.datetime.now(dt.UTC).replace(microsecond=0), metadata=metadata,
+    )
+
+
+def read_google(
+    spec: str,
+    *,
+    credentials: str | os.PathLike[str] | None = None,
+    gspread_client: Client | None = None,
+    snapshot: Any = None,
+    **_options: Any,
+) -> list[RawSheet]:
+    """All tabs of one Google spreadsheet as raw sheets (row 1 = header)."""
+    key = spreadsheet_key(spec)
+    if gspread_client is not None:
+        client, email = gspread_client, None
+    else:
+        client, email = connect(credentials, READ_SCOPES)
+    fetched = fetch(client, key, email)
+    if snapshot is not None:
+        snapshot.add(fetched)
+    source = f"{fetched.title}（gsheet:{key}）"
+    return [RawSheet(tab=title, source=source, rows=rows) for title, rows in fetched.tabs]
