@@ -70,6 +70,10 @@ def build(
     schema: WorkbookSchema | None = None,
     **options: Any,
 ) -> Built:
+    if audience == "internal":
+        from .render.internal import check_internal_target
+
+        check_internal_target(site_dir, docs_dir, DEFAULT_SITE)
     schema = schema or load_schema()
     checked = validate(specs, as_of, schema, **options)
     programme = model_of(checked)

@@ -15,10 +15,11 @@ from ..model import Officer, Policy, Programme
 from ..schema import WorkbookSchema
 from .environment import make_environment
 from .escape import slug
+from .ledgers import render_ledgers
 
 # What rendering owns inside docs/ (ignored by git); everything else there is
 # hand-written and copied as it is.
-GENERATED_PATHS = ("index.md", "policies", "officers", "departments", "progress", "data")
+GENERATED_PATHS = ("index.md", "policies", "officers", "departments", "progress", "data", "projects", "leniency")
 
 
 class PageWriter:
@@ -148,4 +149,5 @@ def render_public(programme: Programme, schema: WorkbookSchema, docs_dir: Path, 
     _officers(w, programme, schema)
     _departments(w, programme)
     _progress(w, head)
+    render_ledgers(w, programme, schema)
     return w.written

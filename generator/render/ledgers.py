@@ -1,0 +1,44 @@
+"""Public pages of the optional ledgers: 重点项目 progress (with the weekly
+reports, never their internal 存在问题) and the anonymized 容错纠错 figures.
+
+Both pages are always written, so the navigation never points at a missing
+page; without the sheets they say there is nothing to show yet.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..figures.leniency import leniency_figures
+from ..figures.projects import project_figures, week_label
+from ..model import Programme
+from ..schema import WorkbookSchema
+from .escape import slug
+
+if TYPE_CHECKING:
+    from .pages import PageWriter
+
+LEDGER_PATHS = ("projects", "leniency")
+
+
+def enum_of(schema: WorkbookSchema, sheet: str, field: str) -> tuple[str, ...]:
+    """An enumeration of an optional sheet; empty when the schema lacks it."""
+    try:
+        return schema.sheet(sheet).field(field).enum or ()
+    except KeyError:
+        return ()
+
+
+def render_ledgers(w: PageWriter, programme: Programme, schema: WorkbookSchema) -> None:
+    figures = project_figures(programme, enum_of(schema, "key_projects", "level"))
+    w.page(
+        "ledgers/projects.md.j2", "projects/index.md", figures=figures, week_label=week_label,
+        reported=sum(1 for p in figures.projects if p.reported_this_week),
+    )
+    for p in figures.projects:
+        w.page(
+            "ledgers/project.md.j2", f"projects/{slug(p.project.project_id)}.md",
+            p=p, year=figures.year, history=p.history(figures.year), week_label=week_label,
+        )
+    lf = leniency_figures(programme, enum_of(schema, "leniency_cases", "field"))
+    w.page("ledgers/leniency.md.j2", "leniency/index.md", f=lf)
