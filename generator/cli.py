@@ -45,6 +45,14 @@ as_of_option = click.option(
     "--as-of", callback=_as_of, metavar="DATE",
     help="The day figures are computed for (default: today in Asia/Shanghai; 2022-12-31 for the example).",
 )
+credentials_option = click.option(
+    "--credentials", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+    help="Service-account key file for Google Sheets (default: $GOOGLE_APPLICATION_CREDENTIALS).",
+)
+snapshot_option = click.option(
+    "--save-snapshot", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+    help="Save what was fetched from Google Sheets as a CSV folder; --source DIR reads it back.",
+)
 lang_option = click.option(
     "--lang", type=click.Choice(i18n.LANGUAGES), default="zh", callback=_lang, expose_value=False,
     is_eager=True, help="Language of messages.",
@@ -85,21 +93,38 @@ def cli() -> None:
 @source_option
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@credentials_option
+@snapshot_option
+@click.option("--write-back", is_flag=True,
+              help="Also write the report into the tab 校验结果 of each Google spreadsheet (needs editor access).")
 @lang_option
 @reports_errors
-def validate(sources: tuple[str, ...], as_of: dt.date | None, fmt: str) -> None:
+def validate(sources: tuple[str, ...], as_of: dt.date | None, fmt: str, credentials: Path | None,
+             save_snapshot: Path | None, write_back: bool) -> None:
     """Read and check all sheets; print every error and warning."""
     from .pipeline import resolve
     from .pipeline import validate as run_validate
+    from .sources import is_google
+    from .sources.snapshot import saving_snapshot
 
     schema = load_schema()
     specs, day = resolve(sources, as_of, schema)
-    checked = run_validate(specs, day, schema)
+    if write_back and not any(is_google(s) for s in specs):
+        raise NuanqiError(_("--write-back writes into Google spreadsheets, and no source is one"))
+    with saving_snapshot(save_snapshot, specs, schema) as options:
+        checked = run_validate(specs, day, schema, credentials=credentials, **options)
+    if save_snapshot is not None:
+        click.echo(_("Saved the fetched sheets to {folder}").format(folder=save_snapshot), err=True)
     report = checked.report
     if fmt == "json":
         click.echo(report.to_json())
     else:
         click.echo(report.to_text(color=True), color=None)
+    if write_back:
+        from .gsheets_write import write_report
+
+        for done in write_report(specs, report, credentials=credentials):
+            click.echo(_("Wrote the report into the tab 校验结果 of gsheet:{key}").format(key=done.key), err=True)
     sys.exit(0 if report.ok else 1)
 
 
@@ -111,10 +136,12 @@ def validate(sources: tuple[str, ...], as_of: dt.date | None, fmt: str) -> None:
               help="Where the site goes (default: site/, or site-internal/ for the internal edition).")
 @click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="A folder of templates that override the bundled ones.")
+@credentials_option
+@snapshot_option
 @lang_option
 @reports_errors
 def build(sources: tuple[str, ...], as_of: dt.date | None, audience: str, site_dir: Path | None,
-          templates: Path | None) -> None:
+          templates: Path | None, credentials: Path | None, save_snapshot: Path | None) -> None:
     """Validate, render the pages and build the site with MkDocs."""
     from .pipeline import PROJECT_ROOT, resolve
     from .pipeline import build as run_build
@@ -123,7 +150,13 @@ def build(sources: tuple[str, ...], as_of: dt.date | None, audience: str, site_d
     specs, day = resolve(sources, as_of, schema)
     if site_dir is None:
         site_dir = PROJECT_ROOT / ("site-internal" if audience == "internal" else "site")
-    built = run_build(specs, day, site_dir=site_dir, audience=audience, templates=templates, schema=schema)
+    from .sources.snapshot import saving_snapshot
+
+    with saving_snapshot(save_snapshot, specs, schema) as options:
+        built = run_build(specs, day, site_dir=site_dir, audience=audience, templates=templates, schema=schema,
+                          credentials=credentials, **options)
+    if save_snapshot is not None:
+        click.echo(_("Saved the fetched sheets to {folder}").format(folder=save_snapshot), err=True)
     for finding in built.checked.report.warnings[:5]:
         click.echo(f"{_('Warning')} {finding.place}: {finding.message}", err=True)
     if len(built.checked.report.warnings) > 5:

@@ -16,11 +16,13 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..errors import SourceError
+from ..errors import NuanqiError, SourceError
 from ..i18n import _
 from ..schema import WorkbookSchema
 from .gsheets import Fetched
@@ -143,3 +145,30 @@ class Snapshot:
             "written_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "spreadsheets": spreadsheets,
         }
+
+
+@contextmanager
+def saving_snapshot(folder: Path | None, specs: list[str], schema: WorkbookSchema) -> Iterator[dict[str, Any]]:
+    """Options for the pipeline that collect what Google Sheets gave; the
+    snapshot is written once every source was read (also when the data then
+    proves invalid), never after a source failed."""
+    from . import is_google
+
+    if folder is None:
+        yield {}
+        return
+    if not any(is_google(s) for s in specs):
+        raise SourceError(_(
+            "--save-snapshot keeps what is fetched from Google Sheets, and no source is a Google "
+            "spreadsheet: local files are already offline"
+        ))
+    snapshot = Snapshot()
+    try:
+        yield {"snapshot": snapshot}
+    except SourceError:
+        raise
+    except NuanqiError:
+        if snapshot:
+            snapshot.write(folder, schema)
+        raise
+    snapshot.write(folder, schema)
