@@ -9,14 +9,15 @@ scale is the size the benchmarks ask for.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import xlsxwriter
 from faker import Faker
-from openpyxl import Workbook
 from stdnum.cn import uscc
 
 from .schema import WorkbookSchema, load_schema
@@ -32,11 +33,16 @@ class Scale:
     policies: int
     steps_per_policy: tuple[int, int]
     issues: int
+    # Exact number of 结对 rows (5% reassigned, the rest with a helper); None: drawn per enterprise.
+    assignments: int | None = None
+    # Draw people's names from a pool of this many Faker names (Faker costs ~40 µs a name).
+    name_pool: int | None = None
 
 
 SCALES = {
     "district": Scale(14, 27, 600, 141, 15, 60, (2, 6), 1500),
-    "province": Scale(700, 1300, 50_000, 11_000, 100, 2_000, (4, 4), 200_000),
+    "province": Scale(700, 1300, 50_000, 11_000, 100, 2_000, (4, 4), 200_000,
+                      assignments=55_000, name_pool=5_000),
 }
 
 YEAR_START = dt.date(2022, 1, 1)
@@ -103,6 +109,9 @@ def generate(scale: str = "district", seed: int = 2022, schema: WorkbookSchema |
     sizes = list(schema.enums["sizes"])
     categories = list(schema.enums["issue_categories"])
     policy_categories = list(schema.enums["policy_categories"])
+    person: Callable[[], str] = fake.name
+    if size.name_pool:
+        person = functools.partial(rng.choice, [fake.name() for _ in range(size.name_pool)])
 
     departments = []
     for i in range(size.departments):
@@ -124,7 +133,7 @@ def generate(scale: str = "district", seed: int = 2022, schema: WorkbookSchema |
             "industry": rng.choice(industries),
             "size": rng.choice(sizes[:2] if is_above else sizes[1:]),
             "above_scale": "是" if is_above else "否", "town": rng.choice(towns),
-            "contact_name": fake.name(), "contact_phone": _mobile(rng),
+            "contact_name": person(), "contact_phone": _mobile(rng),
             "publish_name": "是" if rng.random() < 0.3 else "否",
         })
 
@@ -133,7 +142,7 @@ def generate(scale: str = "district", seed: int = 2022, schema: WorkbookSchema |
     for i in range(n_officers):
         is_lead = i < size.lead_officers
         officers.append({
-            "officer_id": f"O{i + 1:04d}", "name": fake.name(),
+            "officer_id": f"O{i + 1:04d}", "name": person(),
             "role": "暖企专员" if is_lead else "助企服务员",
             "home_unit": rng.choice(departments)["name"],
             "former_post": rng.choice(["副局长", "科长", "副主任", "调研员"]),
@@ -149,10 +158,17 @@ def generate(scale: str = "district", seed: int = 2022, schema: WorkbookSchema |
 
     assignments = []
     lead_of: dict[str, str] = {}
+    reassigned: set[int] | None = None
+    helped: set[int] | None = None
+    if size.assignments is not None:  # exact counts: who is reassigned, who has a helper
+        n_reassigned = size.enterprises // 20
+        reassigned = set(rng.sample(range(size.enterprises), n_reassigned))
+        helped = set(rng.sample(range(size.enterprises), size.assignments - size.enterprises - n_reassigned))
     for i, ent in enumerate(enterprises):
         lead = officers[i % size.lead_officers]
         start = _day(rng, YEAR_START, dt.date(2022, 2, 28))
-        if rng.random() < 0.05:  # reassigned mid-year: two rows that do not overlap
+        if i in reassigned if reassigned is not None else rng.random() < 0.05:
+            # reassigned mid-year: two rows that do not overlap
             switch = _day(rng, dt.date(2022, 5, 1), dt.date(2022, 9, 30))
             other = officers[(i + 1) % size.lead_officers]
             assignments.append({"officer_id": lead["officer_id"], "enterprise_id": ent["enterprise_id"],
@@ -164,7 +180,7 @@ def generate(scale: str = "district", seed: int = 2022, schema: WorkbookSchema |
             assignments.append({"officer_id": lead["officer_id"], "enterprise_id": ent["enterprise_id"],
                                 "match_method": rng.choice(["双向选择", "协调选派"]), "start_on": start, "end_on": None})
             lead_of[ent["enterprise_id"]] = lead["officer_id"]
-        if rng.random() < 0.3:
+        if i in helped if helped is not None else rng.random() < 0.3:
             helper_index = size.lead_officers + rng.randrange(size.helper_officers)
             helper = officers[helper_index]
             end = dt.date(2022, 6, 30) if helper_index in retired else None
@@ -224,7 +240,7 @@ def generate(scale: str = "district", seed: int = 2022, schema: WorkbookSchema |
         }
         if (YEAR_END - reported).days > 3 or rng.random() < 0.5:
             row["dept_id"] = rng.choice(departments)["dept_id"]
-            row["owner"] = fake.name()
+            row["owner"] = person()
             row["due_on"] = reported + dt.timedelta(days=rng.choice([7, 15, 30, 30, 60]))
             needed = int(rng.expovariate(1 / 18)) + 1
             closed = reported + dt.timedelta(days=needed)
@@ -339,23 +355,35 @@ def _cells(rows: list[dict[str, Any]], keys: list[str]) -> Iterator[list[Any]]:
 
 
 def write_sample(out: Path, scale: str = "district", seed: int = 2022) -> dict[str, int]:
-    """Write the workbook (xlsx); returns the row count of each sheet by its title."""
+    """Write the workbook (xlsx); returns the row count of each sheet by its title.
+
+    XlsxWriter in constant-memory mode streams rows to disk: the province
+    workbook takes about a third of the time openpyxl's write-only mode took.
+    """
     schema = load_schema()
     data = generate(scale, seed, schema)
-    book = Workbook(write_only=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_numbers": False,
+                                          "strings_to_formulas": False, "strings_to_urls": False})
+    book.set_properties({"created": dt.datetime(2022, 12, 31, 0, 0, 0)})
+    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
     counts: dict[str, int] = {}
     for sheet in schema.sheets:
         if sheet.name not in data:
             continue
-        ws = book.create_sheet(sheet.title)
+        ws = book.add_worksheet(sheet.title)
         keys = [f.name for f in sheet.fields]
-        ws.append([f.title for f in sheet.fields])
-        for cells in _cells(data[sheet.name], keys):
-            ws.append(cells)
+        ws.write_row(0, 0, [f.title for f in sheet.fields])
+        for r, cells in enumerate(_cells(data[sheet.name], keys), start=1):
+            for c, value in enumerate(cells):
+                if value is None:
+                    continue
+                if isinstance(value, dt.date):
+                    ws.write_datetime(r, c, value, date_format)
+                elif isinstance(value, str):
+                    ws.write_string(r, c, value)
+                else:
+                    ws.write_number(r, c, value)
         counts[sheet.title] = len(data[sheet.name])
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fixed = dt.datetime(2022, 12, 31, 0, 0, 0)
-    book.properties.created = fixed
-    book.properties.modified = fixed
-    book.save(out)
+    book.close()
     return counts
