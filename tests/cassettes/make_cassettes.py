@@ -8,7 +8,8 @@ body string; error bodies ``{"error": {"code", "message", "status"}}``), but
 the spreadsheets hold our tabs: a consistent slice of the district sample
 (``python -m generator sample``), with a few cells as Google gives them
 (real booleans, a number in an ID column, a date with a time). The output is
-deterministic; ``test_gsheets_fixtures.py`` checks the files are up to date.
+deterministic (the same sample and schema give the same files); regenerate them
+after a change to the schema or the sample.
 """
 
 from __future__ import annotations
