@@ -1,5 +1,6 @@
 """``--save-snapshot DIR``: what was fetched from Google Sheets, kept as a CSV
-folder (one UTF-8 CSV per tab, the format ``--source DIR`` reads) with a small
+folder (one UTF-8 CSV per tab, with a BOM so that Excel opens it right; the format
+``--source DIR`` reads) with a small
 ``snapshot.json`` naming the spreadsheets, their titles and when they were
 fetched, so that a published build can be reproduced offline.
 
@@ -126,7 +127,7 @@ class Snapshot:
                         if f is not None and f.kind == "date":
                             dates.add(index)
                 name = file_name(tab)
-                with (staging / name).open("w", encoding="utf-8", newline="") as fh:
+                with (staging / name).open("w", encoding="utf-8-sig", newline="") as fh:
                     writer = csv.writer(fh)
                     for number, row in enumerate(rows):
                         writer.writerow(
