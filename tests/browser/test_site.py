@@ -1,0 +1,182 @@
+"""The public site in Chromium: the pages enterprises use, checked for what
+they show, for console errors, for requests to other hosts, and with axe-core.
+Screenshots land in tests/artifacts/."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.model import Policy
+
+from .conftest import ExampleSite, Visit
+
+
+def _fits(p: Policy, industry: str, size: str, town: str, category: str) -> bool:
+    def fits(values: tuple[str, ...] | None, want: str) -> bool:
+        return not want or not values or want in values
+
+    return (fits(p.industries, industry) and fits(p.sizes, size) and fits(p.towns, town)
+            and (not category or p.category == category))
+
+
+def _current(site: ExampleSite) -> list[Policy]:
+    programme = site.built.programme
+    return [p for p in programme.published_policies() if not p.expired_at(programme.as_of)]
+
+
+def _no_serious_violation(visit: Visit) -> None:
+    assert visit.axe() == []
+
+
+def test_home_page(visit: Visit) -> None:
+    visit.goto("index.html")
+    assert visit.page.locator("h1").first.inner_text().strip()
+    assert "在岗专员" in visit.page.locator("article").inner_text()
+    tabs = visit.page.locator(".md-tabs__link").all_inner_texts()
+    assert [t.strip() for t in tabs][:4] == ["首页", "惠企政策", "暖企专员", "办理部门"]
+    visit.screenshot("home")
+    _no_serious_violation(visit)
+    visit.assert_clean()
+
+
+def test_policy_page_shows_the_steps_in_order(visit: Visit, example_site: ExampleSite) -> None:
+    programme = example_site.built.programme
+    policy = programme.policies["P0001"]
+    visit.goto("policies/P0001.html")
+    page = visit.page
+    assert page.locator("h1").inner_text() == policy.title
+    steps = page.locator("ol.nq-steps > li")
+    assert steps.count() == len(policy.steps)
+    for i, step in enumerate(policy.steps):
+        card = steps.nth(i)
+        text = card.inner_text()
+        assert f"第 {step.step} 步" in text and step.action in text
+        dept = programme.departments[step.dept_id]
+        assert card.locator("a").first.inner_text() == dept.name
+        if dept.phone:
+            assert dept.phone in text
+        if step.days is not None:
+            assert f"承诺 {step.days} 个工作日" in text
+    assert f"合计 {policy.total_days()} 个工作日" in page.locator("article").inner_text()
+    tags = page.locator(".nq-tags .nq-tag").all_inner_texts()
+    assert policy.category in tags
+    # The tag leads to the finder with that category chosen.
+    page.locator(".nq-tags a.nq-tag--category").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#nq-category").input_value() == policy.category
+    visit.goto("policies/P0001.html")
+    visit.screenshot("policy")
+    _no_serious_violation(visit)
+    visit.assert_clean()
+
+
+def test_policy_page_does_not_list_other_policies(visit: Visit, example_site: ExampleSite) -> None:
+    visit.goto("policies/P0001.html")
+    hrefs = visit.page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    others = [h for h in hrefs if h.rstrip(".html").split("/")[-1].startswith("P0") and "P0001" not in h]
+    assert others == []
+
+
+FILTERS = [
+    ("", "", "", ""),
+    ("新材料", "", "", ""),
+    ("新材料", "小型", "白泉镇", ""),
+    ("", "微型", "", "金融服务"),
+    ("海洋生物医药", "大型", "金塘镇", "人才支持"),
+]
+
+
+@pytest.mark.parametrize("industry,size,town,category", FILTERS, ids=[f"filters{i}" for i in range(len(FILTERS))])
+def test_finder_matches_the_workbook(visit: Visit, example_site: ExampleSite,
+                                     industry: str, size: str, town: str, category: str) -> None:
+    visit.goto("policies/finder.html")
+    page = visit.page
+    form = page.locator("#policy-finder")
+    assert form.is_visible()
+    for key, value in [("industry", industry), ("size", size), ("town", town), ("category", category)]:
+        page.select_option(f"#nq-{key}", value=value)
+    expected = sorted(p.policy_id for p in _current(example_site) if _fits(p, industry, size, town, category))
+    shown = sorted(page.locator("#policy-finder-results li").evaluate_all("els => els.map(e => e.dataset.policy)"))
+    assert shown == expected
+    assert page.locator("#policy-finder-status").inner_text() == f"符合条件的有效政策共 {len(expected)} 项。"
+    # Each category heading counts its policies.
+    for heading in page.locator("#policy-finder-results h2").all_inner_texts():
+        name, count = heading.rstrip(" 项）").split("（")
+        assert int(count) == sum(1 for p in _current(example_site)
+                                 if p.policy_id in expected and p.category == name)
+    # The option counts tell what another choice would give.
+    if industry:
+        label = page.locator(f"#nq-industry option[value='{industry}']").inner_text()
+        assert label == f"{industry}（{len(expected)}）"
+    # The choice is kept in the address, so it can be shared.
+    if category:
+        assert "category=" in page.url
+    if (industry, size, town, category) == FILTERS[2]:
+        visit.screenshot("finder")
+        _no_serious_violation(visit)
+    visit.assert_clean()
+
+
+def test_category_lists_work_without_javascript(browser, site_url: str, example_site: ExampleSite) -> None:
+    ctx = browser.new_context(java_script_enabled=False)
+    try:
+        page = ctx.new_page()
+        page.goto(site_url + "policies/index.html")
+        links = page.locator("article a[href$='.html']").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        programme = example_site.built.programme
+        for p in programme.published_policies():
+            assert f"{p.policy_id}.html" in links
+        page.goto(site_url + "policies/finder.html")
+        assert page.locator("#policy-finder").is_hidden()
+        assert "按类别浏览" in page.locator("article").inner_text()
+    finally:
+        ctx.close()
+
+
+def test_officer_directory(visit: Visit, example_site: ExampleSite) -> None:
+    programme = example_site.built.programme
+    visit.goto("officers/index.html")
+    text = visit.page.locator("article").inner_text()
+    for o in programme.officers_in_post():
+        assert o.name in text
+        if o.mobile:
+            assert o.mobile not in text
+    for o in programme.officers.values():
+        if not o.active:
+            assert o.name not in text or any(a.name == o.name for a in programme.officers_in_post())
+    assert "家企业" in text
+    visit.screenshot("officers")
+    _no_serious_violation(visit)
+    visit.assert_clean()
+
+
+@pytest.mark.parametrize("term", ["融资", "人才"], ids=["rongzi", "rencai"])
+def test_search_finds_chinese_terms(visit: Visit, example_site: ExampleSite, term: str) -> None:
+    visit.goto("index.html")
+    page = visit.page
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    box.fill(term)
+    box.press("End")  # fill() sends no key events; Material's search listens for them
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=15_000)
+    # Material shows the segmented words with zero-width spaces between them.
+    titles = " ".join(page.locator(".md-search-result__article h1").all_inner_texts()).replace("\u200b", "")
+    wanted = [p.title for p in _current(example_site) if term in p.title]
+    assert wanted and any(t in titles for t in wanted), titles[:500]
+    assert term in page.locator(".md-search-result__meta").inner_text() or results.count() > 0
+    if term == "融资":
+        visit.screenshot("search")
+        _no_serious_violation(visit)
+    visit.assert_clean()
+
+
+@pytest.mark.parametrize("path", ["index.html", "policies/P0001.html", "policies/finder.html", "officers/index.html",
+                                  "departments/D001.html"])
+def test_phone_sized_pages_fit_the_screen(phone: Visit, path: str) -> None:
+    phone.goto(path)
+    overflow = phone.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{path} is {overflow}px wider than the phone"
+    phone.screenshot("phone-" + path.replace("/", "-").removesuffix(".html"))
+    assert phone.axe() == []
+    phone.assert_clean()
