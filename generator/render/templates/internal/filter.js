@@ -31,7 +31,7 @@
       }
       if (overdueOnly && row[col.overdue] === null) { return; }
       if (q) {
-        var text = [row[col.id], row[col.enterprise], row[col.description], row[col.owner]].join(" ").toLowerCase();
+        var text = [row[col.id], row[col.enterprise], row[col.category], row[col.description], row[col.owner], row[col.dept]].join(" ").toLowerCase();
         if (text.indexOf(q) < 0) { return; }
       }
       matched += 1;
