@@ -1,0 +1,87 @@
+"""Suppression of small counts in tables grouped by an enterprise attribute
+(site.md, "Anonymity of published statistics").
+
+Primary rule: a count drawn from 1..k-1 distinct enterprises is suppressed and
+shown as ``<k``; zero stays zero. Secondary rule, within one column of one
+table (whose total is published as a headline figure of the period): every
+suppressed cell must have at least two possible values in 1..w (w = max(k-1, 2))
+given the total and the other cells. An attacker knows each suppressed cell is
+at least 1 (zeros are shown), so with m suppressed cells summing to S each lies
+in 1..S-m+1: we need m >= 2 and S >= m+1. Cells are added (smallest first) until
+that holds; when it cannot hold, or when more than half of the column's non-zero
+cells would be hidden, the whole table is withheld (not published at all).
+
+Differencing across periods is the audit's job (``audit.py``): it models every
+table published so far and withholds further tables until no suppressed cell
+can be narrowed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+from ..errors import ConfigError
+from ..schema import WorkbookSchema
+
+DEFAULT_K = 3
+
+
+def threshold(schema: WorkbookSchema) -> int:
+    """k from ``suppression: {k: N}`` in the schema's workbook.yaml (default 3)."""
+    path = schema.directory / "workbook.yaml"
+    try:
+        book = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"无法读取 {path}：{exc}") from exc
+    k = (book.get("suppression") or {}).get("k", DEFAULT_K)
+    if isinstance(k, bool) or not isinstance(k, int) or k < 2:
+        raise ConfigError(f"{path}：suppression.k 应为不小于 2 的整数，现为 {k!r}")
+    return k
+
+
+def marker(k: int) -> str:
+    return f"<{k}"
+
+
+def window(k: int) -> int:
+    """The top of the range a suppressed cell must stay ambiguous in: 1..window."""
+    return max(k - 1, 2)
+
+
+@dataclass
+class Cell:
+    count: int
+    enterprises: int
+    suppressed: bool = False
+
+
+def protect_column(cells: dict[str, Cell], k: int) -> bool:
+    """Mark suppressed cells in one column; False when the table must be withheld."""
+    for cell in cells.values():
+        cell.suppressed = 0 < cell.count and cell.enterprises < k
+    hidden = [c for c in cells.values() if c.suppressed]
+    if not hidden:
+        return True
+    nonzero = [c for c in cells.values() if c.count > 0]
+    while True:
+        m = len(hidden)
+        total = sum(c.count for c in hidden)
+        if m >= 2 and total >= m + 1:
+            break
+        candidates = sorted(
+            (c for c in nonzero if not c.suppressed),
+            key=lambda c: c.count,
+        )
+        if m >= 2:
+            candidates = [c for c in candidates if c.count >= 2]
+        if not candidates:
+            return False
+        candidates[0].suppressed = True
+        hidden.append(candidates[0])
+    return 2 * len(hidden) <= len(nonzero)
+
+
+def shown(cell: Cell, k: int) -> int | str:
+    return marker(k) if cell.suppressed else cell.count

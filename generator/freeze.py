@@ -1,0 +1,98 @@
+"""Frozen periods (site.md, "Periods"): ``publish`` stores a finished period's
+published figures in a small JSON file, and later builds render that period
+from the file, so a published number never changes silently.
+
+Files live in a *published folder* kept in the repository: by default a
+``published/`` folder next to the first source workbook (``examples/published``
+for the bundled example, the current folder for Google Sheets), or
+``--published-dir DIR``. One file per period: ``week/2022-W05.json``,
+``month/2022-05.json``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .figures.breakdowns import PeriodDoc
+from .figures.periods import KINDS, parse_key
+from .figures.report import FrozenKey, Progress
+from .schema import PROJECT_ROOT
+from .sources import EXAMPLE_WORKBOOK
+
+EXAMPLE_PUBLISHED = PROJECT_ROOT / "examples" / "published"
+FORMAT = 1
+
+
+def default_published_dir(specs: list[str]) -> Path:
+    if not specs:
+        return EXAMPLE_PUBLISHED
+    first = specs[0]
+    path = Path(first)
+    if path.exists():
+        if path.resolve() == EXAMPLE_WORKBOOK.resolve():
+            return EXAMPLE_PUBLISHED
+        return path.resolve().parent / "published"
+    return Path.cwd() / "published"
+
+
+def frozen_path(directory: Path, kind: str, key: str) -> Path:
+    return directory / kind / f"{key}.json"
+
+
+def load_frozen(directory: Path | None) -> dict[FrozenKey, PeriodDoc]:
+    """Every frozen period in the folder; ConfigError naming the file if one is damaged."""
+    out: dict[FrozenKey, PeriodDoc] = {}
+    if directory is None or not directory.is_dir():
+        return out
+    for kind in KINDS:
+        for path in sorted((directory / kind).glob("*.json")):
+            try:
+                doc = json.loads(path.read_text(encoding="utf-8"))
+                period = doc["period"]
+                if period["kind"] != kind or period["key"] != path.stem:
+                    raise ValueError("period does not match the file name")
+                parse_key(kind, period["key"])
+                doc["figures"]["issues_new"]  # noqa: B018 - shape check
+                doc["tables"]
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise ConfigError(f"冻结的统计文件 {path} 无法读取（{exc}）。请从版本库恢复该文件。") from exc
+            doc["frozen"] = doc.get("frozen") or {"on": None}
+            out[(kind, path.stem)] = doc
+    return out
+
+
+def mark_for_freezing(progress: Progress, kind: str, as_of: dt.date) -> list[PeriodDoc]:
+    """The finished periods of ``kind`` not frozen yet, marked as frozen today."""
+    marked = []
+    for doc in progress.docs.get(kind, []):
+        if doc.get("frozen"):
+            continue
+        doc["frozen"] = {"on": as_of.isoformat()}
+        marked.append(doc)
+    progress.to_freeze = marked
+    return marked
+
+
+def frozen_text(doc: PeriodDoc) -> str:
+    stored: dict[str, Any] = {"format": FORMAT}
+    stored.update({k: v for k, v in doc.items() if k != "revisions"})
+    return json.dumps(stored, ensure_ascii=False, indent=1) + "\n"
+
+
+def write_frozen(directory: Path, docs: list[PeriodDoc]) -> list[Path]:
+    """Write the files; an existing file is never rewritten."""
+    written = []
+    for doc in docs:
+        path = frozen_path(directory, doc["period"]["kind"], doc["period"]["key"])
+        if path.exists():
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(frozen_text(doc), encoding="utf-8")
+        tmp.replace(path)
+        written.append(path)
+    return written
