@@ -10,12 +10,15 @@ from typing import Any
 
 from jinja2 import Environment
 
-from ..figures.ledger import Headline, headline
+from ..figures.ledger import headline
+from ..figures.report import Progress, compile_progress
+from ..figures.suppression import threshold
 from ..model import Officer, Policy, Programme
 from ..schema import WorkbookSchema
 from .environment import make_environment
 from .escape import slug
 from .ledgers import render_ledgers
+from .progress import latest_reports, render_progress
 
 # What rendering owns inside docs/ (ignored by git); everything else there is
 # hand-written and copied as it is.
@@ -136,18 +139,20 @@ def _departments(w: PageWriter, programme: Programme) -> None:
         )
 
 
-def _progress(w: PageWriter, head: Headline) -> None:
-    w.page("progress/index.md.j2", "progress/index.md", headline=head)
-
-
-def render_public(programme: Programme, schema: WorkbookSchema, docs_dir: Path, templates: Path | None = None) -> list[Path]:
+def render_public(
+    programme: Programme, schema: WorkbookSchema, docs_dir: Path, templates: Path | None = None,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """``progress``: the audited period figures (frozen ones included); computed here when not given."""
     env = make_environment(templates)
     w = PageWriter(env, docs_dir)
     head = headline(programme)
-    w.page("index.md.j2", "index.md", site_title=schema.title, headline=head)
+    if progress is None:
+        progress = compile_progress(programme, schema, threshold(schema))
+    w.page("index.md.j2", "index.md", site_title=schema.title, headline=head, latest=latest_reports(progress))
     _policies(w, programme, schema)
     _officers(w, programme, schema)
     _departments(w, programme)
-    _progress(w, head)
+    render_progress(w, head, progress)
     render_ledgers(w, programme, schema)
     return w.written
