@@ -96,3 +96,19 @@ def write_frozen(directory: Path, docs: list[PeriodDoc]) -> list[Path]:
         tmp.replace(path)
         written.append(path)
     return written
+
+
+def prepare(
+    programme: Any, schema: Any, specs: list[str], published_dir: Path | None, freeze_kind: str | None,
+) -> tuple[Progress, Path]:
+    """The audited progress figures with the frozen periods; with ``freeze_kind``, the
+    finished periods of that kind not frozen yet are marked for freezing (written by
+    ``write_frozen`` only after the site built)."""
+    from .figures.report import compile_progress
+    from .figures.suppression import threshold
+
+    folder = (published_dir or default_published_dir(specs)).resolve()
+    progress = compile_progress(programme, schema, threshold(schema), load_frozen(folder))
+    if freeze_kind:
+        mark_for_freezing(progress, freeze_kind, programme.as_of)
+    return progress, folder

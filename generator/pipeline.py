@@ -6,7 +6,7 @@ The CLI is a thin layer over these functions; tests call them directly too.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -56,6 +56,8 @@ class Built:
     checked: Checked
     programme: Programme
     result: BuildResult
+    progress: Any = None  # figures.report.Progress of the public edition
+    frozen: list[Path] = field(default_factory=list)  # period files written by publish
 
 
 def build(
@@ -68,6 +70,8 @@ def build(
     docs_dir: Path = DEFAULT_DOCS,
     templates: Path | None = None,
     schema: WorkbookSchema | None = None,
+    published_dir: Path | None = None,
+    freeze: str | None = None,
     **options: Any,
 ) -> Built:
     if audience == "internal":
@@ -86,9 +90,15 @@ def build(
             overrides={"nav": INTERNAL_NAV, "site_name": f"{schema.title}（内部版）"},
         )
     else:
+        from .freeze import prepare, write_frozen
+
+        # Frozen periods, protection and the audit come first: a failure publishes nothing.
+        progress, folder = prepare(programme, schema, specs, published_dir, freeze)
         internal, _public = value_sets(checked, schema, public_names(programme))
         result = build_site(
-            lambda docs: render_public(programme, schema, docs, templates),
+            lambda docs: render_public(programme, schema, docs, templates, progress=progress),
             site_dir, config_file=config_file, docs_dir=docs_dir, internal_values=internal,
         )
+        frozen = write_frozen(folder, progress.to_freeze) if freeze else []
+        return Built(checked=checked, programme=programme, result=result, progress=progress, frozen=frozen)
     return Built(checked=checked, programme=programme, result=result)
