@@ -53,6 +53,11 @@ snapshot_option = click.option(
     "--save-snapshot", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
     help="Save what was fetched from Google Sheets as a CSV folder; --source DIR reads it back.",
 )
+published_dir_option = click.option(
+    "--published-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="The folder of frozen periods (default: published/ next to the first source; "
+    "examples/published for the bundled example).",
+)
 lang_option = click.option(
     "--lang", type=click.Choice(i18n.LANGUAGES), default="zh", callback=_lang, expose_value=False,
     is_eager=True, help="Language of messages.",
@@ -136,12 +141,14 @@ def validate(sources: tuple[str, ...], as_of: dt.date | None, fmt: str, credenti
               help="Where the site goes (default: site/, or site-internal/ for the internal edition).")
 @click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="A folder of templates that override the bundled ones.")
+@published_dir_option
 @credentials_option
 @snapshot_option
 @lang_option
 @reports_errors
 def build(sources: tuple[str, ...], as_of: dt.date | None, audience: str, site_dir: Path | None,
-          templates: Path | None, credentials: Path | None, save_snapshot: Path | None) -> None:
+          templates: Path | None, credentials: Path | None, save_snapshot: Path | None,
+          published_dir: Path | None = None) -> None:
     """Validate, render the pages and build the site with MkDocs."""
     from .pipeline import PROJECT_ROOT, resolve
     from .pipeline import build as run_build
@@ -154,7 +161,7 @@ def build(sources: tuple[str, ...], as_of: dt.date | None, audience: str, site_d
 
     with saving_snapshot(save_snapshot, specs, schema) as options:
         built = run_build(specs, day, site_dir=site_dir, audience=audience, templates=templates, schema=schema,
-                          credentials=credentials, **options)
+                          credentials=credentials, published_dir=published_dir, **options)
     if save_snapshot is not None:
         click.echo(_("Saved the fetched sheets to {folder}").format(folder=save_snapshot), err=True)
     for finding in built.checked.report.warnings[:5]:
@@ -219,6 +226,37 @@ def schema_export(out: Path | None) -> None:
     except OSError as exc:
         raise NuanqiError(str(exc)) from exc
     click.echo(_("Wrote {path}").format(path=out))
+
+
+@cli.command()
+@click.option("--period", "kind", type=click.Choice(["week", "month"]), required=True,
+              help="Freeze every finished week (or month) not frozen yet.")
+@source_option
+@as_of_option
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the site goes (default: site/).")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="A folder of templates that override the bundled ones.")
+@published_dir_option
+@credentials_option
+@lang_option
+@reports_errors
+def publish(kind: str, sources: tuple[str, ...], as_of: dt.date | None, site_dir: Path | None,
+            templates: Path | None, published_dir: Path | None, credentials: Path | None) -> None:
+    """Freeze the figures of the finished periods and build the public site."""
+    from .pipeline import PROJECT_ROOT, resolve
+    from .pipeline import build as run_build
+
+    schema = load_schema()
+    specs, day = resolve(sources, as_of, schema)
+    built = run_build(specs, day, site_dir=site_dir or PROJECT_ROOT / "site", templates=templates, schema=schema,
+                      credentials=credentials, published_dir=published_dir, freeze=kind)
+    for path in built.frozen:
+        click.echo(_("Froze {path}").format(path=path))
+    if not built.frozen:
+        click.echo(_("No finished period left to freeze; nothing changed."))
+    click.echo(_("Built {pages} pages as of {as_of} into {site}").format(
+        pages=built.result.pages, as_of=day.isoformat(), site=built.result.site_dir))
 
 
 def main() -> None:
