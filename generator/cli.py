@@ -192,13 +192,29 @@ def sample(out: Path, scale: str, seed: int) -> None:
 
 
 @cli.command()
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--google", "google", metavar="KEY",
+              help="Add the missing tabs to this Google spreadsheet (gsheet:KEY, its URL or KEY) instead.")
+@credentials_option
 @lang_option
 @reports_errors
-def template(out: Path) -> None:
+def template(out: Path | None, google: str | None, credentials: Path | None) -> None:
     """Write an empty workbook with every sheet, header notes and drop-down lists."""
     from .template import write_template
 
+    if out is None and google is None:
+        raise click.UsageError(_("Name the workbook to write (OUT.xlsx), or a Google spreadsheet with --google KEY."))
+    if google is not None:
+        from .gsheets_write import add_template_tabs
+
+        added = add_template_tabs(google, load_schema(), credentials=credentials)
+        if added:
+            click.echo(_("Added {count} tabs to the Google spreadsheet: {tabs}").format(
+                count=len(added), tabs="、".join(added)))
+        else:
+            click.echo(_("The Google spreadsheet already has every tab; nothing was changed."))
+    if out is None:
+        return
     sheets = write_template(out, load_schema())
     click.echo(_("Wrote {path}: {summary}").format(path=out, summary="、".join(sheets)))
 
