@@ -14,6 +14,7 @@ import phonenumbers
 from stdnum.cn import uscc as stdnum_uscc
 
 from ..schema import Field
+from ..sources.excel import FormulaText
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Serial numbers outside this range are not plausibly dates in this programme.
@@ -28,6 +29,10 @@ _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+$")
 _INTEGER = re.compile(r"^[+-]?\d+(\.0+)?$")
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# Longest text a cell may hold (Excel's own limit), and the longest code.
+TEXT_MAX = 32767
+ID_MAX = 64
 
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×"}
@@ -82,6 +87,8 @@ def parse_id(value: Any) -> str:
             raise CellError("id_type")
         return str(int(value))
     text = fold(str(value))
+    if len(text) > ID_MAX:
+        raise CellError("too_long", length=len(text), limit=ID_MAX)
     if any(ch.isspace() for ch in text) or _CONTROL.search(text):
         raise CellError("id_space")
     return text
@@ -93,6 +100,8 @@ def parse_text(value: Any) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return display(value)
     text = str(value).strip()
+    if len(text) > TEXT_MAX:
+        raise CellError("too_long", length=len(text), limit=TEXT_MAX)
     if _CONTROL.search(text):
         raise CellError("control_chars")
     return text
@@ -241,6 +250,10 @@ def parse_list(value: Any, field: Field, separators: tuple[str, ...]) -> tuple[s
 def parse_cell(value: Any, field: Field, separators: tuple[str, ...]) -> Any:
     """The typed value of a non-blank cell; raises CellError."""
     kind = field.kind
+    if isinstance(value, FormulaText):
+        raise CellError("formula_uncalculated" if value.uncalculated else "formula_error")
+    if isinstance(value, str) and len(value) > TEXT_MAX:
+        raise CellError("too_long", length=len(value), limit=TEXT_MAX)
     if isinstance(value, str) and value.startswith("#") and value.rstrip("!?0/").upper() in _FORMULA_ERRORS:
         raise CellError("formula_error")
     if kind == "id":

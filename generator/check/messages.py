@@ -17,6 +17,7 @@ def _catalogue() -> dict[str, tuple[str, str]]:
         "duplicate_tab": (_("The tab {sheet} is in two sources ({first} and {second})"), _("Keep the tab in one source only.")),
         "missing_sheet": (_("The required sheet {sheet} is missing"), _("Add a tab named {sheet} with its header row (the template has it).")),
         "empty_sheet": (_("The sheet {sheet} has no header row"), _("Put the column headers in row 1.")),
+        "no_rows": (_("The sheet {sheet} has a header but no rows"), _("Fill in its rows; nothing to do if it is empty on purpose.")),
         "missing_column": (_("Required column {column} is missing from the header row"), _("Add a column headed {column} in row 1.")),
         "duplicate_column": (_("Column {column} appears twice in the header row (also at {other})"), _("Delete or rename one of the two columns.")),
         "unknown_column": (_("Column {column} is not part of the sheet and is ignored"), _("Nothing to do if it is a helper column; otherwise check its spelling.")),
@@ -25,6 +26,8 @@ def _catalogue() -> dict[str, tuple[str, str]]:
         # cells
         "required": (_("{column} is required but the cell is empty"), _("Fill in {column}.")),
         "formula_error": (_("The cell shows the formula error {value}"), _("Fix the formula or type the value.")),
+        "formula_uncalculated": (_("The cell holds the formula {value} but no saved result"), _("Open the file in Excel or WPS and save it again, or type the value.")),
+        "too_long": (_("The cell holds {length} characters, more than the {limit} allowed"), _("Check what was pasted into the cell; keep only what belongs there.")),
         "id_type": (_("{value} is not a valid code"), _("Type the code as text, e.g. D01 or 1001.")),
         "id_space": (_("The code {value} contains spaces or invisible characters"), _("Retype the code without spaces.")),
         "control_chars": (_("The text contains invisible control characters"), _("Retype the text or paste it as plain text.")),
