@@ -1,0 +1,238 @@
+"""Suppression and the audit: the threshold rule, the secondary rule, and a
+differencing attack written independently of ``figures/audit.py`` (scipy's
+linprog over everything published) that must not pin any suppressed cell."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+from scipy.sparse import csr_matrix
+
+from generator.errors import BuildError, ConfigError
+from generator.figures.audit import audit
+from generator.figures.report import compile_progress
+from generator.figures.suppression import Cell, protect_column, threshold
+from generator.model import Department, Enterprise, Issue, Programme
+from generator.pipeline import model_of, validate
+from generator.render.progress import doc_json
+
+D = dt.date
+DIMENSIONS = ("town", "industry", "size", "above_scale")
+
+
+# --- one column ---------------------------------------------------------------------------
+
+def column(**cells: tuple[int, int]) -> dict[str, Cell]:
+    return {name: Cell(count, firms) for name, (count, firms) in cells.items()}
+
+
+def test_a_lone_small_cell_takes_a_second_one_with_it():
+    cells = column(a=(2, 2), b=(5, 4), c=(9, 6), d=(0, 0), e=(7, 5))
+    assert protect_column(cells, 3)
+    assert [n for n, c in cells.items() if c.suppressed] == ["a", "b"]
+
+
+def test_zero_stays_zero_and_large_cells_stay():
+    cells = column(a=(0, 0), b=(6, 3), c=(8, 4))
+    assert protect_column(cells, 3)
+    assert not any(c.suppressed for c in cells.values())
+
+
+def test_small_cells_summing_to_their_count_need_a_larger_partner():
+    # Two cells of 1: each must be 1 given the total; a cell of at least 2 joins them.
+    cells = column(a=(1, 1), b=(1, 1), c=(3, 3), d=(4, 3), e=(6, 4), f=(7, 5))
+    assert protect_column(cells, 3)
+    assert {n for n, c in cells.items() if c.suppressed} == {"a", "b", "c"}
+
+
+def test_a_table_that_cannot_be_protected_is_withheld():
+    assert not protect_column(column(a=(1, 1), b=(1, 1)), 3)
+    assert not protect_column(column(a=(1, 1), b=(9, 5)), 3)  # 规上/规下: both would go
+    assert not protect_column(column(a=(1, 1), b=(1, 1), c=(1, 1), d=(4, 3)), 3)  # most cells hidden
+
+
+def test_k_comes_from_workbook_yaml(schema, tmp_path):
+    assert threshold(schema) == 3
+    (tmp_path / "workbook.yaml").write_text("title: x\nsuppression: {k: 1}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="suppression.k"):
+        threshold(dataclasses.replace(schema, directory=tmp_path))
+    (tmp_path / "workbook.yaml").write_text("title: x\nsuppression: {k: 5}\n", encoding="utf-8")
+    assert threshold(dataclasses.replace(schema, directory=tmp_path)) == 5
+
+
+# --- the attack -------------------------------------------------------------------------------
+
+def attack(docs: list[dict], k: int) -> list[tuple]:
+    """Every suppressed cell an attacker can narrow to fewer than two values of 1..max(k-1, 2).
+
+    Knows: every published number of every period (cells, and the period totals
+    issues_new/issues_closed), that suppressed cells are at least 1, and that a
+    value never has more closed than new issues up to any day. Unknowns: counts
+    per (column, value, stretch of days between period boundaries).
+    """
+    top = max(k - 1, 2)
+    pinned = []
+    for dim in DIMENSIONS:
+        spans = [(D.fromisoformat(d["period"]["start"]), D.fromisoformat(d["period"]["end"])) for d in docs]
+        cuts = sorted({a for a, _ in spans} | {b + dt.timedelta(days=1) for _, b in spans})
+        values = sorted({r[dim] for d in docs for r in d["tables"][dim]["rows"]})
+        if not values:
+            continue
+        n_seg, n_val = len(cuts) - 1, len(values)
+
+        def x(col: int, v: int, s: int, n_val: int = n_val, n_seg: int = n_seg) -> int:
+            return (col * n_val + v) * n_seg + s
+
+        n = 2 * n_val * n_seg
+        a_eq, b_eq, a_ub, b_ub, targets = [], [], [], [], []
+        for d, (start, end) in zip(docs, spans, strict=True):
+            segs = [s for s in range(n_seg) if start <= cuts[s] and cuts[s + 1] <= end + dt.timedelta(days=1)]
+            for col, name in enumerate(("issues_new", "issues_closed")):
+                row = np.zeros(n)
+                for v in range(n_val):
+                    row[[x(col, v, s) for s in segs]] = 1
+                a_eq.append(row)
+                b_eq.append(d["figures"][name])
+                for r in d["tables"][dim]["rows"]:
+                    row = np.zeros(n)
+                    row[[x(col, values.index(r[dim]), s) for s in segs]] = 1
+                    if isinstance(r[name], int):
+                        a_eq.append(row)
+                        b_eq.append(r[name])
+                    else:
+                        a_ub.append(-row)
+                        b_ub.append(-1)
+                        targets.append(((dim, d["period"]["key"], name, r[dim]), row))
+        for v in range(n_val):
+            for s in range(n_seg):
+                row = np.zeros(n)
+                row[[x(1, v, t) for t in range(s + 1)]] = 1
+                row[[x(0, v, t) for t in range(s + 1)]] = -1
+                a_ub.append(row)
+                b_ub.append(0)
+        ub, eq = csr_matrix(np.array(a_ub)), csr_matrix(np.array(a_eq))
+        for cell, row in targets:
+            bounds = []
+            for sense in (1, -1):
+                res = linprog(sense * row, A_ub=ub, b_ub=b_ub, A_eq=eq, b_eq=b_eq, bounds=(0, None), method="highs")
+                assert res.status == 0, cell
+                bounds.append(sense * res.fun)
+            low, high = math.ceil(bounds[0] - 1e-6), math.floor(bounds[1] + 1e-6)
+            if min(high, top) - max(low, 1) < 1:
+                pinned.append((cell, low, high))
+    return pinned
+
+
+def published(progress) -> list[dict]:
+    """The documents as the JSON files beside the pages carry them."""
+    return [json.loads(doc_json(d)) for d in progress.all_docs()]
+
+
+def test_the_attack_pins_an_unprotected_table(schema):
+    doc = {
+        "period": {"kind": "month", "key": "2022-01", "start": "2022-01-01", "end": "2022-01-31"},
+        "figures": {"issues_new": 10, "issues_closed": 0},
+        "tables": {dim: {"rows": [], "withheld": True} for dim in DIMENSIONS},
+    }
+    doc["tables"]["size"] = {"withheld": False, "rows": [
+        {"size": "大型", "issues_new": "<3", "issues_closed": 0},
+        {"size": "小型", "issues_new": 9, "issues_closed": 0},
+    ]}
+    assert [c for c, _, _ in attack([doc], 3)] == [("size", "2022-01", "issues_new", "大型")]
+    assert [f.value for f in audit([doc], 3).findings] == ["大型"]
+
+
+# --- random small ledgers -----------------------------------------------------------------
+
+TOWNS = ("解放街道", "昌国街道", "环南街道")
+SIZES = ("大型", "中型", "小型", "微型")
+
+
+@st.composite
+def ledgers(draw):
+    n_firms = draw(st.integers(4, 30))
+    enterprises = {}
+    for e in range(n_firms):
+        eid = f"E{e}"
+        enterprises[eid] = Enterprise(
+            eid, f"9133090{e:011d}", f"企业{e}", draw(st.sampled_from(("新材料", "其他"))),
+            draw(st.sampled_from(SIZES)), draw(st.booleans()), draw(st.sampled_from(TOWNS)),
+        )
+    issues = []
+    for n in range(draw(st.integers(1, 120))):
+        reported = D(2022, 1, 3) + dt.timedelta(days=draw(st.integers(0, 62)))
+        lag = draw(st.one_of(st.none(), st.integers(0, 20)))
+        closed = reported + dt.timedelta(days=lag) if lag is not None else None
+        if closed and closed > D(2022, 3, 31):
+            closed = None
+        issues.append(Issue(
+            f"Q{n}", draw(st.sampled_from(sorted(enterprises))), "O1", "政策咨询", "x", reported,
+            "已销号" if closed else "办理中", "D1", "x", reported + dt.timedelta(days=10), closed,
+            "x" if closed else None, None,
+        ))
+    return Programme(
+        as_of=D(2022, 3, 31), departments={"D1": Department("D1", "区某局")}, enterprises=enterprises,
+        officers={}, assignments=[], issues=issues, policies={},
+    )
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ledgers())
+def test_random_ledgers_never_publish_a_pinnable_cell(schema, programme):
+    progress = compile_progress(programme, schema, 3)
+    docs = published(progress)
+    for d in docs:
+        for dim in DIMENSIONS:
+            for row in d["tables"][dim]["rows"]:
+                for name in ("issues_new", "issues_closed"):
+                    assert row[name] == "<3" or isinstance(row[name], int)
+    assert attack(docs, 3) == []
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ledgers())
+def test_frozen_periods_stay_protected_when_later_ones_are_added(schema, programme):
+    """Freeze what a build as of an earlier day published, then build as of the end."""
+    cut = D(2022, 2, 20)
+    early = Programme(**{**programme.__dict__, "as_of": cut, "issues": [
+        i if i.closed_on is None or i.closed_on <= cut else dataclasses.replace(i, closed_on=None, status="办理中")
+        for i in programme.issues if i.reported_on <= cut
+    ]})
+    first = compile_progress(early, schema, 3)
+    frozen = {}
+    for d in first.all_docs():
+        d["frozen"] = {"on": "2022-02-20"}
+        frozen[(d["period"]["kind"], d["period"]["key"])] = json.loads(json.dumps(d))
+    try:
+        later = compile_progress(programme, schema, 3, frozen)
+    except BuildError:
+        return  # refusing to publish is a correct answer; publishing a pinnable cell is not
+    if not later.audit.relaxed:
+        assert attack(published(later), 3) == []
+
+
+# --- the example workbook -----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def example_progress(example_workbook, schema):
+    return compile_progress(model_of(validate([str(example_workbook)], D(2022, 12, 31), schema)), schema, 3)
+
+
+def test_example_audit_is_clean_and_checked_cells(example_progress):
+    assert example_progress.audit.findings == []
+    assert example_progress.audit.cells > 50
+
+
+def test_a_differencing_attack_on_every_example_page_pins_nothing(example_progress):
+    docs = published(example_progress)
+    assert sum(1 for d in docs for dim in DIMENSIONS for r in d["tables"][dim]["rows"]
+               for c in ("issues_new", "issues_closed") if r[c] == "<3") > 50
+    assert attack(docs, 3) == []
