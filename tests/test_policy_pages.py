@@ -1,0 +1,245 @@
+"""The policy guide: one page per published policy (tags, facts, the steps as
+an ordered flow with each department's contact), the index by category with
+expired policies apart, the finder page and its JSON, department pages; and
+page size independent of the number of policies."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from conftest import write_workbook
+from htmltree import Node, article
+
+from generator.pipeline import Built, build
+from generator.render.pages import finder_data
+
+AS_OF = dt.date(2022, 12, 31)
+
+
+def _policy(rows: dict[str, list[dict[str, Any]]], policy_id: str) -> dict[str, Any]:
+    return next(p for p in rows["policies"] if p["policy_id"] == policy_id)
+
+
+def _edit(rows: dict[str, list[dict[str, Any]]]) -> None:
+    p1 = _policy(rows, "P0001")
+    p1.update(industries="新材料、机械制造", sizes="小型", towns="白泉镇", published="是", effective_to=None)
+    _policy(rows, "P0002").update(industries=None, sizes=None, towns=None, published="是", effective_to=None)
+    _policy(rows, "P0003").update(published="否")
+    _policy(rows, "P0004").update(published="是", effective_from=dt.date(2021, 1, 1),
+                                  effective_to=dt.date(2022, 6, 30), title="已过期的示例政策甲")
+    steps = [s for s in rows["policy_steps"] if s["policy_id"] == "P0001"]
+    steps[-1]["days"] = None  # one step without a promised time
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, sample_rows) -> Built:
+    rows = copy.deepcopy(sample_rows)
+    _edit(rows)
+    base = tmp_path_factory.mktemp("policies")
+    book = write_workbook(base / "book.xlsx", rows)
+    return build([str(book)], AS_OF, site_dir=base / "site", docs_dir=base / "docs")
+
+
+@pytest.fixture(scope="module")
+def site(built: Built) -> Path:
+    return built.result.site_dir
+
+
+def _rows_of(table: Node) -> dict[str, Node]:
+    return {tr.find_all("td")[0].text(): tr.find_all("td")[1] for tr in table.find_all("tr") if tr.find_all("td")}
+
+
+def test_policy_page_tags_link_to_the_finder(site: Path) -> None:
+    page = article(site / "policies/P0001.html")
+    tags = page.find("p", "nq-tags")
+    links = [(a.text(), a.attrs["href"]) for a in tags.find_all("a")]
+    assert [text for text, _ in links] == ["降本减负", "新材料", "机械制造", "小型", "白泉镇"]
+    queries = [parse_qs(urlsplit(href).query) for _, href in links]
+    assert [urlsplit(href).path for _, href in links] == ["finder.html"] * 5
+    assert queries == [{"category": ["降本减负"]}, {"industry": ["新材料"]}, {"industry": ["机械制造"]},
+                       {"size": ["小型"]}, {"town": ["白泉镇"]}]
+    other = article(site / "policies/P0002.html").find("p", "nq-tags")
+    assert "行业不限" in other.text() and "规模不限" in other.text() and "镇街不限" in other.text()
+
+
+def test_policy_page_facts(site: Path, built: Built) -> None:
+    policy = built.programme.policies["P0001"]
+    page = article(site / "policies/P0001.html")
+    assert page.find("h1").text() == policy.title
+    facts = _rows_of(page.find("table"))
+    assert facts["文号"].text() == policy.doc_no
+    assert facts["适用行业"].text() == "新材料、机械制造"
+    assert facts["适用规模"].text() == "小型"
+    assert facts["适用镇街"].text() == "白泉镇"
+    assert facts["有效期"].text() == f"{policy.effective_from.year}年{policy.effective_from.month}月{policy.effective_from.day}日 至 长期"
+    assert facts["咨询电话"].find("a").attrs["href"] == f"tel:{policy.phone}"
+    online = facts["线上办理"].find("a")
+    assert online.attrs["href"] == policy.online_url == "https://zwfw.example.gov.cn/apply/P0001"
+    headings = [h.text() for h in page.find_all("h2")]
+    assert headings == ["支持内容", "申报条件", "申报材料", "办理流程"]
+
+
+def test_online_link_must_be_http() -> None:
+    # The checks already refuse such a cell; the template does not trust them.
+    from generator.model import Policy
+    from generator.render.environment import make_environment
+
+    policy = Policy(policy_id="P1", title="t", issuer="甲", category="其他", benefit="b", effective_from=AS_OF,
+                    published=True, online_url="javascript:alert(1)")
+    text = make_environment().get_template("policies/policy.md.j2").render(policy=policy, departments={}, expired=False)
+    assert "javascript" not in text and "线上办理" not in text
+
+
+def test_steps_are_an_ordered_flow_with_each_department(site: Path, built: Built) -> None:
+    programme = built.programme
+    policy = programme.policies["P0001"]
+    page = article(site / "policies/P0001.html")
+    flow = page.find("ol", "nq-steps")
+    items = flow.children_tagged("li")
+    assert len(items) == len(policy.steps) >= 2
+    for li, step in zip(items, policy.steps, strict=True):
+        dept = programme.departments[step.dept_id]
+        head = li.find("p", "nq-step__head").text()
+        assert head.startswith(f"第 {step.step} 步 {step.action}")
+        assert (f"承诺 {step.days} 个工作日" in head) == (step.days is not None)
+        facts = dict(zip([dt_.text() for dt_ in li.find_all("dt")], li.find_all("dd"), strict=True))
+        link = facts["办理部门"].find("a")
+        assert (link.text(), link.attrs["href"]) == (dept.name, f"../departments/{dept.dept_id}.html")
+        assert facts["电话"].text() == dept.phone
+        assert facts["地址"].text() == dept.address
+        assert ("所需材料" in facts) == bool(step.materials)
+    known = sum(s.days for s in policy.steps if s.days is not None)
+    summary = flow.parent.find_all("p")  # the sentence before the flow
+    assert f"共 {len(policy.steps)} 步，承诺办理时限合计 {known} 个工作日（部分步骤未标明时限）。" in [
+        p.text() for p in summary]
+
+
+def test_index_lists_current_policies_by_category_and_expired_apart(site: Path, built: Built) -> None:
+    programme = built.programme
+    page = article(site / "policies/index.html")
+    published = programme.published_policies()
+    current = [p for p in published if not p.expired_at(AS_OF)]
+    expired = [p for p in published if p.expired_at(AS_OF)]
+    assert "P0004" in {p.policy_id for p in expired}
+    headings = [h.text() for h in page.find_all("h2")]
+    from generator.schema import load_schema
+
+    order = [c for c in load_schema().enums["policy_categories"] if any(p.category == c for p in current)]
+    assert headings == [f"{c}（{sum(p.category == c for p in current)} 项）" for c in order] + [
+        f"已过期政策（{len(expired)} 项）"]
+    lists = page.find_all("ul")
+    expired_list = lists[-1]
+    assert sorted(a.attrs["href"] for a in expired_list.find_all("a")) == sorted(
+        f"{p.policy_id}.html" for p in expired)
+    current_links = [a.attrs["href"] for ul in lists[:-1] for a in ul.find_all("a")]
+    assert sorted(current_links) == sorted(f"{p.policy_id}.html" for p in current)
+    assert "P0003.html" not in current_links
+    assert not (site / "policies/P0003.html").exists()
+    assert page.find("a", href="finder.html").text() == "政策查找"
+
+
+def test_expired_policy_page_is_marked(site: Path) -> None:
+    page = article(site / "policies/P0004.html")
+    assert page.find("span", "nq-tag--expired").text() == "已过期"
+    assert "本政策已于2022年6月30日截止，仅供查阅。" in page.find("div", "admonition").text()
+
+
+def test_finder_json_holds_current_published_policies_with_public_fields(site: Path, built: Built) -> None:
+    data = json.loads((site / "data/policies.json").read_text(encoding="utf-8"))
+    programme = built.programme
+    current = sorted(p.policy_id for p in programme.published_policies() if not p.expired_at(AS_OF))
+    assert [p["id"] for p in data["policies"]] == current
+    assert "P0003" not in current and "P0004" not in current
+    assert {k for p in data["policies"] for k in p} == {
+        "id", "url", "title", "issuer", "category", "industries", "sizes", "towns", "effective_to"}
+    p1 = next(p for p in data["policies"] if p["id"] == "P0001")
+    assert (p1["industries"], p1["sizes"], p1["towns"], p1["url"]) == (["新材料", "机械制造"], ["小型"], ["白泉镇"], "P0001.html")
+    p2 = next(p for p in data["policies"] if p["id"] == "P0002")
+    assert (p2["industries"], p2["sizes"], p2["towns"]) == ([], [], [])  # blank fits all
+    assert [d["key"] for d in data["dimensions"]] == ["industry", "size", "town"]
+
+
+def test_finder_json_escapes_nothing_it_should_not(schema) -> None:
+    from generator.model import Policy
+
+    p = Policy(policy_id="P1", title='</script><b>"x"', issuer="甲", category="其他", benefit="b",
+               effective_from=AS_OF, published=True)
+    data = finder_data([p], schema)
+    assert data["policies"][0]["title"] == '</script><b>"x"'  # the script sets it with textContent
+
+
+def test_finder_page_offers_every_choice_and_a_no_script_path(site: Path) -> None:
+    from generator.schema import load_schema
+
+    enums = load_schema().enums
+    page = article(site / "policies/finder.html")
+    form = page.find("form", id="policy-finder")
+    assert "hidden" in form.attrs and form.attrs["data-src"] == "../data/policies.json"
+    for key, enum in [("industry", "industries"), ("size", "sizes"), ("town", "towns"), ("category", "policy_categories")]:
+        select = form.find("select", id=f"nq-{key}")
+        assert form.find("label", **{"for": f"nq-{key}"}).text()
+        assert [o.attrs["value"] for o in select.find_all("option")] == ["", *enums[enum]]
+    noscript = page.find("noscript")
+    assert "index.html" in noscript.text() or noscript.find_all("a")
+    assert page.find("p", id="policy-finder-status").attrs["role"] == "status"
+    html = (site / "policies/finder.html").read_text(encoding="utf-8")
+    assert 'src="../assets/javascripts/finder.js"' in html
+
+
+def test_department_page_lists_the_steps_it_handles(site: Path, built: Built) -> None:
+    programme = built.programme
+    dept = programme.departments["D001"]
+    page = article(site / "departments/D001.html")
+    facts = _rows_of(page.find("table"))
+    assert facts["联系电话"].text() == dept.phone and facts["办公地址"].text() == dept.address
+    handled = [(p, s) for p in programme.published_policies() for s in p.steps if s.dept_id == "D001"]
+    table = page.find_all("table")[1]
+    rows = [tr for tr in table.find_all("tr") if tr.find_all("td")]
+    assert len(rows) == len(handled)
+    expired_ids = {p.policy_id for p, _ in handled if p.expired_at(AS_OF)}
+    for tr in rows:
+        link = tr.find("a")
+        pid = link.attrs["href"].removeprefix("../policies/").removesuffix(".html")
+        assert ("（已过期）" in tr.find_all("td")[0].text()) == (pid in expired_ids)
+
+
+# --- size: a policy page does not list the other policies --------------------------------
+
+def grow_policies(rows: dict[str, list[dict[str, Any]]], n: int) -> None:
+    """Copies of the sample's policies (and their steps) under new IDs, up to ``n``."""
+    originals = list(rows["policies"])
+    steps: dict[str, list[dict[str, Any]]] = {}
+    for s in rows["policy_steps"]:
+        steps.setdefault(s["policy_id"], []).append(s)
+    i = len(originals)
+    while len(rows["policies"]) < n:
+        source = originals[i % len(originals)]
+        i += 1
+        pid = f"P{i:04d}"
+        rows["policies"].append({**source, "policy_id": pid, "title": f"{source['title']}（副本{i}）",
+                                 "online_url": f"https://zwfw.example.gov.cn/apply/{pid}"})
+        rows["policy_steps"].extend({**s, "policy_id": pid} for s in steps[source["policy_id"]])
+
+
+def test_policy_pages_do_not_grow_with_the_number_of_policies(tmp_path: Path, sample_rows, site: Path) -> None:
+    """300 policies here (about 25 s); benchmarks/policy_scale.py checks 2,000 (a
+    policy page under 100 KB) and is run by hand."""
+    rows = copy.deepcopy(sample_rows)
+    grow_policies(rows, 300)
+    book = write_workbook(tmp_path / "many.xlsx", rows)
+    many = build([str(book)], AS_OF, site_dir=tmp_path / "site", docs_dir=tmp_path / "docs").result.site_dir
+    pages = list((many / "policies").glob("P*.html"))
+    assert len(pages) > 250
+    largest = max(p.stat().st_size for p in pages)
+    assert largest < 100_000
+    # The same policy's page is as big with 300 policies as with 60: nothing lists them all.
+    for name in ["P0005.html", "P0010.html"]:
+        assert abs((many / "policies" / name).stat().st_size - (site / "policies" / name).stat().st_size) < 200
+        links = [a.attrs["href"] for a in article(many / "policies" / name).find_all("a")]
+        assert not [h for h in links if h.startswith("P") and h.endswith(".html")]
