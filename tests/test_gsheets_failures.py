@@ -103,10 +103,38 @@ def test_server_errors_retried_then_given_up(runner, key_file, last_good_site, w
     assert_untouched(last_good_site)
 
 
-def test_retry_after_header_is_honoured_but_capped(waits):
+def test_api_not_enabled(runner, key_file, waits):
+    with play("gsheets_api_disabled"):
+        result = runner.invoke(cli, ["validate", "-s", f"gsheet:{mc.SMALL_KEY}", "--credentials", str(key_file)])
+    assert result.exit_code == 2
+    assert result.output == (
+        "错误：服务账号所在的项目尚未启用 Google Sheets API：请在 Google Cloud 控制台的“API 和服务 → 库”中"
+        "启用 Google Sheets API，等几分钟后再运行\n"
+    )
+    assert waits == []
+
+
+def test_an_uploaded_excel_file_is_explained(runner, key_file, waits):
+    with play("gsheets_uploaded_xlsx"):
+        result = runner.invoke(cli, ["validate", "-s", f"gsheet:{mc.SMALL_KEY}", "--credentials", str(key_file)])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"错误：{mc.SMALL_KEY} 是上传到 Google 云端硬盘的 Excel 文件，而不是 Google 表格")
+    assert waits == []
+
+
+def test_a_proxy_error_page_is_retried(key_file, waits):
+    with play("gsheets_bad_gateway_then_ok") as p:
+        sheets = read_source(f"gsheet:{mc.SMALL_KEY}", credentials=key_file)
+    assert p.cassette.all_played
+    assert [s.tab for s in sheets] == ["部门"]
+    assert waits == [2.0]
+
+
+@pytest.mark.parametrize(("retry_after", "expected"), [("7", 7.0), ("600", 32.0)])
+def test_retry_after_header_is_honoured_but_capped(waits, retry_after, expected):
     response = requests.Response()
     response.status_code = 429
-    response.headers["Retry-After"] = "7"
+    response.headers["Retry-After"] = retry_after
     response._content = json.dumps({"error": {"code": 429, "message": "quota", "status": "RESOURCE_EXHAUSTED"}}).encode()
     ok = requests.Response()
     ok.status_code = 200
@@ -119,7 +147,7 @@ def test_retry_after_header_is_honoured_but_capped(waits):
 
     client = RetryingHTTPClient(auth=None, session=Session())  # type: ignore[arg-type]
     assert client.request("get", "https://sheets.googleapis.com/v4/spreadsheets/x").status_code == 200
-    assert waits == [7.0]
+    assert waits == [expected]
 
 
 def test_network_down(runner, key_file, last_good_site, waits, monkeypatch):

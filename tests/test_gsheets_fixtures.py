@@ -135,15 +135,31 @@ def test_batch_update_answer_has_the_real_shape():
         assert len(got["replies"]) == len(sent["requests"])
 
 
+def is_json(interaction: dict[str, Any]) -> bool:
+    return interaction["response"]["headers"]["Content-Type"][0].startswith("application/json")
+
+
 def test_error_bodies_match():
     ref_errors = {body(i)["error"]["status"]: body(i) for i in of_kind(REF, "error")}
     assert set(ref_errors) == {"NOT_FOUND", "PERMISSION_DENIED"}
-    mine = {body(i)["error"]["status"]: (i, body(i)) for i in of_kind(MINE, "error")}
-    assert set(mine) >= {"NOT_FOUND", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "UNAVAILABLE"}
-    for status, (interaction, got) in mine.items():
-        assert shape(got) == shape(next(iter(ref_errors.values())))
-        assert got["error"]["code"] == interaction["response"]["status"]["code"]
-        if status in ref_errors:
-            assert got == ref_errors[status]
-            ref_status = next(i for i in of_kind(REF, "error") if body(i)["error"]["status"] == status)
+    ref_shape = shape(next(iter(ref_errors.values()))["error"])
+    mine = [(i, body(i)) for i in of_kind(MINE, "error") if is_json(i)]
+    statuses = {got["error"]["status"] for _i, got in mine}
+    assert statuses >= {"NOT_FOUND", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "UNAVAILABLE", "FAILED_PRECONDITION"}
+    for interaction, got in mine:
+        assert set(got) == {"error"}
+        error = got["error"]
+        # The reference keys with the same types; only the API-disabled answer adds "details".
+        assert {k: shape(v) for k, v in error.items() if k != "details"} == ref_shape
+        assert set(error) - set(ref_shape) <= {"details"}
+        assert error["code"] == interaction["response"]["status"]["code"]
+        if error["status"] in ref_errors and "details" not in error:
+            assert got == ref_errors[error["status"]]
+            ref_status = next(i for i in of_kind(REF, "error") if body(i)["error"]["status"] == error["status"])
             assert interaction["response"]["status"] == ref_status["response"]["status"]
+
+
+def test_a_proxy_error_page_is_html():
+    [page] = [i for i in of_kind(MINE, "error") if not is_json(i)]
+    assert page["response"]["status"] == {"code": 502, "message": "Bad Gateway"}
+    assert page["response"]["body"]["string"].startswith("<html>")

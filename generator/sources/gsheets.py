@@ -38,6 +38,8 @@ from ..errors import SourceError
 from ..i18n import _
 from . import RawSheet
 
+# Seconds to connect, and to wait for an answer, before a request counts as failed (and is retried).
+TIMEOUT = (10.0, 120.0)
 READ_SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",)
 WRITE_SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
@@ -140,7 +142,8 @@ class RetryingHTTPClient(HTTPClient):
             try:
                 return super().request(*args, **kwargs)
             except APIError as err:
-                if not (err.code in _RETRY_STATUS or err.code >= 500):
+                code = status_of(err)
+                if not (code in _RETRY_STATUS or code >= 500):
                     raise
                 pause = _retry_after(err.response, delay, self.max_delay)
                 if waited + pause > self.max_total_wait:
@@ -152,6 +155,12 @@ class RetryingHTTPClient(HTTPClient):
             type(self).sleep(pause)
             waited += pause
             delay = min(delay * 2, self.max_delay)
+
+
+def status_of(err: APIError) -> int:
+    """The HTTP status (gspread's ``code`` is -1 when the body is not JSON, e.g. a proxy's 502 page)."""
+    status = getattr(err.response, "status_code", None)
+    return int(status) if status else int(err.code)
 
 
 def _retry_after(response: requests.Response | None, default: float, cap: float) -> float:
@@ -167,7 +176,9 @@ def _retry_after(response: requests.Response | None, default: float, cap: float)
 def connect(credentials: str | os.PathLike[str] | None = None, scopes: tuple[str, ...] = READ_SCOPES) -> tuple[Client, str | None]:
     """A gspread client with bounded retries, and the service account's e-mail."""
     account = load_account(credentials, scopes)
-    return Client(auth=account.credentials, http_client=RetryingHTTPClient), account.email
+    client = Client(auth=account.credentials, http_client=RetryingHTTPClient)
+    client.set_timeout(TIMEOUT)
+    return client, account.email
 
 
 @contextmanager
@@ -183,9 +194,22 @@ def api_errors(key: str, email: str | None) -> Iterator[None]:
             "browser's address bar"
         ).format(key=key)) from exc
     except APIError as exc:
-        code = exc.code
+        code = status_of(exc)
+        detail = json.dumps(exc.error, ensure_ascii=False)
+        if code == 403 and ("SERVICE_DISABLED" in detail or "has not been used" in detail):
+            raise SourceError(_(
+                "The Google Sheets API is not enabled for the service account's project: in the Google "
+                "Cloud console open APIs & Services > Library, enable Google Sheets API, wait a few "
+                "minutes and run again"
+            )) from exc
         if code == 403:
             raise SourceError(_not_shared(key, email)) from exc
+        if code == 400 and "not supported for this document" in detail:
+            raise SourceError(_(
+                "{key} is an Excel file uploaded to Google Drive, not a Google spreadsheet: open it and "
+                "choose File > Save as Google Sheets, then use the new link (or download it and use the "
+                "file as the source)"
+            ).format(key=key)) from exc
         if code == 404:
             raise SourceError(_(
                 "There is no Google spreadsheet with the key {key}: copy the link again from the "
@@ -206,7 +230,7 @@ def api_errors(key: str, email: str | None) -> Iterator[None]:
                 "Google Sheets kept failing ({code}) after several retries: try again later"
             ).format(code=code)) from exc
         raise SourceError(_("Google Sheets refused the request ({code}: {message})").format(
-            code=code, message=exc.error.get("message", ""))) from exc
+            code=code, message=str(exc.error.get("message", ""))[:200])) from exc
     except auth_exceptions.RefreshError as exc:
         raise SourceError(_(
             "Google rejected the service account's credentials: the key may have been deleted "

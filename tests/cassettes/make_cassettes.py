@@ -138,8 +138,8 @@ def _request(method: str, uri: str, body: Any = None, *, token: bool = True) -> 
     return {"method": method, "uri": uri, "body": text, "headers": headers}
 
 
-_REASONS = {200: "OK", 403: "Forbidden", 404: "Not Found", 429: "Too Many Requests",
-            500: "Internal Server Error", 503: "Service Unavailable"}
+_REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 429: "Too Many Requests",
+            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
 
 
 def _response(code: int, body: Any, *, compact: bool = False) -> dict[str, Any]:
@@ -166,6 +166,34 @@ def _response(code: int, body: Any, *, compact: bool = False) -> dict[str, Any]:
 
 def _error(code: int, message: str, status: str) -> dict[str, Any]:
     return _response(code, {"error": {"code": code, "message": message, "status": status}})
+
+
+API_DISABLED = {"error": {
+    "code": 403,
+    "message": "Google Sheets API has not been used in project 123456789012 before or it is disabled. Enable it by "
+               "visiting https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project=123456789012 "
+               "then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our "
+               "systems and retry.",
+    "status": "PERMISSION_DENIED",
+    "details": [
+        {"@type": "type.googleapis.com/google.rpc.Help", "links": [{
+            "description": "Google developers console API activation",
+            "url": "https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project=123456789012"}]},
+        {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "SERVICE_DISABLED", "domain": "googleapis.com",
+         "metadata": {"service": "sheets.googleapis.com", "consumer": "projects/123456789012"}},
+    ],
+}}
+
+
+def bad_gateway(key: str) -> dict[str, Any]:
+    """A proxy's 502 page: HTML, not the API's JSON error."""
+    text = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>\n"
+    response = _response(200, {})
+    response["status"] = {"code": 502, "message": _REASONS[502]}
+    response["headers"]["Content-Type"] = ["text/html; charset=UTF-8"]
+    response["headers"]["content-length"] = [str(len(text))]
+    response["body"] = {"string": text}
+    return {"request": _request("GET", f"{SHEETS}/{key}?includeGridData=false"), "response": response}
 
 
 def token() -> dict[str, Any]:
@@ -233,6 +261,7 @@ def metadata(key: str, title: str, sheets: list[tuple[int, str, int, int]]) -> d
 
 def metadata_error(key: str, code: int) -> dict[str, Any]:
     errors = {
+        400: ("This operation is not supported for this document", "FAILED_PRECONDITION"),
         403: ("The caller does not have permission", "PERMISSION_DENIED"),
         404: ("Requested entity was not found.", "NOT_FOUND"),
         429: ("Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user' "
@@ -328,6 +357,11 @@ def all_cassettes() -> dict[str, dict[str, Any]]:
         "gsheets_quota_then_ok": cassette(
             token(), small_meta, batch_get_error(SMALL_KEY, small_tab_titles, 429), batch_get(SMALL_KEY, small),
         ),
+        "gsheets_api_disabled": cassette(token(), {
+            "request": _request("GET", f"{SHEETS}/{SMALL_KEY}?includeGridData=false"),
+            "response": _response(403, API_DISABLED)}),
+        "gsheets_uploaded_xlsx": cassette(token(), metadata_error(SMALL_KEY, 400)),
+        "gsheets_bad_gateway_then_ok": cassette(token(), bad_gateway(SMALL_KEY), small_meta, batch_get(SMALL_KEY, small)),
         "gsheets_server_error": cassette(token(), *[metadata_error(SMALL_KEY, 503)] * GIVE_UP_AFTER),
         "gsheets_quota_exhausted": cassette(token(), *[metadata_error(SMALL_KEY, 429)] * GIVE_UP_AFTER),
     }
