@@ -1,16 +1,19 @@
 """Google Sheets as a source, through gspread.
 
 Reading one spreadsheet costs exactly two API requests, however many tabs it
-has: the metadata (``open_by_key``), then one ``values:batchGet`` with every
-tab as a range, values unformatted and dates as serial numbers, so that cells
-reach the typing in ``check/`` as they would from an xlsx file.
+has: the metadata (``spreadsheets.get`` without grid data), then one
+``values:batchGet`` with every tab as a range, values unformatted and dates as
+serial numbers, so that cells reach the typing in ``check/`` as they would from
+an xlsx file. The tab ``校验结果`` (written by ``validate --write-back``) is
+never read.
 
 Credentials are a service-account key file, named by ``--credentials`` or by
 ``GOOGLE_APPLICATION_CREDENTIALS``; reading asks only for the read-only scope.
 Quota (429), timeouts (408), server errors (5xx) and dropped connections are
 retried with exponential backoff within a bounded total time
-(:class:`RetryingHTTPClient`); every other failure becomes a
-:class:`SourceError` saying what to do.
+(:class:`RetryingHTTPClient`; gspread's ``BackOffHTTPClient`` may wait up to
+four minutes and keeps its retry counter after giving up); every other failure
+becomes a :class:`SourceError` saying what to do.
 """
 
 from __future__ import annotations
