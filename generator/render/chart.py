@@ -1,7 +1,8 @@
 """Trend charts as static SVG files, drawn with pygal.
 
-Charts are shown with ``<img>``, so no script runs; pygal's tooltip script is
-switched off (``js=[]``) and nothing is loaded from another host. pygal gives
+Charts are shown with ``<img>``, so no script would run anyway; pygal's tooltip
+script is switched off (``js=[]``), its inline configuration script removed, and
+nothing is loaded from another host. pygal gives
 each chart a random id and dates its output; both are replaced so that the same
 figures always give the same file.
 """
@@ -51,7 +52,9 @@ def trend_svg(
     for label, values in series:
         chart.add(label, list(values))
     svg = chart.render(is_unicode=True)
-    ident = "chart-" + re.sub(r"[^A-Za-z0-9_-]", "-", name)
-    svg = re.sub(r"chart-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", ident, svg)
+    # pygal writes its configuration for the tooltip script even with js=[]: drop it.
+    svg = re.sub(r"<script\b.*?</script>", "", svg, flags=re.DOTALL)
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
+    ident = re.sub(r"[^A-Za-z0-9_-]", "-", name)
+    svg = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", ident, svg)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + svg + "\n"

@@ -91,11 +91,8 @@ def doc_csv(doc: PeriodDoc) -> str:
 
 
 def _csv_value(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    """As the JSON file writes it (66.7, 0.0, 12, <3); empty for none."""
+    return "" if value is None else str(value)
 
 
 def doc_json(doc: PeriodDoc) -> str:

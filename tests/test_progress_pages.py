@@ -1,0 +1,214 @@
+"""The progress pages of the example site: one per week and month, the archive,
+the home page's latest figures; each page's HTML, CSV, JSON and chart agree."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator.figures.breakdowns import FIGURES, PERCENT_FIGURES
+from generator.pipeline import build, model_of, validate
+from generator.render.progress import display
+
+DIMENSIONS = ("category", "department", "town", "industry", "size", "above_scale")
+
+
+class Page(HTMLParser):
+    """Tables (as rows of cell texts, with the heading before each), links, images, text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[tuple[str, list[list[str]]]] = []
+        self.links: list[str] = []
+        self.nav_links: list[str] = []
+        self.images: list[dict[str, str]] = []
+        self.text: list[str] = []
+        self._heading = ""
+        self._in_heading = False
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._in_nav = 0
+        self._in_article = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "nav":
+            self._in_nav += 1
+        if tag == "article":
+            self._in_article = True
+        if tag == "a" and a.get("href"):
+            (self.nav_links if self._in_nav else self.links).append(a["href"])
+        if tag == "img":
+            self.images.append({k: v or "" for k, v in a.items()})
+        if not self._in_article:
+            return
+        if tag in ("h1", "h2"):
+            self._in_heading, self._heading = True, ""
+        elif tag == "table":
+            self.tables.append((self._heading, []))
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "nav":
+            self._in_nav -= 1
+        if tag in ("h1", "h2"):
+            self._in_heading = False
+        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.tables[-1][1].append(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        if self._in_heading:
+            self._heading += data
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._in_article:
+            self.text.append(data)
+
+
+def parse(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, example_workbook) -> Path:
+    root = tmp_path_factory.mktemp("progress")
+    build([str(example_workbook)], dt.date(2022, 12, 31), site_dir=root / "site", docs_dir=root / "docs",
+          published_dir=root / "published")
+    return root / "site"
+
+
+def period_files(site: Path, kind: str) -> list[Path]:
+    return sorted((site / "progress" / kind).glob("*.json"))
+
+
+def test_one_page_per_finished_week_and_month_with_its_files(site):
+    weeks, months = period_files(site, "week"), period_files(site, "month")
+    assert len(weeks) == 52 and len(months) == 12
+    for path in weeks + months:
+        for suffix in (".html", ".csv", ".svg"):
+            assert path.with_suffix(suffix).is_file(), path.with_suffix(suffix)
+    assert not (site / "progress" / "week" / "2022-W52.html").exists()  # ends 2023-01-01
+
+
+def test_period_pages_stay_out_of_the_navigation(site):
+    page = parse(site / "index.html")
+    assert not [h for h in page.nav_links if "/week/" in h or "/month/" in h]
+
+
+def test_each_page_shows_the_numbers_of_its_json_and_csv(site):
+    for path in period_files(site, "week") + period_files(site, "month"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        page = parse(path.with_suffix(".html"))
+        tables = dict(page.tables)
+        shown = {row[0]: row[1] for row in tables["主要指标"][1:]}
+        assert shown == {label: display(data["figures"][key], key in PERCENT_FIGURES) for key, label in FIGURES.items()}
+        for dim in DIMENSIONS:
+            table = data["tables"][dim]
+            title = table["title"]
+            if table["withheld"]:
+                assert title not in tables
+                continue
+            if not table["rows"]:
+                continue
+            rows = tables[title][1:]
+            expected = [[str(r[dim])] + [display(r[c], c in PERCENT_FIGURES) for c in table["columns"]]
+                        for r in table["rows"]]
+            assert rows == expected, (path.name, dim)
+        lines = list(csv.DictReader(io.StringIO(path.with_suffix(".csv").read_text(encoding="utf-8"))))
+        from_csv = {(line["table"], line["row"], line["column"]): line["value"] for line in lines}
+        for key in FIGURES:
+            value = data["figures"][key]
+            assert from_csv[("figures", "", key)] == ("" if value is None else str(value))
+        for dim in DIMENSIONS:
+            for r in data["tables"][dim]["rows"]:
+                for c in data["tables"][dim]["columns"]:
+                    value = r[c]
+                    assert from_csv[(dim, str(r[dim]), c)] == ("" if value is None else str(value))
+
+
+def test_the_json_names_figures_and_tables(site):
+    data = json.loads((site / "progress" / "month" / "2022-03.json").read_text(encoding="utf-8"))
+    assert {"issues_new", "issues_closed", "issues_open", "issues_overdue", "closure_rate", "on_time_rate",
+            "median_days_to_close", "p90_days_to_close"} <= set(data["figures"])
+    assert set(data["tables"]) == set(DIMENSIONS)
+    assert data["suppression"] == {"k": 3, "marker": "<3"}
+    assert data["units"]["closure_rate"] == "percent"
+    assert data["period"] == {"kind": "month", "key": "2022-03", "label": "2022年3月",
+                              "start": "2022-03-01", "end": "2022-03-31"}
+
+
+def test_suppressed_cells_read_as_less_than_k(site):
+    seen = 0
+    for path in period_files(site, "week") + period_files(site, "month"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if any(r[c] == "<3" for t in data["tables"].values() for r in t["rows"] for c in t["columns"]):
+            seen += 1
+            assert "&lt;3" in path.with_suffix(".html").read_text(encoding="utf-8")
+            assert ",<3\n" in path.with_suffix(".csv").read_text(encoding="utf-8")
+    assert seen > 5
+
+
+def test_chart_is_a_static_svg_with_its_numbers_beside_it(site):
+    path = site / "progress" / "month" / "2022-06.html"
+    page = parse(path)
+    (image,) = [i for i in page.images if i["src"].endswith(".svg")]
+    assert image["src"] == "2022-06.svg" and "折线图" in image["alt"]
+    svg = (site / "progress" / "month" / "2022-06.svg").read_text(encoding="utf-8")
+    assert "<script" not in svg and not re.search(r'(?:href|src)="(?:https?:)?//', svg)
+    assert svg.startswith("<?xml") and "chart-month-2022-06" in svg
+    trend = dict(page.tables)["趋势"]
+    assert trend[0] == ["周期", "新增问题", "销号", "期末在办"]
+    assert [row[0] for row in trend[1:]] == [f"2022年{m}月" for m in range(1, 7)]
+    for m, row in enumerate(trend[1:], start=1):
+        data = json.loads((site / "progress" / "month" / f"2022-{m:02d}.json").read_text(encoding="utf-8"))
+        assert row[1:] == [str(data["figures"][k]) for k in ("issues_new", "issues_closed", "issues_open")]
+
+
+def test_archive_lists_every_period_and_the_latest_figures(site):
+    page = parse(site / "progress" / "index.html")
+    weeks = [h for h in page.links if h.startswith("week/")]
+    months = [h for h in page.links if h.startswith("month/")]
+    assert len(set(weeks)) == 52 and len(set(months)) == 12
+    assert "week/2022-W51.html" in weeks and "month/2022-12.html" in months
+    text = "".join(page.text)
+    assert "截至2022年12月31日的最新数字" in text
+    assert {i["src"] for i in page.images} >= {"trend-week.svg", "trend-month.svg"}
+    assert (site / "progress" / "trend-week.svg").is_file()
+
+
+def test_home_page_links_the_latest_reports(site):
+    page = parse(site / "index.html")
+    assert "progress/week/2022-W51.html" in page.links
+    assert "progress/month/2022-12.html" in page.links
+
+
+def test_no_internal_value_in_the_progress_output(site, example_workbook, schema):
+    programme = model_of(validate([str(example_workbook)], dt.date(2022, 12, 31), schema))
+    secrets = set()
+    for e in programme.enterprises.values():
+        secrets |= {e.enterprise_id, e.uscc, e.name, e.contact_name or "", e.contact_phone or ""}
+    for i in programme.issues:
+        secrets |= {i.issue_id, i.description, i.owner or "", i.resolution or ""}
+    secrets = {s for s in secrets if len(s) >= 4}
+    for path in (site / "progress").rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            # Cells are bounded by quotes, commas, pipes or tags; look for whole values.
+            tokens = set(re.split(r'[",\n<>|]', text))
+            assert not (tokens & secrets), path
