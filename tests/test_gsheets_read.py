@@ -175,3 +175,19 @@ def test_the_key_files_e_mail_is_kept(key_file):
     account = load_account(key_file)
     assert account.email == SA_EMAIL
     assert tuple(account.credentials.scopes) == READ_SCOPES
+
+
+def test_two_spreadsheets_cost_two_requests_each(runner, key_file, tmp_path):
+    org, office = f"gsheet:{mc.ORG_KEY}", f"https://docs.google.com/spreadsheets/d/{mc.OFFICE_KEY}/edit"
+    with play("gsheets_read_split") as p:
+        result = runner.invoke(cli, ["validate", "-s", org, "-s", office, "--credentials", str(key_file),
+                                     "--as-of", "2022-12-31", "--save-snapshot", str(tmp_path / "snap")])
+    assert result.exit_code == 0, result.output
+    assert p.cassette.all_played
+    keys = [r.url.split("/spreadsheets/")[1][:len(mc.ORG_KEY)] for r in p.sheets_requests()]
+    assert keys == [mc.ORG_KEY, mc.ORG_KEY, mc.OFFICE_KEY, mc.OFFICE_KEY]
+    import json
+
+    meta = json.loads((tmp_path / "snap" / "snapshot.json").read_text(encoding="utf-8"))
+    assert [(b["key"], [t["title"] for t in b["tabs"]]) for b in meta["spreadsheets"]][0] == (mc.ORG_KEY, ["专员", "结对"])
+    assert [b["title"] for b in meta["spreadsheets"]] == ["专员与结对（组织部）", "暖企服务台账（暖企办）"]

@@ -31,6 +31,8 @@ from generator.schema import WorkbookSchema, load_schema  # noqa: E402
 SAMPLE_KEY = "1NqSampleBookDinghai2022xxxxxxxxxxxxxxxxxxx"
 SMALL_KEY = "1NqSmallBookDepartmentsOnlyxxxxxxxxxxxxxxxxx"
 PRIVATE_KEY = "1NqPrivateBookNotSharedxxxxxxxxxxxxxxxxxxxx"
+ORG_KEY = "1NqOrgDeptOfficersAndAssignmentsxxxxxxxxxxx"
+OFFICE_KEY = "1NqServiceOfficeLedgersxxxxxxxxxxxxxxxxxxxx"
 MISSING_KEY = "1NqNoSuchBookxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 TOKEN_URI = "https://oauth2.googleapis.com/token"
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
@@ -347,11 +349,18 @@ def all_cassettes() -> dict[str, dict[str, Any]]:
     small = small_tabs(schema)
     small_meta = metadata(SMALL_KEY, "部门通讯录（示例）", sheet_entries(small))
     small_tab_titles = [t for t, _ in small]
+    org = [t for t in sample if t[0] in ("专员", "结对")]
+    office = [t for t in sample if t[0] not in ("专员", "结对")]
     out = {
         "gsheets_read_sample": cassette(
             token(), metadata(SAMPLE_KEY, "暖企服务台账（示例）", sheet_entries(sample)), batch_get(SAMPLE_KEY, sample),
         ),
         "gsheets_read_small": cassette(token(), small_meta, batch_get(SMALL_KEY, small)),
+        # The sample split as the programme keeps it: the organisation department's book, the office's book.
+        "gsheets_read_split": cassette(
+            token(), metadata(ORG_KEY, "专员与结对（组织部）", sheet_entries(org)), batch_get(ORG_KEY, org),
+            token(), metadata(OFFICE_KEY, "暖企服务台账（暖企办）", sheet_entries(office)), batch_get(OFFICE_KEY, office),
+        ),
         "gsheets_forbidden": cassette(token(), metadata_error(PRIVATE_KEY, 403)),
         "gsheets_not_found": cassette(token(), metadata_error(MISSING_KEY, 404)),
         "gsheets_quota_then_ok": cassette(
