@@ -16,6 +16,7 @@ import pytest
 from generator.cli import cli
 from generator.errors import ConfigError
 from generator.pipeline import DEFAULT_SITE, build
+from generator.render.internal import LEDGER_JS_PREFIX
 
 AS_OF = dt.date(2022, 12, 31)
 HOSTILE = "<script>alert(1)</script>{{ 7*7 }}"
@@ -135,7 +136,7 @@ def test_public_build_has_no_internal_page(sites):
         title = page(html_file).title
         for t in INTERNAL_TITLES:
             assert t not in title, (html_file, title)
-    assert not (public / "data" / "ledger.json").exists()
+    assert not (public / "data" / "ledger.js").exists()
     assert not (public / "orders" / "print.css").exists()
 
 
@@ -191,11 +192,12 @@ def test_overdue_list_per_department_with_days(sites):
 def test_ledger_by_status_pages_and_filter_data(sites):
     site = sites["internal"]
     programme = sites["programme"]
-    data = json.loads((site / "data/ledger.json").read_text(encoding="utf-8"))
+    script = (site / "data/ledger.js").read_text(encoding="utf-8")
+    assert script.startswith(LEDGER_JS_PREFIX) and script.endswith(";\n")
+    data = json.loads(script[len(LEDGER_JS_PREFIX):-2])
     assert len(data["rows"]) == len(programme.issues)
     first = dict(zip(data["columns"], data["rows"][0], strict=True))
     assert first["id"] == "Q000001" and first["overdue"] == 30 and first["status"] == "办理中"
-    assert (site / "data/ledger.js").read_text(encoding="utf-8").startswith("window.NUANQI_LEDGER = {")
     index = page(site / "ledger/index.html")
     src = index.script_src
     assert "../data/ledger.js" in src and src.index("../data/ledger.js") < src.index("filter.js")

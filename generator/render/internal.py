@@ -47,6 +47,7 @@ INTERNAL_NAV: list[dict[str, str]] = [
 # Rows per server-free ledger page (a province has hundreds of thousands).
 LEDGER_PAGE_ROWS = 1000
 UNASSIGNED = "unassigned"
+LEDGER_JS_PREFIX = "window.NUANQI_LEDGER = "
 
 
 @dataclass(frozen=True)
@@ -120,10 +121,9 @@ def _ledger(w: PageWriter, views: list[IssueView], schema: WorkbookSchema, progr
             for v in views
         ],
     }
+    # JSON in a script (not fetched), so that the filter also works from file://.
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    w.text("data/ledger.json", payload)
-    # The same data as a script, so that the filter also works from file://.
-    w.text("data/ledger.js", "window.NUANQI_LEDGER = " + _js_safe(payload) + ";\n")
+    w.text("data/ledger.js", LEDGER_JS_PREFIX + _js_safe(payload) + ";\n")
     w.text("ledger/filter.js", _asset(w, "internal/filter.js"))
     options = {
         "status": statuses,
