@@ -223,20 +223,32 @@ def _must_be(tables: Tables, table: Table, rule: dict[str, Any], report: Report,
 
 
 def _sequence(tables: Tables, table: Table, rule: dict[str, Any], report: Report, as_of: dt.date) -> None:
+    """Per group the numbers are 1..n with no gap or repeat; reported at the
+    first row (in number order) where the count goes wrong. A group with a
+    number that could not be read is left to that cell's own error."""
     name, group = rule["field"], rule["group"]
     by_group: dict[Any, list[Row]] = defaultdict(list)
+    unreadable: set[Any] = set()
     for row in table.rows:
-        if row.get(group) is not None and row.get(name) is not None:
+        if row.get(group) is None:
+            continue
+        if name in row.bad:
+            unreadable.add(row.get(group))
+        elif row.get(name) is not None:
             by_group[row.get(group)].append(row)
     for key, rows in by_group.items():
-        steps = sorted(r.get(name) for r in rows)
-        if steps != list(range(1, len(rows) + 1)):
-            first = min(rows, key=lambda r: r.number)
-            report.error(
-                "sequence_gap", table.schema.title, row=first.number, col=table.column_of(name),
-                column=table.header_of(name), value=display(first.get(name)), source=table.source,
-                group_value=key, found="、".join(str(s) for s in steps), count=len(rows),
-            )
+        if key in unreadable:
+            continue
+        ordered = sorted(rows, key=lambda r: (r.get(name), r.number))
+        steps = [r.get(name) for r in ordered]
+        if steps == list(range(1, len(rows) + 1)):
+            continue
+        wrong = next(r for i, r in enumerate(ordered, start=1) if r.get(name) != i)
+        report.add(
+            _severity(rule), "sequence_gap", table.schema.title, row=wrong.number, col=table.column_of(name),
+            column=table.header_of(name), value=display(wrong.raw.get(name, wrong.get(name))),
+            source=table.source, group_value=key, found="、".join(str(s) for s in steps), count=len(rows),
+        )
 
 
 def _no_overlap(tables: Tables, table: Table, rule: dict[str, Any], report: Report, as_of: dt.date) -> None:
