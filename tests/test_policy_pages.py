@@ -199,14 +199,15 @@ def test_department_page_lists_the_steps_it_handles(site: Path, built: Built) ->
     facts = _rows_of(page.find("table"))
     assert facts["联系电话"].text() == dept.phone and facts["办公地址"].text() == dept.address
     handled = [(p, s) for p in programme.published_policies() for s in p.steps if s.dept_id == "D001"]
-    table = page.find_all("table")[1]
-    rows = [tr for tr in table.find_all("tr") if tr.find_all("td")]
-    assert len(rows) == len(handled)
+    items = page.find_all("ul")[-1].children_tagged("li")
+    assert len(items) == len(handled)
     expired_ids = {p.policy_id for p, _ in handled if p.expired_at(AS_OF)}
-    for tr in rows:
-        link = tr.find("a")
-        pid = link.attrs["href"].removeprefix("../policies/").removesuffix(".html")
-        assert ("（已过期）" in tr.find_all("td")[0].text()) == (pid in expired_ids)
+    for li, (policy, step) in zip(items, sorted(handled, key=lambda ps: (ps[0].expired_at(AS_OF), ps[0].policy_id)), strict=True):
+        link = li.find("a")
+        assert link.attrs["href"] == f"../policies/{policy.policy_id}.html"
+        tail = li.text().removeprefix(policy.title)
+        days = f"，承诺 {step.days} 个工作日" if step.days is not None else ""
+        assert tail == ("（已过期）" if policy.policy_id in expired_ids else "") + f"：第 {step.step} 步，{step.action}{days}"
 
 
 # --- size: a policy page does not list the other policies --------------------------------
