@@ -236,3 +236,22 @@ def test_a_differencing_attack_on_every_example_page_pins_nothing(example_progre
     assert sum(1 for d in docs for dim in DIMENSIONS for r in d["tables"][dim]["rows"]
                for c in ("issues_new", "issues_closed") if r[c] == "<3") > 50
     assert attack(docs, 3) == []
+
+
+def test_a_revised_ledger_under_frozen_months_is_audited_per_vintage(example_progress, example_workbook, schema):
+    frozen = {}
+    for d in example_progress.docs["month"]:
+        d = json.loads(doc_json(d))
+        d["frozen"] = {"on": "2022-12-31"}
+        frozen[("month", d["period"]["key"])] = d
+    programme = model_of(validate([str(example_workbook)], D(2022, 12, 31), schema))
+    gone = next(i for i in programme.issues if i.reported_on.month == 3 and i.closed_on and i.closed_on.month == 3)
+    programme.issues = [i for i in programme.issues if i is not gone]
+    progress = compile_progress(programme, schema, 3, frozen)
+    assert progress.audit.relaxed  # old months and new weeks cannot both be exact
+    assert progress.audit.findings == []
+    march = progress.docs["month"][2]
+    assert march["figures"] == frozen[("month", "2022-03")]["figures"]
+    assert {"issues_new", "category.issues_new"} <= {r["figure"] for r in march["revisions"]}
+    weeks = [json.loads(doc_json(d)) for d in progress.docs["week"]]
+    assert attack(weeks, 3) == []  # the current vintage on its own
