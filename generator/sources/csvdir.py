@@ -11,11 +11,15 @@ import io
 from pathlib import Path
 
 from ..errors import SourceError
+from ..i18n import _
 from . import RawSheet
 
 
 def _decode(path: Path) -> str:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(_("Cannot read {name}: {error}").format(name=path.name, error=exc.strerror or exc)) from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -23,19 +27,19 @@ def _decode(path: Path) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise SourceError(f"{path.name} 的编码无法识别：请另存为“CSV UTF-8”格式。") from exc
+        raise SourceError(_("The encoding of {name} is not recognised: save it as “CSV UTF-8”.").format(name=path.name)) from exc
 
 
 def read_csv_folder(folder: Path) -> list[RawSheet]:
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
     if not files:
-        raise SourceError(f"文件夹 {folder} 里没有 CSV 文件：每个工作表应存为一个以工作表名命名的 .csv 文件。")
+        raise SourceError(_("The folder {folder} has no CSV files: save each sheet as a .csv file named after the sheet.").format(folder=folder))
     sheets = []
     for path in files:
         text = _decode(path)
         try:
             rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
         except csv.Error as exc:
-            raise SourceError(f"{path.name} 不是有效的 CSV：{exc}") from exc
+            raise SourceError(_("{name} is not a valid CSV file: {error}").format(name=path.name, error=exc)) from exc
         sheets.append(RawSheet(tab=path.stem, source=f"{folder.name}/{path.name}", rows=rows))
     return sheets

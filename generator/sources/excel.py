@@ -7,7 +7,6 @@ reading; openpyxl is kept for writing workbooks (template, sample).
 
 from __future__ import annotations
 
-import io
 import posixpath
 import re
 import zipfile
@@ -18,6 +17,7 @@ from xml.etree.ElementTree import iterparse
 from python_calamine import CalamineWorkbook
 
 from ..errors import SourceError
+from ..i18n import _
 from . import RawSheet
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -90,30 +90,52 @@ def _xlsx_hidden_cells(fh: IO[bytes]) -> dict[tuple[int, int], FormulaText]:
     return found
 
 
+_MARKERS = (b't="e"', b"<f>", b"<f ")
+
+
+def _has_marker(fh: IO[bytes], markers: tuple[bytes, ...] = _MARKERS) -> bool:
+    """Whether a part mentions an error value or a formula, read in chunks
+    (a province-scale sheet is hundreds of MB of XML)."""
+    tail = b""
+    while chunk := fh.read(1 << 20):
+        buf = tail + chunk
+        if any(m in buf for m in markers):
+            return True
+        tail = chunk[-8:]
+    return False
+
+
 def _xlsx_hidden(path: Path) -> Hidden:
     hidden: Hidden = {}
     with zipfile.ZipFile(path) as book:
+        names = set(book.namelist())
         for name, part in _xlsx_sheet_paths(book).items():
-            try:
-                with book.open(part) as fh:
-                    data = fh.read()
-            except KeyError:
+            if part not in names:
                 continue
-            if b't="e"' in data or b"<f" in data:
-                cells = _xlsx_hidden_cells(io.BytesIO(data))
-                if cells:
-                    hidden[name] = cells
+            with book.open(part) as fh:
+                if not _has_marker(fh):
+                    continue
+            with book.open(part) as fh:
+                cells = _xlsx_hidden_cells(fh)
+            if cells:
+                hidden[name] = cells
     return hidden
 
 
 def _ods_hidden(path: Path) -> Hidden:
     hidden: Hidden = {}
-    with zipfile.ZipFile(path) as book, book.open("content.xml") as fh:
-        data = fh.read()
-    if b'value-type="error"' not in data:
-        return hidden
+    with zipfile.ZipFile(path) as book:
+        with book.open("content.xml") as fh:
+            if not _has_marker(fh, (b'value-type="error"',)):
+                return hidden
+        with book.open("content.xml") as fh:
+            _ods_errors(fh, hidden)
+    return hidden
+
+
+def _ods_errors(fh: IO[bytes], hidden: Hidden) -> None:
     tab, row, col = "", 0, 0
-    for event, el in iterparse(io.BytesIO(data), events=("start", "end")):
+    for event, el in iterparse(fh, events=("start", "end")):
         tag = el.tag
         if event == "start":
             if tag == f"{_NS_TABLE}table":
@@ -131,7 +153,6 @@ def _ods_hidden(path: Path) -> Hidden:
         elif tag == f"{_NS_TABLE}table-row":
             row += int(el.get(f"{_NS_TABLE}number-rows-repeated", "1"))
             el.clear()
-    return hidden
 
 
 def _hidden_cells(path: Path) -> Hidden:
@@ -172,11 +193,11 @@ def _diagnose(path: Path, exc: Exception) -> SourceError:
     except OSError:
         pass
     if path.suffix.lower() in (".xlsx", ".xlsm", ".ods") and head == _OLE_MAGIC:
-        return SourceError(f"{path.name} 已加密（设置了打开密码），无法读取：请在 Excel 中取消密码后另存一份再试。")
+        return SourceError(_("{name} is encrypted (it has an opening password) and cannot be read: remove the password in Excel and save a copy.").format(name=path.name))
     if not head:
-        return SourceError(f"{path.name} 是空文件：请重新导出工作簿。")
+        return SourceError(_("{name} is an empty file: export the workbook again.").format(name=path.name))
     if head[:2] == b"PK" and not zipfile.is_zipfile(path):
-        return SourceError(f"{path.name} 已损坏（文件不完整）：请重新保存或下载该工作簿。")
+        return SourceError(_("{name} is damaged (the file is incomplete): save or download the workbook again.").format(name=path.name))
     if head[:2] == b"PK":
         try:
             with zipfile.ZipFile(path) as archive:
@@ -184,16 +205,16 @@ def _diagnose(path: Path, exc: Exception) -> SourceError:
         except (OSError, zipfile.BadZipFile):
             names = set()
         if "xl/workbook.xml" not in names and "content.xml" not in names:
-            return SourceError(
-                f"{path.name} 不是 Excel 或 ODS 工作簿（是一个普通压缩包）：请用 Excel 或 WPS 打开工作簿后另存为 .xlsx。"
-            )
+            return SourceError(_(
+                "{name} is not an Excel or ODS workbook (it is a plain zip archive): open the workbook in Excel or WPS and save it as .xlsx."
+            ).format(name=path.name))
     if head == _OLE_MAGIC:
-        return SourceError(
-            f"无法读取 {path.name}：这个旧版 Excel 文件已损坏或设置了密码。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。"
-        )
+        return SourceError(_(
+            "Cannot read {name}: this old-style Excel file is damaged or has a password. Open it in Excel or WPS and save it as .xlsx."
+        ).format(name=path.name))
     if head[:2] != b"PK" and head != _OLE_MAGIC:
-        return SourceError(f"{path.name} 不是电子表格文件（扩展名为 {path.suffix}，内容却不是）：请用 Excel 或 WPS 另存为 .xlsx。")
-    return SourceError(f"无法读取 {path.name}：{exc}。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。")
+        return SourceError(_("{name} is not a spreadsheet (its name ends in {suffix} but its content is something else): save it from Excel or WPS as .xlsx.").format(name=path.name, suffix=path.suffix))
+    return SourceError(_("Cannot read {name}: {error}. Open it in Excel or WPS and save it as .xlsx.").format(name=path.name, error=exc))
 
 
 def read_spreadsheet(path: Path) -> list[RawSheet]:
@@ -209,7 +230,7 @@ def read_spreadsheet(path: Path) -> list[RawSheet]:
             rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
             merged_raw = sheet.merged_cell_ranges or []
         except Exception as exc:
-            raise SourceError(f"无法读取 {path.name} 的工作表“{name}”：{exc}") from exc
+            raise SourceError(_("Cannot read the sheet {sheet} of {name}: {error}").format(sheet=name, name=path.name, error=exc)) from exc
         if name in hidden:
             _patch(rows, (0, 0), hidden[name])
         merged = [(a[0], a[1], b[0], b[1]) for a, b in merged_raw]
