@@ -1,9 +1,16 @@
 """The site build: render into a staging folder, run MkDocs there, check the
 output, and only then replace the site folder. A failure at any step leaves
-the last good site as it was."""
+the last good site as it was.
+
+A rebuild whose rendered pages, hand-written docs, MkDocs configuration,
+theme overrides and leak-guard values are all unchanged since the last
+successful build skips MkDocs: the site already in place is that build's
+output (its fingerprint is in ``BUILD_MARKER`` inside the site folder)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import shutil
@@ -13,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from .errors import BuildError, ConfigError, LeakError
 from .leakguard import Leak, scan
 from .render import GENERATED_PATHS
@@ -20,6 +29,8 @@ from .schema import PROJECT_ROOT
 
 DEFAULT_CONFIG = PROJECT_ROOT / "mkdocs.yml"
 DEFAULT_DOCS = PROJECT_ROOT / "docs"
+BUILD_MARKER = ".nuanqi-build.json"
+_FINGERPRINT_VERSION = "1"
 
 
 @dataclass
@@ -27,6 +38,7 @@ class BuildResult:
     site_dir: Path
     pages: int
     warnings: list[str] = field(default_factory=list)
+    skipped: bool = False  # inputs unchanged: the site in place was kept as it was
 
 
 class _Collect(logging.Handler):
@@ -116,6 +128,63 @@ def sync_generated(stage_docs: Path, docs_dir: Path) -> None:
             shutil.copy2(source, target)
 
 
+class _AnyTagLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml whatever tags it uses (``!ENV``, ``!!python/name:`` …)."""
+
+
+_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def _theme_dir(config_file: Path) -> Path | None:
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
+    except (OSError, yaml.YAMLError):
+        return None
+    theme = config.get("theme") if isinstance(config, dict) else None
+    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+    return config_file.parent / custom if isinstance(custom, str) else None
+
+
+def _fingerprint(
+    stage_docs: Path, config_file: Path, overrides: dict[str, object] | None, internal_values: dict[str, str] | None,
+) -> str:
+    """What the site is a function of: the staged docs, the configuration and
+    theme overrides, the MkDocs versions, and the values the leak guard looks for."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256()
+
+    def feed(label: str, data: bytes) -> None:
+        digest.update(f"{label}\0{len(data)}\0".encode())
+        digest.update(data)
+
+    versions = []
+    for name in ("mkdocs", "mkdocs-material"):
+        try:
+            versions.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            versions.append(f"{name}=?")
+    feed("version", f"{_FINGERPRINT_VERSION} {' '.join(versions)}".encode())
+    feed("config", config_file.read_bytes())
+    feed("overrides", json.dumps(overrides or {}, sort_keys=True, ensure_ascii=False, default=str).encode())
+    feed("guard", b"off" if internal_values is None else "\n".join(internal_values).encode())
+    theme = _theme_dir(config_file)
+    for label, root in (("docs", stage_docs), ("theme", theme)):
+        if root is None or not root.is_dir():
+            continue
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            feed(f"{label}/{path.relative_to(root).as_posix()}", path.read_bytes())
+    return digest.hexdigest()
+
+
+def _previous_build(site_dir: Path) -> dict[str, Any]:
+    try:
+        marker = json.loads((site_dir / BUILD_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return marker if isinstance(marker, dict) else {}
+
+
 def build_site(
     render: Callable[[Path], list[Path]],
     site_dir: Path,
@@ -139,12 +208,23 @@ def build_site(
         stage_site = Path(tmp) / "site"
         _copy_handwritten(docs_dir, stage_docs)
         render(stage_docs)
+        fingerprint = _fingerprint(stage_docs, config_file, overrides, internal_values)
+        previous = _previous_build(site_dir)
+        if previous.get("fingerprint") == fingerprint:
+            # Same pages, configuration and guarded values: the site in place is
+            # what MkDocs would build again, and it passed the leak guard.
+            if keep_docs:
+                sync_generated(stage_docs, docs_dir)
+            return BuildResult(site_dir=site_dir, pages=int(previous.get("pages", 0)),
+                               warnings=list(previous.get("warnings", [])), skipped=True)
         warnings = run_mkdocs(config_file, stage_docs, stage_site, overrides)
         if internal_values is not None:
             leaks = scan(stage_site, internal_values)
             if leaks:
                 raise LeakError(_leak_message(leaks))
         pages = sum(1 for _ in stage_site.rglob("*.html"))
+        marker = {"fingerprint": fingerprint, "pages": pages, "warnings": warnings}
+        (stage_site / BUILD_MARKER).write_text(json.dumps(marker, ensure_ascii=False), encoding="utf-8")
         _replace_dir(stage_site, site_dir)
         if keep_docs:
             sync_generated(stage_docs, docs_dir)
