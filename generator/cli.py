@@ -195,10 +195,11 @@ def sample(out: Path, scale: str, seed: int) -> None:
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--google", "google", metavar="KEY",
               help="Add the missing tabs to this Google spreadsheet (gsheet:KEY, its URL or KEY) instead.")
+@click.option("--force", is_flag=True, help="Overwrite OUT if it already exists.")
 @credentials_option
 @lang_option
 @reports_errors
-def template(out: Path | None, google: str | None, credentials: Path | None) -> None:
+def template(out: Path | None, google: str | None, credentials: Path | None, force: bool) -> None:
     """Write an empty workbook with every sheet, header notes and drop-down lists."""
     from .template import write_template
 
@@ -215,7 +216,7 @@ def template(out: Path | None, google: str | None, credentials: Path | None) -> 
             click.echo(_("The Google spreadsheet already has every tab; nothing was changed."))
     if out is None:
         return
-    sheets = write_template(out, load_schema())
+    sheets = write_template(out, load_schema(), overwrite=force)
     click.echo(_("Wrote {path}: {summary}").format(path=out, summary="、".join(sheets)))
 
 

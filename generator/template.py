@@ -200,8 +200,13 @@ def build_template(schema: WorkbookSchema | None = None) -> Workbook:
     return book
 
 
-def write_template(out: Path, schema: WorkbookSchema | None = None) -> list[str]:
-    """Write the template; returns the titles of its sheets."""
+def write_template(out: Path, schema: WorkbookSchema | None = None, *, overwrite: bool = False) -> list[str]:
+    """Write the template; returns the titles of its sheets. An existing file
+    (perhaps the staff's own workbook) is kept unless ``overwrite``."""
+    if out.exists() and not overwrite:
+        raise NuanqiError(
+            _("{path} already exists and was left as it is; name a new file, or add --force to replace it.").format(path=out)
+        )
     book = build_template(schema)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

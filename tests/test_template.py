@@ -119,10 +119,11 @@ def test_template_filled_with_valid_rows_validates_clean(template, sample_rows, 
         assert len(rows) == 1 + len(sample_rows.get(sheet.name, []))
 
 
-def test_empty_template_reports_only_what_is_missing(template, runner):
+def test_empty_template_is_valid_and_says_it_is_empty(template, runner, schema):
     result = runner.invoke(cli, ["validate", "--source", str(template), "--as-of", "2022-12-31", "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == []
+    findings = [(f["sheet"], f["code"], f["severity"]) for f in json.loads(result.output)]
+    assert findings == [(s.title, "no_rows", "warning") for s in schema.sheets if s.required]
 
 
 def test_template_survives_libreoffice(template, sample_rows, schema, runner, tmp_path):
@@ -139,3 +140,23 @@ def test_template_survives_libreoffice(template, sample_rows, schema, runner, tm
     ods = outdir / "filled.ods"
     assert ods.exists()
     assert _errors(runner, ods) == []
+
+
+def test_an_existing_workbook_is_not_overwritten(tmp_path, runner):
+    out = tmp_path / "定海.xlsx"
+    out.write_bytes(b"staff's own workbook")
+    result = runner.invoke(cli, ["template", str(out)])
+    assert result.exit_code == 2
+    assert result.output == f"错误：{out} 已存在，未作改动；请换一个文件名，或加上 --force 覆盖它。\n"
+    assert out.read_bytes() == b"staff's own workbook"
+    result = runner.invoke(cli, ["template", str(out), "--force"])
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(out).sheetnames[0] == "部门"
+
+
+def test_unwritable_place_is_exit_2(tmp_path, runner):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = runner.invoke(cli, ["template", str(blocker / "模板.xlsx")])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"错误：无法写入 {blocker / '模板.xlsx'}")

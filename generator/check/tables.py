@@ -120,6 +120,6 @@ def type_sheet(raw: RawSheet, sheet: SheetSchema, schema: WorkbookSchema, report
             if f.name not in row.values:
                 row.values[f.name] = f.default if f.default is not None else None
         rows.append(row)
-    if not rows:
+    if not rows and sheet.required:
         report.warning("no_rows", sheet.title, source=raw.source)
     return Table(schema=sheet, source=raw.source, tab=raw.tab, columns=columns, headers=headers, rows=rows)
