@@ -1,0 +1,80 @@
+"""Page size as the policy count grows: the district sample with its policies
+copied up to 2,000, built into a temporary folder; prints the build time and
+the largest policy page, and fails when a policy page reaches 100 KB.
+
+    python -m benchmarks.policy_scale [--policies 2000]
+
+tests/test_policy_pages.py runs the same check with 300 policies in the normal suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from generator.pipeline import build
+from generator.sample import generate
+from generator.schema import load_schema
+
+LIMIT = 100_000
+
+
+def grow_policies(rows: dict[str, list[dict[str, Any]]], n: int) -> None:
+    """Copies of the sample's policies (and their steps) under new IDs, up to ``n``."""
+    originals = list(rows["policies"])
+    steps: dict[str, list[dict[str, Any]]] = {}
+    for s in rows["policy_steps"]:
+        steps.setdefault(s["policy_id"], []).append(s)
+    i = len(originals)
+    while len(rows["policies"]) < n:
+        source = originals[i % len(originals)]
+        i += 1
+        pid = f"P{i:04d}"
+        rows["policies"].append({**source, "policy_id": pid, "title": f"{source['title']}（副本{i}）",
+                                 "online_url": f"https://zwfw.example.gov.cn/apply/{pid}"})
+        rows["policy_steps"].extend({**s, "policy_id": pid} for s in steps[source["policy_id"]])
+
+
+def write_xlsx(path: Path, rows: dict[str, list[dict[str, Any]]]) -> Path:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for sheet in load_schema().sheets:
+        if sheet.name in rows:
+            ws = book.create_sheet(sheet.title)
+            ws.append([f.title for f in sheet.fields])
+            for row in rows[sheet.name]:
+                ws.append([row.get(f.name) for f in sheet.fields])
+    book.save(path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--policies", type=int, default=2000)
+    args = parser.parse_args(argv)
+    rows = generate("district", 2022)
+    grow_policies(rows, args.policies)
+    with tempfile.TemporaryDirectory() as tmp:
+        book = write_xlsx(Path(tmp) / "policies.xlsx", rows)
+        start = time.perf_counter()
+        built = build([str(book)], dt.date(2022, 12, 31), site_dir=Path(tmp) / "site", docs_dir=Path(tmp) / "docs")
+        seconds = time.perf_counter() - start
+        pages = sorted((p.stat().st_size, p.name) for p in (built.result.site_dir / "policies").glob("P*.html"))
+        size, name = pages[-1]
+        index = (built.result.site_dir / "policies" / "index.html").stat().st_size
+        data = (built.result.site_dir / "data" / "policies.json").stat().st_size
+    print(f"{args.policies} policies, {len(pages)} policy pages, build {seconds:.1f} s")
+    print(f"largest policy page {name}: {size:,} bytes (limit {LIMIT:,}); policies/index.html {index:,} bytes; "
+          f"data/policies.json {data:,} bytes")
+    return 0 if size < LIMIT else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
