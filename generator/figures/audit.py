@@ -30,7 +30,6 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -65,7 +64,7 @@ class Finding:
 class AuditResult:
     cells: int
     findings: list[Finding]
-    relaxed: bool = False  # the published figures disagree (a revised ledger); audited per vintage
+    relaxed: bool = False  # frozen figures disagree with the ledger now; modelled as least revision
 
 
 def period_of_doc(doc: PeriodDoc) -> Period:
@@ -75,7 +74,9 @@ def period_of_doc(doc: PeriodDoc) -> Period:
 class _Model:
     """The constraints of one enterprise attribute over a set of period documents."""
 
-    def __init__(self, docs: list[PeriodDoc], dimension: str, with_time: bool = True) -> None:
+    def __init__(self, docs: list[PeriodDoc], dimension: str, soft: bool = False) -> None:
+        """``soft``: frozen documents' figures may be off (a revised ledger), by as little in
+        total as makes everything consistent; see ``audit``."""
         self.dimension = dimension
         periods = [period_of_doc(d) for d in docs]
         self.segments = segments(sorted(set(periods)))
@@ -100,16 +101,20 @@ class _Model:
         eq_rows: list[list[int]] = []
         eq_coefs: list[list[float]] = []
         eq_rhs: list[float] = []
+        eq_soft: list[bool] = []
         ub_rows: list[tuple[list[int], list[float]]] = []
         ub_rhs: list[float] = []
+        ub_soft: list[bool] = []
         self.targets: dict[CellId, list[int]] = {}
         for doc, period in zip(docs, periods, strict=True):
             segs = seg_range(period)
             table = doc["tables"][dimension]
+            frozen = soft and bool(doc.get("frozen"))
             for c, column in enumerate(COUNT_COLUMNS):
                 eq_rows.append([var(c, v, s) for v in range(len(values)) for s in segs])
                 eq_coefs.append([1.0] * len(eq_rows[-1]))
                 eq_rhs.append(float(doc["figures"][column]))
+                eq_soft.append(frozen)
                 if table["withheld"]:
                     continue
                 for row in table["rows"]:
@@ -119,12 +124,14 @@ class _Model:
                         eq_rows.append(idx)
                         eq_coefs.append([1.0] * len(idx))
                         eq_rhs.append(float(shown))
+                        eq_soft.append(frozen)
                     else:
                         ub_rows.append((idx, [-1.0] * len(idx)))
                         ub_rhs.append(-1.0)
+                        ub_soft.append(frozen)
                         cell = (dimension, period.kind, period.key, column, row[dimension])
                         self.targets[cell] = idx
-        if with_time and len(COUNT_COLUMNS) == 2:
+        if len(COUNT_COLUMNS) == 2:
             # Open stock per value, never negative: o[v,j] = o[v,j-1] + new[v,j] - closed[v,j] >= 0,
             # written with one extra variable per (value, segment) to keep the matrix sparse.
             stock = self.n
@@ -140,8 +147,33 @@ class _Model:
                     eq_rows.append(cols)
                     eq_coefs.append(coefs)
                     eq_rhs.append(0.0)
+                    eq_soft.append(False)
+        slack: list[int] = []
+        if soft:
+            for i, is_soft in enumerate(eq_soft):
+                if is_soft:
+                    eq_rows[i] = eq_rows[i] + [self.n, self.n + 1]
+                    eq_coefs[i] = eq_coefs[i] + [1.0, -1.0]
+                    slack += [self.n, self.n + 1]
+                    self.n += 2
+            for i, is_soft in enumerate(ub_soft):
+                if is_soft:
+                    cols, coefs = ub_rows[i]
+                    ub_rows[i] = (cols + [self.n], coefs + [-1.0])
+                    slack.append(self.n)
+                    self.n += 1
         self.highs = _highs(eq_rows, eq_coefs, eq_rhs, ub_rows, ub_rhs, self.n)
         self._feasible: bool | None = None
+        self.revision = 0.0
+        if slack:
+            # The smallest total change to frozen figures that makes them consistent
+            # with each other and with the current ones; allow no more than that.
+            least = self.solve(slack, 1.0)
+            if least is not None:
+                self.revision = least
+                h = self.highs
+                h.addRow(-highspy.kHighsInf, least + 1e-6, len(slack), np.array(slack, dtype=np.int32),
+                         np.ones(len(slack)))
 
     def solve(self, idx: list[int], sense: float) -> float | None:
         """min (sense=1) or max (sense=-1) of the sum of ``idx``; None when infeasible.
@@ -236,13 +268,14 @@ def _check(model: _Model, k: int, only: set[CellId] | None) -> tuple[int, list[F
     return checked, findings
 
 
-def _vintage(doc: PeriodDoc) -> str:
-    frozen = doc.get("frozen") or {}
-    return str(frozen.get("on", ""))
-
-
 def audit(docs: Iterable[PeriodDoc], k: int, only: set[CellId] | None = None) -> AuditResult:
-    """Bound every suppressed cell of every enterprise-attribute table in ``docs``."""
+    """Bound every suppressed cell of every enterprise-attribute table in ``docs``.
+
+    Frozen periods may have been computed from an earlier ledger: when the
+    published figures cannot all be exact at once, the frozen ones are allowed to
+    be off by the least total amount that reconciles them (the reader's best
+    explanation of the revisions), and every cell is bounded under that.
+    """
     docs = list(docs)
     cells = 0
     findings: list[Finding] = []
@@ -252,19 +285,10 @@ def audit(docs: Iterable[PeriodDoc], k: int, only: set[CellId] | None = None) ->
         if not any(not d["tables"][dimension]["withheld"] for d in mine):
             continue
         model = _Model(mine, dimension)
-        groups = [model]
         if not model.feasible():
-            # The published figures disagree with each other: periods frozen from
-            # an earlier ledger that was revised since. Audit each vintage alone.
             relaxed = True
-            by_vintage: dict[str, list[PeriodDoc]] = defaultdict(list)
-            for d in mine:
-                by_vintage[_vintage(d)].append(d)
-            groups = [_Model(group, dimension) for group in by_vintage.values()]
-            groups = [g if g.feasible() else _Model(g_docs, dimension, with_time=False)
-                      for g, g_docs in zip(groups, by_vintage.values(), strict=True)]
-        for group in groups:
-            n, found = _check(group, k, only)
-            cells += n
-            findings.extend(found)
+            model = _Model(mine, dimension, soft=True)
+        n, found = _check(model, k, only)
+        cells += n
+        findings.extend(found)
     return AuditResult(cells=cells, findings=findings, relaxed=relaxed)
