@@ -298,6 +298,23 @@ def _(c: Ctx) -> Path:
     return path
 
 
+@case("#REF! in an ODS file (LibreOffice)", 1, "问题清单!E2 [#REF!]", errors={("E2", "formula_error")})
+def _(c: Ctx) -> Path:
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    xlsx = c.edit_xlsx(c.book(name="lo.xlsx"), lambda b: b["问题清单"]["E2"].__setattr__("value", "=#REF!"))
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{c.tmp}/lo-profile", "--convert-to", "ods",
+         "--outdir", str(c.tmp), str(xlsx)], check=True, capture_output=True, timeout=300,
+    )
+    xlsx.unlink()
+    return c.tmp / "lo.ods"
+
+
 @case("formula without a saved result", 1, "问题清单!F3 [=DATE(2022,1,1)]", "没有保存计算结果",
       errors={("F3", "formula_uncalculated")})
 def _(c: Ctx) -> Path:
@@ -566,3 +583,14 @@ def test_example_workbook_is_untouched_by_validate(runner):
     before = EXAMPLE_WORKBOOK.read_bytes()
     runner.invoke(cli, ["validate"])
     assert EXAMPLE_WORKBOOK.read_bytes() == before
+
+
+def test_source_errors_in_english(tmp_path, runner):
+    path = tmp_path / "book.xlsx"
+    path.write_text("部门编号,部门名称\n", encoding="utf-8")
+    result = runner.invoke(cli, ["validate", "--source", str(path), "--lang", "en"])
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: book.xlsx is not a spreadsheet (its name ends in .xlsx but its content is something else): "
+        "save it from Excel or WPS as .xlsx.\n"
+    )
