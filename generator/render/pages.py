@@ -87,7 +87,7 @@ def _policies(w: PageWriter, programme: Programme, schema: WorkbookSchema) -> No
     w.page("policies/index.md.j2", "policies/index.md", current=current, expired=expired, by_category=by_category)
     dimensions = [(key, label, schema.enums[enum]) for key, _field, enum, label in FINDER_DIMENSIONS]
     w.page("policies/finder.md.j2", "policies/finder.md", dimensions=dimensions, categories=order,
-           count=len(current))
+           count=len(current), expired_count=len(expired))
     w.text("data/policies.json", json.dumps(finder_data(current, schema), ensure_ascii=False, separators=(",", ":")))
     for p in published:
         w.page(

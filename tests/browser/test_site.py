@@ -166,7 +166,6 @@ def test_search_finds_chinese_terms(visit: Visit, example_site: ExampleSite, ter
     titles = " ".join(page.locator(".md-search-result__article h1").all_inner_texts()).replace("\u200b", "")
     wanted = [p.title for p in _current(example_site) if term in p.title]
     assert wanted and any(t in titles for t in wanted), titles[:500]
-    assert term in page.locator(".md-search-result__meta").inner_text() or results.count() > 0
     if term == "融资":
         visit.screenshot("search")
         _no_serious_violation(visit)
