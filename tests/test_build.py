@@ -66,7 +66,8 @@ def example_site(example_build) -> Path:
 
 def test_example_builds_without_mkdocs_warnings(example_build):
     assert example_build.result.warnings == []
-    assert example_build.checked.report.findings == []
+    # The example keeps published policies past their end date (shown as expired): warnings only.
+    assert {f.code for f in example_build.checked.report.findings} == {"expired"}
 
 
 def test_example_site_has_the_pages(example_site):
