@@ -141,7 +141,7 @@ def test_index_lists_current_policies_by_category_and_expired_apart(site: Path, 
     assert sorted(current_links) == sorted(f"{p.policy_id}.html" for p in current)
     assert "P0003.html" not in current_links
     assert not (site / "policies/P0003.html").exists()
-    assert page.find("a", href="finder.html").text() == "政策查找"
+    assert page.find("a", href="finder.html").text() == "政策查找：哪些政策适用于我的企业"
 
 
 def test_expired_policy_page_is_marked(site: Path) -> None:

@@ -172,7 +172,7 @@ def test_search_finds_chinese_terms(visit: Visit, example_site: ExampleSite, ter
     visit.assert_clean()
 
 
-@pytest.mark.parametrize("path", ["index.html", "policies/P0001.html", "policies/finder.html", "officers/index.html",
+@pytest.mark.parametrize("path", ["index.html", "policies/index.html", "policies/P0001.html", "policies/finder.html", "officers/index.html",
                                   "departments/D001.html"])
 def test_phone_sized_pages_fit_the_screen(phone: Visit, path: str) -> None:
     phone.goto(path)
