@@ -82,6 +82,9 @@ def _match_headers(raw: RawSheet, sheet: SheetSchema, report: Report) -> tuple[d
     return columns, headers, ok
 
 
+_UNSEEN = object()
+
+
 def type_sheet(raw: RawSheet, sheet: SheetSchema, schema: WorkbookSchema, report: Report) -> Table | None:
     """The typed table, or None when its header is unusable (already reported)."""
     if not raw.rows or all(is_blank(c) for c in raw.rows[0]):
@@ -91,6 +94,14 @@ def type_sheet(raw: RawSheet, sheet: SheetSchema, schema: WorkbookSchema, report
     if not ok:
         return None
     fields: list[tuple[Field, int]] = [(f, columns[f.name]) for f in sheet.fields if f.name in columns]
+    absent = {f.name: f.default for f in sheet.fields if f.name not in columns}
+    # The same value types the same way in one column: IDs, dates and enums
+    # repeat over hundreds of thousands of rows at province scale (benchmarks/).
+    # Unique columns and free text gain nothing from remembering.
+    memos: list[dict[tuple[type, Any], Any] | None] = [
+        None if f.unique or f.kind == "text" or f.name in sheet.primary_key else {} for f, _ in fields
+    ]
+    plan = [(f, index, f.name, memo) for (f, index), memo in zip(fields, memos, strict=True)]
     rows: list[Row] = []
     separators = schema.list_separators
     for offset, cells in enumerate(raw.rows[1:]):
@@ -98,27 +109,36 @@ def type_sheet(raw: RawSheet, sheet: SheetSchema, schema: WorkbookSchema, report
         if all(is_blank(c) for c in cells):
             continue
         row = Row(number=number, values={})
-        for f, index in fields:
-            value = cells[index] if index < len(cells) else None
-            if is_blank(value):
-                row.values[f.name] = f.default if f.default is not None else None
+        values, row_raw = row.values, row.raw
+        width = len(cells)
+        for f, index, name, memo in plan:
+            value = cells[index] if index < width else None
+            if value is None or (isinstance(value, str) and not value.strip()):
+                values[name] = f.default
                 if f.required:
-                    report.error("required", sheet.title, row=number, col=index, column=headers[f.name], source=raw.source)
-                    row.bad.add(f.name)
+                    report.error("required", sheet.title, row=number, col=index, column=headers[name], source=raw.source)
+                    row.bad.add(name)
                 continue
-            row.raw[f.name] = value
-            try:
-                row.values[f.name] = parse_cell(value, f, separators)
-            except CellError as err:
-                row.values[f.name] = None
-                row.bad.add(f.name)
+            row_raw[name] = value
+            typed = _UNSEEN if memo is None else memo.get((value.__class__, value), _UNSEEN)
+            if typed is _UNSEEN:
+                try:
+                    typed = parse_cell(value, f, separators)
+                except CellError as err:
+                    typed = err
+                if memo is not None:
+                    memo[(value.__class__, value)] = typed
+            if isinstance(typed, CellError):
+                values[name] = None
+                row.bad.add(name)
                 report.error(
-                    err.code, sheet.title, row=number, col=index, column=headers[f.name],
-                    value=display(value), source=raw.source, **err.params,
+                    typed.code, sheet.title, row=number, col=index, column=headers[name],
+                    value=display(value), source=raw.source, **typed.params,
                 )
-        for f in sheet.fields:
-            if f.name not in row.values:
-                row.values[f.name] = f.default if f.default is not None else None
+            else:
+                values[name] = typed
+        if absent:
+            values.update(absent)
         rows.append(row)
     if not rows and sheet.required:
         report.warning("no_rows", sheet.title, source=raw.source)
