@@ -4,7 +4,6 @@ rules a sheet declares under ``rules:`` in its schema file."""
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -92,12 +91,6 @@ def check_unique(tables: Tables, report: Report) -> None:
                     first[key] = row
 
 
-def _loose(value: Any) -> str:
-    """A cell's text without any space or control character: the code it was meant to be."""
-    text = unicodedata.normalize("NFKC", display(value))
-    return "".join(ch for ch in text if ch.isprintable() and not ch.isspace())
-
-
 def check_references(tables: Tables, report: Report) -> None:
     for table in tables.values():
         for fk in table.schema.foreign_keys:
@@ -105,10 +98,9 @@ def check_references(tables: Tables, report: Report) -> None:
             if target is None or fk.field not in table.columns:
                 continue
             known = {r.get(fk.target) for r in target.rows}
-            # A key cell that could not be read (a code with a space) is
-            # reported once, at that cell; rows referring to it by its
-            # intended code are not reported again.
-            known |= {_loose(r.raw[fk.target]) for r in target.rows if fk.target in r.bad and fk.target in r.raw}
+            # A key cell that could not be read (a code with a space) does not
+            # count as known: rows referring to the code are reported too, as
+            # any other tool checking the foreign key would (see datapackage.py).
             for row in table.rows:
                 value = row.get(fk.field)
                 if value is None or fk.field in row.bad:
