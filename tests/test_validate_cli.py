@@ -36,4 +36,4 @@ def test_english_messages(runner, make_workbook):
     path = make_workbook(lambda rows: rows["issues"][0].update(category="别的"))
     result = runner.invoke(cli, ["validate", "--source", str(path), "--as-of", "2022-12-31", "--lang", "en"])
     assert result.exit_code == 1
-    assert result.output.splitlines()[0].startswith("Error 问题清单!D2 [别的]: 别的 is not one of the allowed values.")
+    assert result.output.splitlines()[0].startswith("Error 问题清单!D2 [别的]: 问题类别: 别的 is not one of the allowed values.")

@@ -165,9 +165,12 @@ class Report:
                 label = click.style(label, fg="red" if severity == ERROR else "yellow", bold=True)
             for f in items[:per_group]:
                 value = f" [{_short(f.value)}]" if f.value else ""
+                message = f.message
+                if f.cell and f.column and f.column not in message:  # name the column too
+                    message = _("{column}: {message}").format(column=f.column, message=message)
                 lines.append(
                     _("{label} {place}{value}: {message}. {hint}").format(
-                        label=label, place=f.place, value=value, message=f.message, hint=f.hint
+                        label=label, place=f.place, value=value, message=message, hint=f.hint
                     )
                 )
             rest = len(items) - per_group
