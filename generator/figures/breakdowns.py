@@ -8,14 +8,18 @@ so they cannot disagree.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from ..model import Enterprise, Issue, Programme
 from ..schema import WorkbookSchema
-from .ledger import period_figures
+from .ledger import period_figures, rate
 from .periods import Period
 from .suppression import Cell, marker, protect_column, shown
 
@@ -89,7 +93,99 @@ def _in(day: dt.date | None, period: Period) -> bool:
     return day is not None and period.start <= day <= period.end
 
 
+_NEVER = dt.date.max.toordinal()
+
+
+class LedgerIndex:
+    """The ledger arranged for many periods: issues sorted by reporting and closing
+    day (a period's own issues by bisection) and as arrays for the figures to date."""
+
+    def __init__(self, programme: Programme, schema: WorkbookSchema) -> None:
+        issues = list(programme.issues)
+        self.by_reported = sorted(issues, key=lambda i: i.reported_on)
+        self.reported_days = [i.reported_on for i in self.by_reported]
+        self.by_closed = sorted((i for i in issues if i.closed_on is not None), key=lambda i: i.closed_on or dt.date.max)
+        self.closed_days = [i.closed_on or dt.date.max for i in self.by_closed]
+        # Per dimension, the value's position in its list for each issue (-1: unknown),
+        # in the order of by_reported and of by_closed; and the enterprise's number.
+        firms = sorted(programme.enterprises)
+        firm_no = {e: n for n, e in enumerate(firms)}
+        firm_codes = {}
+        for d in ENTERPRISE_DIMENSIONS:
+            position = {v: n for n, v in enumerate(attribute_values(schema, d))}
+            # one extra slot at the end (index -1) for issues of an unknown enterprise
+            firm_codes[d] = np.array(
+                [position.get(attribute(programme.enterprises[e], d), -1) for e in firms] + [-1], dtype=np.int64,
+            )
+        self.codes: dict[tuple[str, str], np.ndarray] = {}
+        self.firms: dict[str, np.ndarray] = {}
+        for order, ordered in (("reported", self.by_reported), ("closed", self.by_closed)):
+            self.firms[order] = np.array([firm_no.get(i.enterprise_id, -1) for i in ordered], dtype=np.int64)
+            for d in ENTERPRISE_DIMENSIONS:
+                self.codes[(order, d)] = firm_codes[d][self.firms[order]]
+        self.n_firms = len(firm_no)
+        self.reported = np.array([i.reported_on.toordinal() for i in issues], dtype=np.int64)
+        self.closed = np.array([i.closed_on.toordinal() if i.closed_on else _NEVER for i in issues], dtype=np.int64)
+        self.has_due = np.array([i.due_on is not None for i in issues], dtype=bool)
+        self.due = np.array([i.due_on.toordinal() if i.due_on else 0 for i in issues], dtype=np.int64)
+        levels = {level: n for n, level in enumerate(SATISFACTION_KEYS, start=1)}
+        self.satisfaction = np.array([levels.get(i.satisfaction or "", 0) for i in issues], dtype=np.int64)
+
+    def _span(self, order: str, period: Period) -> tuple[int, int]:
+        days = self.reported_days if order == "reported" else self.closed_days
+        return bisect.bisect_left(days, period.start), bisect.bisect_right(days, period.end)
+
+    def reported_in(self, period: Period) -> list[Issue]:
+        lo, hi = self._span("reported", period)
+        return self.by_reported[lo:hi]
+
+    def closed_in(self, period: Period) -> list[Issue]:
+        lo, hi = self._span("closed", period)
+        return self.by_closed[lo:hi]
+
+    def counts(self, order: str, dimension: str, period: Period, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """Issues and distinct enterprises per value of the dimension, reported (closed) in the period."""
+        lo, hi = self._span(order, period)
+        codes = self.codes[(order, dimension)][lo:hi]
+        firms = self.firms[order][lo:hi]
+        known = (codes >= 0) & (firms >= 0)
+        codes, firms = codes[known], firms[known]
+        issues = np.bincount(codes, minlength=size)
+        pairs = np.unique(codes * max(self.n_firms, 1) + firms)
+        distinct = np.bincount(pairs // max(self.n_firms, 1), minlength=size)
+        return issues, distinct
+
+    def figures(self, period: Period) -> dict[str, Any]:
+        """The figures of site.md for the period (same as ``ledger.period_figures``), published form."""
+        start, end = period.start.toordinal(), period.end.toordinal()
+        received = self.reported <= end
+        closed = self.closed <= end
+        open_ = received & ~closed
+        with_due = closed & self.has_due
+        on_time = with_due & (self.closed <= self.due)
+        days = np.sort(self.closed[closed] - self.reported[closed])
+        rated = self.satisfaction[closed & (self.satisfaction > 0)]
+        n_received, n_closed, n_due = int(received.sum()), int(closed.sum()), int(with_due.sum())
+        out: dict[str, Any] = {
+            "issues_new": int(((self.reported >= start) & received).sum()),
+            "issues_closed": int(((self.closed >= start) & closed).sum()),
+            "issues_received_total": n_received,
+            "issues_closed_total": n_closed,
+            "issues_open": int(open_.sum()),
+            "issues_overdue": int((open_ & self.has_due & (self.due < end)).sum()),
+            "closure_rate": pct(rate(n_closed, n_received)),
+            "on_time_rate": pct(rate(int(on_time.sum()), n_due)),
+            "median_days_to_close": plain_number(float(np.median(days))) if len(days) else None,
+            "p90_days_to_close": int(days[max(1, math.ceil(0.9 * len(days))) - 1]) if len(days) else None,
+        }
+        for n, key in enumerate(SATISFACTION_KEYS.values(), start=1):
+            out[key] = pct(rate(int((rated == n).sum()), len(rated)))
+        out["satisfaction_count"] = len(rated)
+        return out
+
+
 def figures_of(issues: list[Issue], period: Period) -> dict[str, Any]:
+    """The figures of one period from ``ledger.period_figures`` (the reference; pages use LedgerIndex)."""
     f = period_figures(issues, period.start, period.end)
     out: dict[str, Any] = {
         "issues_new": f.issues_new,
@@ -110,23 +206,20 @@ def figures_of(issues: list[Issue], period: Period) -> dict[str, Any]:
 
 
 def _count_table(
-    issues: list[Issue], period: Period, values: tuple[str, ...], key: Callable[[Issue], str], dimension: str,
+    new: list[Issue], closed: list[Issue], values: tuple[str, ...], key: Callable[[Issue], str], dimension: str,
 ) -> list[dict[str, Any]]:
-    rows = []
-    for value in values:
-        mine = [i for i in issues if key(i) == value]
-        rows.append({
-            dimension: value,
-            "issues_new": sum(1 for i in mine if _in(i.reported_on, period)),
-            "issues_closed": sum(1 for i in mine if _in(i.closed_on, period)),
-        })
-    return rows
+    new_counts = Counter(key(i) for i in new)
+    closed_counts = Counter(key(i) for i in closed)
+    return [
+        {dimension: value, "issues_new": new_counts.get(value, 0), "issues_closed": closed_counts.get(value, 0)}
+        for value in values
+    ]
 
 
-def _department_table(programme: Programme, issues: list[Issue], period: Period) -> list[dict[str, Any]]:
+def _department_table(programme: Programme, closed_in_period: list[Issue]) -> list[dict[str, Any]]:
     closed: dict[str, list[Issue]] = defaultdict(list)
-    for i in issues:
-        if _in(i.closed_on, period) and i.dept_id:
+    for i in closed_in_period:
+        if i.dept_id:
             closed[i.dept_id].append(i)
     rows = []
     for dept_id in sorted(closed):
@@ -144,38 +237,16 @@ def _department_table(programme: Programme, issues: list[Issue], period: Period)
     return rows
 
 
-IssueAttributes = list[tuple[Issue, dict[str, str]]]
-
-
-def issue_attributes(programme: Programme) -> IssueAttributes:
-    """Each issue with its enterprise's attributes (issues of unknown enterprises left out)."""
-    out = []
-    for i in programme.issues:
-        enterprise = programme.enterprises.get(i.enterprise_id)
-        if enterprise is not None:
-            out.append((i, {d: attribute(enterprise, d) for d in ENTERPRISE_DIMENSIONS}))
-    return out
-
-
 def enterprise_cells(
-    attributes: IssueAttributes, schema: WorkbookSchema, period: Period, dimension: str,
+    index: LedgerIndex, schema: WorkbookSchema, period: Period, dimension: str,
 ) -> dict[str, dict[str, Cell]]:
     """column -> value -> Cell (issue count and distinct enterprises) for one period."""
-    counts: dict[str, dict[str, int]] = {c: defaultdict(int) for c in COUNT_COLUMNS}
-    firms: dict[str, dict[str, set[str]]] = {c: defaultdict(set) for c in COUNT_COLUMNS}
-    for i, attrs in attributes:
-        value = attrs[dimension]
-        for column, day in (("issues_new", i.reported_on), ("issues_closed", i.closed_on)):
-            if _in(day, period):
-                counts[column][value] += 1
-                firms[column][value].add(i.enterprise_id)
-    return {
-        column: {
-            v: Cell(counts[column].get(v, 0), len(firms[column].get(v, set())))
-            for v in attribute_values(schema, dimension)
-        }
-        for column in COUNT_COLUMNS
-    }
+    values = attribute_values(schema, dimension)
+    out: dict[str, dict[str, Cell]] = {}
+    for column, order in (("issues_new", "reported"), ("issues_closed", "closed")):
+        issues, firms = index.counts(order, dimension, period, len(values))
+        out[column] = {v: Cell(int(issues[n]), int(firms[n])) for n, v in enumerate(values)}
+    return out
 
 
 def enterprise_table(cells: dict[str, dict[str, Cell]], dimension: str, k: int) -> dict[str, Any]:
@@ -201,36 +272,36 @@ def withhold(table: dict[str, Any]) -> None:
 
 
 def period_doc(
-    programme: Programme, schema: WorkbookSchema, period: Period, k: int, attributes: IssueAttributes | None = None,
+    programme: Programme, schema: WorkbookSchema, period: Period, k: int, index: LedgerIndex | None = None,
 ) -> PeriodDoc:
     """The published figures of one finished period (before the cross-period audit)."""
-    if attributes is None:
-        attributes = issue_attributes(programme)
-    issues = [i for i in programme.issues if i.reported_on <= period.end]
+    if index is None:
+        index = LedgerIndex(programme, schema)
+    new, closed = index.reported_in(period), index.closed_in(period)
     tables: dict[str, Any] = {
         "category": {
             "title": OTHER_DIMENSIONS["category"],
             "columns": list(COUNT_COLUMNS),
             "enterprise_attribute": False,
             "withheld": False,
-            "rows": _count_table(issues, period, schema.enums["issue_categories"], lambda i: i.category, "category"),
+            "rows": _count_table(new, closed, schema.enums["issue_categories"], lambda i: i.category, "category"),
         },
         "department": {
             "title": OTHER_DIMENSIONS["department"],
             "columns": ["issues_closed", "closed_with_due", "closed_on_time", "on_time_rate"],
             "enterprise_attribute": False,
             "withheld": False,
-            "rows": _department_table(programme, issues, period),
+            "rows": _department_table(programme, closed),
         },
     }
     for dimension in ENTERPRISE_DIMENSIONS:
-        tables[dimension] = enterprise_table(enterprise_cells(attributes, schema, period, dimension), dimension, k)
+        tables[dimension] = enterprise_table(enterprise_cells(index, schema, period, dimension), dimension, k)
     return {
         "period": {
             "kind": period.kind, "key": period.key, "label": period.label,
             "start": period.start.isoformat(), "end": period.end.isoformat(),
         },
-        "figures": figures_of(issues, period),
+        "figures": index.figures(period),
         "tables": tables,
         "suppression": {"k": k, "marker": marker(k)},
     }

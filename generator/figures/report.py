@@ -18,8 +18,8 @@ from .breakdowns import (
     COUNT_COLUMNS,
     ENTERPRISE_DIMENSIONS,
     FIGURES,
+    LedgerIndex,
     PeriodDoc,
-    issue_attributes,
     period_doc,
     withhold,
 )
@@ -136,7 +136,7 @@ def compile_progress(
     frozen = frozen or {}
     first_day = min((i.reported_on for i in programme.issues), default=None)
     docs: dict[str, list[PeriodDoc]] = {}
-    attributes = issue_attributes(programme)
+    index = LedgerIndex(programme, schema)
     for kind in KINDS:
         periods = {p.key: p for p in finished_periods(kind, first_day, programme.as_of)}
         for (f_kind, key), doc in frozen.items():
@@ -144,7 +144,7 @@ def compile_progress(
                 periods[key] = period_of_doc(doc)
         out = []
         for period in sorted(periods.values()):
-            current = period_doc(programme, schema, period, k, attributes)
+            current = period_doc(programme, schema, period, k, index)
             published = frozen.get((kind, period.key))
             if published is None:
                 current["frozen"] = None
