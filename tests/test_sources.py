@@ -109,13 +109,11 @@ def test_gbk_csv_from_chinese_excel(tmp_path, small_rows):
 
 def test_ids_typed_as_numbers_keep_their_text(tmp_path, small_rows):
     rows = {k: [dict(r) for r in v] for k, v in small_rows.items()}
-    for r in rows["departments"]:
-        r["dept_id"] = int(r["dept_id"][1:]) + 1000
-    for r in rows["policy_steps"]:
-        r["dept_id"] = int(r["dept_id"][1:]) + 1000
-    for r in rows["issues"]:
-        if r["dept_id"]:
-            r["dept_id"] = int(r["dept_id"][1:]) + 1000
+    # Department codes typed as numbers everywhere they appear (D001 → 1001).
+    for sheet_rows in rows.values():
+        for r in sheet_rows:
+            if r.get("dept_id"):
+                r["dept_id"] = int(r["dept_id"][1:]) + 1000
     ods = typed(str(write_ods(tmp_path / "ids.ods", rows)))
     assert ods["departments"][0][1]["dept_id"] == "1001"
 
