@@ -116,6 +116,11 @@ def test_finder_matches_the_workbook(visit: Visit, example_site: ExampleSite,
     if (industry, size, town, category) == FILTERS[2]:
         visit.screenshot("finder")
         _no_serious_violation(visit)
+        page.get_by_role("button", name="重新选择").click()
+        everything = f"符合条件的有效政策共 {len(_current(example_site))} 项。"
+        page.wait_for_function("t => document.getElementById('policy-finder-status').textContent === t", arg=everything)
+        assert page.locator("#nq-industry").input_value() == ""
+        assert "?" not in page.url
     visit.assert_clean()
 
 
