@@ -125,8 +125,9 @@ def prepare_project(project: Path) -> None:
         shutil.rmtree(project)
     project.mkdir(parents=True)
     shutil.copy2(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    if (ROOT / "overrides").is_dir():
-        shutil.copytree(ROOT / "overrides", project / "overrides")
+    theme = ROOT / "generator" / "render" / "theme"
+    if theme.is_dir():
+        shutil.copytree(theme, project / "generator" / "render" / "theme")
     (project / "docs").mkdir()
     for item in (ROOT / "docs").iterdir():
         if item.name in GENERATED_PATHS or item.name.startswith("."):
