@@ -6,10 +6,19 @@ import datetime as dt
 import statistics
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from generator.figures.breakdowns import period_doc
+from generator.figures.breakdowns import LedgerIndex, figures_of, period_doc
 from generator.figures.ledger import period_figures
-from generator.figures.periods import finished_periods, month_of, parse_key, segments, week_of
+from generator.figures.periods import (
+    finished_periods,
+    month_of,
+    parse_key,
+    period_of,
+    segments,
+    week_of,
+)
 from generator.figures.report import compile_progress
 from generator.model import Department, Enterprise, Issue, Programme
 from generator.pipeline import model_of, validate
@@ -187,3 +196,28 @@ def test_example_tables_match_a_plain_recomputation(example):
                         assert shown == len(mine), (doc["period"]["key"], dim, row[dim], column)
                         assert len(mine) == 0 or len(firms) >= 3  # the threshold rule
     assert checked_cells > 1000 and suppressed > 0
+
+
+@st.composite
+def small_ledgers(draw):
+    issues = []
+    for n in range(draw(st.integers(0, 30))):
+        reported = D(2022, 1, 1) + dt.timedelta(days=draw(st.integers(0, 70)))
+        lag = draw(st.one_of(st.none(), st.integers(0, 30)))
+        due = draw(st.one_of(st.none(), st.integers(0, 20)))
+        issues.append(issue(
+            n, reported, closed=None if lag is None else reported + dt.timedelta(days=lag),
+            due=None if due is None else reported + dt.timedelta(days=due),
+            satisfaction=draw(st.sampled_from([None, "满意", "基本满意", "不满意"])) if lag is not None else None,
+        ))
+    return issues
+
+
+@settings(max_examples=60, deadline=None)
+@given(small_ledgers(), st.integers(0, 100), st.sampled_from(["week", "month"]))
+def test_the_ledger_index_gives_the_reference_figures(schema, issues, offset, kind):
+    """Pages use a numpy index over the ledger; it must agree with ledger.period_figures."""
+    period = period_of(kind, D(2022, 1, 1) + dt.timedelta(days=offset))
+    index = LedgerIndex(programme(issues, D(2022, 12, 31)), schema)
+    assert index.figures(period) == figures_of(issues, period)
+    assert index.figures(period) == plain_figures(issues, period.start, period.end)
