@@ -105,14 +105,15 @@ def spawn(label: str, command: list[str], *, timeout: float | None = None, stdou
     return run
 
 
-def stage(label: str, name: str, work: Path, **args: str) -> Run:
-    result = work / f"{name}.json"
+def stage(label: str, name: str, work: Path, tag: str | None = None, **args: str) -> Run:
+    tag = tag or name
+    result = work / f"{tag}.json"
     command = [sys.executable, "-m", "benchmarks.stages", name, "--out", str(result)]
     for key, value in args.items():
         command += [f"--{key.replace('_', '-')}", value]
-    run = spawn(label, command, result=result, stdout=work / f"{name}.log")
+    run = spawn(label, command, result=result, stdout=work / f"{tag}.log")
     if run.returncode:
-        print((work / f"{name}.log").read_text(errors="replace")[-2000:], file=sys.stderr)
+        print((work / f"{tag}.log").read_text(errors="replace")[-2000:], file=sys.stderr)
     return run
 
 
@@ -188,7 +189,8 @@ def run_scale(scale: str, only: set[str], reuse: bool) -> dict[str, Run]:
             runs["mkdocs"] = spawn("build: bare mkdocs build", [
                 sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(bare_site),
             ], stdout=work / "mkdocs.log")
-            runs["rebuild"] = stage("rebuild, unchanged inputs", "build", work, source=source, project=str(project))
+            runs["rebuild"] = stage("rebuild, unchanged inputs", "build", work, tag="rebuild", source=source,
+                                    project=str(project))
     if "frictionless" in only:
         csv_dir = work / "csv"
         runs["export"] = stage("export CSV + descriptor", "export-csv", work, source=source, out_dir=str(csv_dir))
@@ -376,6 +378,8 @@ def write_markdown() -> None:
             r = runs.get(key)
             if r is None or (step and step not in r["timings"]):
                 continue
+            if key == "rebuild":
+                note = "MkDocs skipped" if r["info"].get("skipped_mkdocs") else "MkDocs ran again"
             lines.append(_row(r, what, step, note))
         lines.append("")
         fl = runs.get("frictionless", {}).get("info")

@@ -179,6 +179,7 @@ def stage_build(args: argparse.Namespace, clock: Clock) -> None:
         )
     clock.info["pages"] = built.result.pages
     clock.info["warnings"] = len(built.result.warnings)
+    clock.info["skipped_mkdocs"] = bool(getattr(built.result, "skipped", False))
 
 
 def stage_export_csv(args: argparse.Namespace, clock: Clock) -> None:
