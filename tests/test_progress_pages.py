@@ -188,6 +188,8 @@ def test_archive_lists_every_period_and_the_latest_figures(site):
     assert "week/2022-W51.html" in weeks and "month/2022-12.html" in months
     text = "".join(page.text)
     assert "截至2022年12月31日的最新数字" in text
+    latest = dict(page.tables)["截至2022年12月31日的最新数字"]
+    assert latest[0] == ["指标", "数值"] and ["累计受理问题", "1500"] in latest
     assert {i["src"] for i in page.images} >= {"trend-week.svg", "trend-month.svg"}
     assert (site / "progress" / "trend-week.svg").is_file()
 
