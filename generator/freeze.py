@@ -20,6 +20,7 @@ from .errors import ConfigError
 from .figures.breakdowns import PeriodDoc
 from .figures.periods import KINDS, parse_key
 from .figures.report import FrozenKey, Progress
+from .i18n import _
 from .schema import PROJECT_ROOT
 from .sources import EXAMPLE_WORKBOOK
 
@@ -59,7 +60,8 @@ def load_frozen(directory: Path | None) -> dict[FrozenKey, PeriodDoc]:
                 doc["figures"]["issues_new"]  # noqa: B018 - shape check
                 doc["tables"]
             except (OSError, ValueError, KeyError, TypeError) as exc:
-                raise ConfigError(f"冻结的统计文件 {path} 无法读取（{exc}）。请从版本库恢复该文件。") from exc
+                raise ConfigError(_("The frozen statistics file {path} cannot be read ({reason}). "
+                                    "Restore it from version control.").format(path=path, reason=exc)) from exc
             doc["frozen"] = doc.get("frozen") or {"on": None}
             out[(kind, path.stem)] = doc
     return out

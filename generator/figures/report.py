@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import BuildError
+from ..i18n import _
 from ..model import Programme
 from ..schema import WorkbookSchema
 from .audit import AuditResult, CellId, Finding, audit, period_of_doc
@@ -83,12 +84,16 @@ def _overlaps(a: Period, b: Period) -> bool:
 
 
 def _audit_message(findings: list[Finding]) -> str:
-    lines = ["统计数据的隐私审计未通过，本次不发布。以下抑制单元格可由已发布的数字推算出来："]
+    lines = [_("The privacy audit of the statistics failed; nothing was published. "
+               "These suppressed cells can be worked out from the published figures:")]
     for f in findings[:10]:
-        lines.append(f"  {f.kind} {f.key} {ENTERPRISE_DIMENSIONS[f.dimension]} “{f.value}” {f.column}：只可能是 {f.low}–{f.high}")
+        lines.append("  " + _("{kind} {key} {table} “{value}” {column}: can only be {low}–{high}").format(
+            kind=f.kind, key=f.key, table=ENTERPRISE_DIMENSIONS[f.dimension], value=f.value, column=f.column,
+            low=f.low, high=f.high))
     if len(findings) > 10:
-        lines.append(f"  …… 另有 {len(findings) - 10} 处")
-    lines.append("这些周期已冻结，无法再调整。请检查 published/ 中的冻结文件，或提高抑制阈值 k 后重新发布。")
+        lines.append("  " + _("… and {count} more").format(count=len(findings) - 10))
+    lines.append(_("These periods are frozen and cannot be changed. Check the frozen files in the published "
+                   "folder, or raise the suppression threshold k and publish again."))
     return "\n".join(lines)
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import yaml
 
 from ..errors import ConfigError
+from ..i18n import _
 from ..schema import WorkbookSchema
 
 DEFAULT_K = 3
@@ -34,10 +35,11 @@ def threshold(schema: WorkbookSchema) -> int:
     try:
         book = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"无法读取 {path}：{exc}") from exc
+        raise ConfigError(_("Cannot read {path}: {reason}").format(path=path, reason=exc)) from exc
     k = (book.get("suppression") or {}).get("k", DEFAULT_K)
     if isinstance(k, bool) or not isinstance(k, int) or k < 2:
-        raise ConfigError(f"{path}：suppression.k 应为不小于 2 的整数，现为 {k!r}")
+        raise ConfigError(_("{path}: suppression.k must be a whole number of at least 2, not {value!r}").format(
+            path=path, value=k))
     return k
 
 
