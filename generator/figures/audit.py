@@ -14,12 +14,16 @@ straddle months). The constraints are what a reader knows:
 - time: up to any segment, no value can have more closed than new issues.
 
 Each suppressed cell is then minimised and maximised with HiGHS (through its
-own Python bindings, ``highspy``, which keep the model and basis between solves;
-``scipy.optimize.linprog`` runs the same solver but rebuilds the model for each
-call, about 5x slower on the example; the tests cross-check with it). The linear relaxation can only widen the range an
-integer attacker would find, but never narrows it below the truth, so when it
-pins a cell we treat it as pinned. A cell passes when its range holds at least
-two values of 1..max(k-1, 2).
+own Python bindings, ``highspy``, which keep the model and basis between
+solves; ``scipy.optimize.linprog`` runs the same solver but rebuilds the model
+for every call, about 5x slower on the example; the tests attack the pages
+with it independently). A cell passes when its range, rounded inwards, holds at
+least two values of 1..max(k-1, 2). These are the bounds of the linear
+relaxation, as in the usual audits of tabular suppression: an attacker who
+insists on integer solutions may in rare cases find a narrower range.
+
+Frozen periods may come from an earlier ledger; see ``audit`` for how
+published figures that disagree are modelled.
 
 Tables grouped by other dimensions (issue category, department) are not
 linked to enterprise attributes, except through the same period totals.
