@@ -4,6 +4,7 @@ threshold rule, and the internal list of checks and return visits due or late.""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from html.parser import HTMLParser
 
 import pytest
@@ -186,6 +187,10 @@ def test_public_and_internal_pages(make_workbook, tmp_path, sample_rows):
     assert "某某泄露测试违法情形" not in "".join(page.text)
     total = sum(1 for c in sample_rows["leniency_cases"])
     assert rows["发现案件"] == [str(total)]
+    data = json.loads((tmp_path / "site/leniency/index.json").read_text(encoding="utf-8"))
+    other = next(r for r in data["by_field"] if r["label"] == "其他")
+    assert other == {"label": "其他", "cases_found": "<3", "cases_rectified": 0, "rectification_rate": None}
+    assert data["total"]["cases_found"] == total
     build([str(path)], AS_OF, site_dir=tmp_path / "internal", docs_dir=tmp_path / "docs", audience="internal")
     internal = read(tmp_path / "internal/leniency/index.html")
     late = [r for r in internal.rows if len(r) > 1 and r[1] == "L00001"]

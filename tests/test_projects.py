@@ -6,6 +6,7 @@ a report in the as-of week."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from html.parser import HTMLParser
 
 import pytest
@@ -177,6 +178,10 @@ def test_public_page_per_level(built, schema):
     province = [r for r in page.rows if r and r[0] == "省重点"]
     lv = f.levels[0]
     assert province == [["省重点", str(lv.projects), f"{lv.plan:.2f}", f"{lv.invested:.2f}", f"{lv.rate * 100:.1f}%"]]
+    data = json.loads((tmp / "site/projects/index.json").read_text(encoding="utf-8"))
+    assert data["levels"][0] == {"level": "省重点", "projects": lv.projects, "invested": float(lv.invested),
+                                 "annual_plan": float(lv.plan), "plan_rate": lv.rate}
+    assert "blockers" not in json.dumps(data)
 
 
 def test_public_project_page_has_reports_without_blockers(built):

@@ -7,6 +7,7 @@ page; without the sheets they say there is nothing to show yet.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from ..figures.leniency import leniency_figures
@@ -42,3 +43,6 @@ def render_ledgers(w: PageWriter, programme: Programme, schema: WorkbookSchema) 
         )
     lf = leniency_figures(programme, enum_of(schema, "leniency_cases", "field"))
     w.page("ledgers/leniency.md.j2", "leniency/index.md", f=lf)
+    # The published figures as open data beside each page (suppressed cells as shown).
+    w.text("projects/index.json", json.dumps(figures.as_dict(), ensure_ascii=False, indent=1))
+    w.text("leniency/index.json", json.dumps(lf.as_dict(), ensure_ascii=False, indent=1))
