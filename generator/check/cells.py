@@ -29,6 +29,8 @@ _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+$")
 _INTEGER = re.compile(r"^[+-]?\d+(\.0+)?$")
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Any whitespace (``\s`` is ``str.isspace`` for str patterns) or a control character.
+_ID_BLANK_OR_CONTROL = re.compile(r"[\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Longest text a cell may hold (Excel's own limit), and the longest code.
 TEXT_MAX = 32767
@@ -89,7 +91,7 @@ def parse_id(value: Any) -> str:
     text = fold(str(value))
     if len(text) > ID_MAX:
         raise CellError("too_long", length=len(text), limit=ID_MAX)
-    if any(ch.isspace() for ch in text) or _CONTROL.search(text):
+    if _ID_BLANK_OR_CONTROL.search(text):
         raise CellError("id_space")
     return text
 
