@@ -63,6 +63,7 @@ class Run:
     when: str = ""
     load: float = 0.0  # 1-minute load average when it started
     harness: str = ""  # the benchmarks.run command that measured it
+    commit: str = ""  # git HEAD when it started ("+" when the working tree had other changes)
 
     @property
     def ok(self) -> bool:
@@ -72,7 +73,7 @@ class Run:
 def spawn(label: str, command: list[str], *, timeout: float | None = None, stdout: Path | None = None,
           result: Path | None = None, env: dict[str, str] | None = None) -> Run:
     run = Run(label=label, command=command, when=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-              load=os.getloadavg()[0])
+              load=os.getloadavg()[0], commit=_commit())
     out = stdout.open("wb") if stdout else subprocess.DEVNULL
     if result is not None and result.exists():
         result.unlink()
@@ -105,6 +106,18 @@ def spawn(label: str, command: list[str], *, timeout: float | None = None, stdou
           + (f"  exit {run.returncode}" if run.returncode else "") + ("  TIMED OUT" if run.timed_out else ""),
           flush=True)
     return run
+
+
+def _commit() -> str:
+    """The code being measured: HEAD, with "+" when tracked files differ from it."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", "generator", "sheets_schema", "mkdocs.yml",
+                                "overrides", "docs"], cwd=ROOT, timeout=10).returncode != 0
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return head + ("+" if dirty else "")
 
 
 def stage(label: str, name: str, work: Path, tag: str | None = None, **args: str) -> Run:
@@ -274,7 +287,7 @@ def _row(r: dict[str, Any], what: str, step: str | None = None, note: str = "") 
     cpu = r.get("step_cpu", {}).get(step, float("nan")) if step else r["cpu"]
     flag = " (timed out)" if r["timed_out"] else ("" if r["returncode"] in (0, 1) else f" (exit {r['returncode']})")
     return (f"| {what} | {cpu:.2f} | {seconds:.2f} | {r['cpu']:.2f} | {r['wall']:.2f} | {r['peak_mb']:.0f} | "
-            f"{r['load']:.1f} | {r['when'][11:16]} | {note}{flag} |")
+            f"{r['load']:.1f} | {r['when'][11:16]} {r.get('commit', '')} | {note}{flag} |")
 
 
 STAGE_ROWS: list[tuple[str, str, str | None, str]] = [
@@ -367,6 +380,8 @@ def write_markdown() -> None:
         "other engineers' test runs, so wall times are inflated by up to several times; every stage is",
         "single-threaded, so the targets are judged on CPU seconds (what the wall time is on an idle",
         "2-core machine, less I/O waits), with the wall time shown beside.",
+        "Code = git HEAD when the stage started, `+` when generator/, sheets_schema/, docs/, mkdocs.yml or",
+        "overrides/ had uncommitted changes (the tree was shared with engineers working at the same time).",
         "",
     ]
     for scale in SCALES:
@@ -390,7 +405,7 @@ def write_markdown() -> None:
         if counts:
             lines += ["Workbook: " + "，".join(f"{k} {v:,}" for k, v in counts.items()) + ".", ""]
         lines += [
-            "| stage | step CPU s | step wall s | process CPU s | process wall s | peak MB | load | at (UTC) | note |",
+            "| stage | step CPU s | step wall s | process CPU s | process wall s | peak MB | load | at (UTC), code | note |",
             "|---|---:|---:|---:|---:|---:|---:|---|---|",
         ]
         for key, what, step, note in STAGE_ROWS:
