@@ -24,7 +24,6 @@ import yaml
 
 from .errors import BuildError, ConfigError, LeakError
 from .leakguard import Leak, scan
-from .render import GENERATED_PATHS
 from .schema import PROJECT_ROOT
 
 DEFAULT_CONFIG = PROJECT_ROOT / "mkdocs.yml"
@@ -52,6 +51,8 @@ class _Collect(logging.Handler):
 
 def _copy_handwritten(docs_dir: Path, stage_docs: Path) -> None:
     """Hand-written pages and assets, without what rendering owns."""
+    from .render import GENERATED_PATHS
+
     stage_docs.mkdir(parents=True)
     if not docs_dir.is_dir():
         return
@@ -114,6 +115,8 @@ def _replace_dir(new: Path, target: Path) -> None:
 
 def sync_generated(stage_docs: Path, docs_dir: Path) -> None:
     """Leave the rendered pages in docs/ too, so that ``mkdocs serve`` shows them."""
+    from .render import GENERATED_PATHS
+
     docs_dir.mkdir(parents=True, exist_ok=True)
     for name in GENERATED_PATHS:
         target = docs_dir / name

@@ -16,7 +16,6 @@ from .check import Checked, read_and_check
 from .errors import DataInvalid
 from .leakguard import value_sets
 from .model import Programme, build_programme
-from .render import render_public
 from .schema import PROJECT_ROOT, WorkbookSchema, load_schema
 from .sources import EXAMPLE_WORKBOOK
 
@@ -90,7 +89,10 @@ def build(
             overrides={"nav": INTERNAL_NAV, "site_name": f"{schema.title}（内部版）"},
         )
     else:
+        # Imported here, not at the top: rendering brings in the figures (scipy,
+        # pygal), 0.2 s of start-up that `validate` does not need.
         from .freeze import prepare, write_frozen
+        from .render import render_public
 
         # Frozen periods, protection and the audit come first: a failure publishes nothing.
         progress, folder = prepare(programme, schema, specs, published_dir, freeze)
