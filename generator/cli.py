@@ -170,8 +170,14 @@ def build(sources: tuple[str, ...], as_of: dt.date | None, audience: str, site_d
         click.echo(_("… and {count} more warnings (run validate to see them all)").format(
             count=len(built.checked.report.warnings) - 5), err=True)
     result = built.result
-    click.echo(_("Built {pages} pages as of {as_of} into {site}").format(
-        pages=result.pages, as_of=day.isoformat(), site=result.site_dir))
+    for message in result.warnings:
+        click.echo(_("MkDocs warning: {message}").format(message=message), err=True)
+    if result.skipped:
+        click.echo(_("Pages and configuration unchanged since the last build: kept the site in {site} ({pages} pages)").format(
+            pages=result.pages, site=result.site_dir))
+    else:
+        click.echo(_("Built {pages} pages as of {as_of} into {site}").format(
+            pages=result.pages, as_of=day.isoformat(), site=result.site_dir))
     click.echo(_("Open {index}, or preview with: python -m http.server -d {site} 8000").format(
         index=result.site_dir / "index.html", site=result.site_dir))
 
