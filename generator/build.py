@@ -180,6 +180,10 @@ def _fingerprint(
     return digest.hexdigest()
 
 
+def _count_pages(site_dir: Path) -> int:
+    return sum(1 for _ in site_dir.rglob("*.html"))
+
+
 def _previous_build(site_dir: Path) -> dict[str, Any]:
     try:
         marker = json.loads((site_dir / BUILD_MARKER).read_text(encoding="utf-8"))
@@ -213,7 +217,7 @@ def build_site(
         render(stage_docs)
         fingerprint = _fingerprint(stage_docs, config_file, overrides, internal_values)
         previous = _previous_build(site_dir)
-        if previous.get("fingerprint") == fingerprint:
+        if previous.get("fingerprint") == fingerprint and previous.get("pages") == _count_pages(site_dir):
             # Same pages, configuration and guarded values: the site in place is
             # what MkDocs would build again, and it passed the leak guard.
             if keep_docs:
@@ -225,7 +229,7 @@ def build_site(
             leaks = scan(stage_site, internal_values)
             if leaks:
                 raise LeakError(_leak_message(leaks))
-        pages = sum(1 for _ in stage_site.rglob("*.html"))
+        pages = _count_pages(stage_site)
         marker = {"fingerprint": fingerprint, "pages": pages, "warnings": warnings}
         (stage_site / BUILD_MARKER).write_text(json.dumps(marker, ensure_ascii=False), encoding="utf-8")
         _replace_dir(stage_site, site_dir)

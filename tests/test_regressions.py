@@ -206,6 +206,14 @@ def test_new_guarded_values_rerun_the_leak_guard(tiny):
     assert (site / "index.html").is_file()  # the last good site stays
 
 
+def test_a_site_missing_pages_is_built_again(tiny):
+    config, docs, site = tiny
+    build_site(_render("# 甲\n"), site, config_file=config, docs_dir=docs)
+    (site / "index.html").unlink()
+    assert not build_site(_render("# 甲\n"), site, config_file=config, docs_dir=docs).skipped
+    assert (site / "index.html").is_file()
+
+
 def test_a_deleted_site_is_built_again(tiny):
     config, docs, site = tiny
     build_site(_render("# 甲\n"), site, config_file=config, docs_dir=docs)
