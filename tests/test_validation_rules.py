@@ -270,3 +270,12 @@ def test_text_report_groups_by_sheet_and_rule(planted, runner):
     order = [s.title for s in SCHEMA.sheets]
     assert sheets == sorted(sheets, key=order.index)  # errors come sheet by sheet, in workbook order
     assert lines[-1].startswith("共 ") and "个错误" in lines[-1]
+
+
+def test_a_date_typed_as_a_serial_number_is_shown_as_a_date(runner, make_workbook):
+    # Google Sheets gives dates as serial numbers; staff must read the date.
+    path = make_workbook(lambda rows: rows["issues"][0].update(reported_on=45000))  # 2023-03-15
+    result = runner.invoke(cli, ["validate", "--source", str(path), "--as-of", "2022-12-31"])
+    assert result.exit_code == 1
+    assert "问题清单!F2 [2023-03-15]" in result.output
+    assert "45000" not in result.output

@@ -20,7 +20,11 @@ def _add(
     report: Report, table: Table, row: Row, name: str, code: str, *, severity: str = ERROR, **params: Any
 ) -> None:
     value = row.get(name)
-    shown = display(row.raw.get(name, value)) if value is not None or name in row.raw else ""
+    if isinstance(value, dt.date):
+        # A date as a date, whatever the cell held (a Google Sheets serial, a date cell, text).
+        shown = display(value)
+    else:
+        shown = display(row.raw.get(name, value)) if value is not None or name in row.raw else ""
     if "value" in params:
         shown = display(params.pop("value"))
     report.add(
