@@ -18,6 +18,7 @@ from typing import Any
 import ahocorasick
 
 from .check import Checked
+from .check.report import column_letter
 from .schema import WorkbookSchema
 
 TEXT_KINDS = {"id", "text", "phone", "mobile", "email", "url", "uscc"}
@@ -59,18 +60,23 @@ def value_sets(checked: Checked, schema: WorkbookSchema, public_extra: Iterable[
             if f.kind not in TEXT_KINDS:
                 continue
             col = table.column_of(f.name)
+            letter = column_letter(col) if col is not None else ""
+            always_hidden = f.is_internal
+            # A value repeated down a column (IDs that refer to other sheets, names)
+            # adds nothing after its first row: the first origin is the one kept.
+            done: set[tuple[bool, Any]] = set()
             for row in table.rows:
-                value = row.get(f.name)
+                value = row.values.get(f.name)
                 if value is None:
                     continue
-                hidden = f.is_internal or (draft_key is not None and row.get(draft_key) is False)
+                hidden = always_hidden or (draft_key is not None and row.values.get(draft_key) is False)
+                if (hidden, value) in done:
+                    continue
+                done.add((hidden, value))
                 for piece in _pieces(value):
                     if hidden:
-                        if _keep(piece) and piece not in internal:
-                            from .check.report import column_letter
-
-                            cell = f"{column_letter(col)}{row.number}" if col is not None else str(row.number)
-                            internal[piece] = f"{sheet.title}!{cell}"
+                        if piece not in internal and _keep(piece):
+                            internal[piece] = f"{sheet.title}!{letter}{row.number}"
                     else:
                         public.add(piece)
     return {v: o for v, o in internal.items() if v not in public}, public
