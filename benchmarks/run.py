@@ -171,12 +171,26 @@ def page_sizes(site: Path) -> dict[str, Any]:
     }
 
 
-def run_scale(scale: str, only: set[str], reuse: bool) -> dict[str, Run]:
+class Recorder(dict[str, Run]):
+    """The runs of one scale; each is saved (and RESULTS.md rewritten) as soon
+    as it is recorded, so an interrupted run keeps what it measured."""
+
+    def __init__(self, scale: str, command: str) -> None:
+        super().__init__()
+        self.scale, self.command = scale, command
+
+    def __setitem__(self, key: str, run: Run) -> None:
+        super().__setitem__(key, run)
+        save_results(self.scale, {key: run}, self.command)
+        write_markdown()
+
+
+def run_scale(scale: str, only: set[str], reuse: bool, command: str) -> dict[str, Run]:
     work = WORK / scale
     work.mkdir(parents=True, exist_ok=True)
     workbook = WORK / f"{scale}.xlsx"
     source = str(workbook)
-    runs: dict[str, Run] = {}
+    runs = Recorder(scale, command)
     print(f"{scale}:", flush=True)
     if "sample" in only or not (reuse and workbook.exists()):
         runs["sample"] = stage("sample (write the workbook)", "sample", work, scale=scale, out_file=source)
@@ -199,6 +213,7 @@ def run_scale(scale: str, only: set[str], reuse: bool) -> dict[str, Run]:
         runs["build"] = stage("build: ours (cold)", "build", work, source=source, project=str(project))
         if runs["build"].returncode == 0:
             runs["build"].info["sizes"] = page_sizes(project / "site")
+            runs["build"] = runs["build"]  # saved again, with the page sizes
             bare_site = work / "site-bare"
             shutil.rmtree(bare_site, ignore_errors=True)
             runs["mkdocs"] = spawn("build: bare mkdocs build", [
@@ -218,6 +233,7 @@ def run_scale(scale: str, only: set[str], reuse: bool) -> dict[str, Run]:
                 fl, "validate", "--json", str(csv_dir / "datapackage.json"),
             ], stdout=work / "frictionless.json", timeout=FRICTIONLESS_TIMEOUT)
             runs["frictionless"].info.update(_frictionless_summary(work / "frictionless.json"))
+            runs["frictionless"] = runs["frictionless"]  # saved again, with its verdict
     return runs
 
 
@@ -453,9 +469,7 @@ def main(argv: list[str] | None = None) -> int:
     only = set(args.only or ONLY)
     command = "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:])
     for scale in scales:
-        runs = run_scale(scale, only, args.reuse)
-        save_results(scale, runs, command.strip())
-        write_markdown()
+        run_scale(scale, only, args.reuse, command.strip())
     print(f"wrote {RESULTS_MD.relative_to(ROOT)}")
     return 0
 
