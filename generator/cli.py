@@ -207,8 +207,6 @@ def sample(out: Path, scale: str, seed: int) -> None:
 @reports_errors
 def template(out: Path | None, google: str | None, credentials: Path | None, force: bool) -> None:
     """Write an empty workbook with every sheet, header notes and drop-down lists."""
-    from .template import write_template
-
     if out is None and google is None:
         raise click.UsageError(_("Name the workbook to write (OUT.xlsx), or a Google spreadsheet with --google KEY."))
     if google is not None:
@@ -222,6 +220,8 @@ def template(out: Path | None, google: str | None, credentials: Path | None, for
             click.echo(_("The Google spreadsheet already has every tab; nothing was changed."))
     if out is None:
         return
+    from .template import write_template
+
     sheets = write_template(out, load_schema(), overwrite=force)
     click.echo(_("Wrote {path}: {summary}").format(path=out, summary="、".join(sheets)))
 
