@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from .errors import BuildError, ConfigError, LeakError
+from .i18n import _
 from .leakguard import Leak, scan
 from .schema import PROJECT_ROOT
 
@@ -82,12 +83,12 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, overrides: dic
             options: dict[str, Any] = {"docs_dir": str(docs_dir), "site_dir": str(site_dir), **(overrides or {})}
             cfg = load_config(config_file=str(config_file), **options)
         except MkDocsException as exc:
-            raise ConfigError(f"mkdocs.yml 有误：{exc}") from exc
+            raise ConfigError(_("mkdocs.yml is wrong: {error}").format(error=exc)) from exc
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build(cfg)
         except (MkDocsException, OSError) as exc:
-            raise BuildError(f"MkDocs 构建失败：{exc}") from exc
+            raise BuildError(_("The MkDocs build failed: {error}").format(error=exc)) from exc
         finally:
             cfg.plugins.on_shutdown()
     finally:
@@ -207,7 +208,7 @@ def build_site(
     ``internal_values`` (value -> origin) turns the leak guard on: the public edition.
     """
     if not config_file.exists():
-        raise ConfigError(f"找不到 MkDocs 配置文件 {config_file}")
+        raise ConfigError(_("MkDocs configuration {path} not found").format(path=config_file))
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".nuanqi-build-", dir=site_dir.parent) as tmp:
@@ -239,9 +240,9 @@ def build_site(
 
 
 def _leak_message(leaks: list[Leak], limit: int = 10) -> str:
-    lines = [f"公开站点中出现了内部数据，已停止发布（共 {len(leaks)} 处）："]
+    lines = [_("Internal data appears in the public site; nothing was published ({count} places):").format(count=len(leaks))]
     for leak in leaks[:limit]:
-        lines.append(f"  {leak.page}：出现了 {leak.origin} 的内容“{leak.value[:30]}”")
+        lines.append("  " + _("{page}: the content of {origin} ({value})").format(page=leak.page, origin=leak.origin, value=leak.value[:30]))
     if len(leaks) > limit:
-        lines.append(f"  …… 另有 {len(leaks) - limit} 处")
+        lines.append("  " + _("… and {count} more").format(count=len(leaks) - limit))
     return "\n".join(lines)

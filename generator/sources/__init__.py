@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SourceError
+from ..i18n import _
 from ..schema import PROJECT_ROOT
 
 EXAMPLE_WORKBOOK = PROJECT_ROOT / "examples" / "dinghai-2022.xlsx"
@@ -38,7 +39,7 @@ def read_source(spec: str, **options: Any) -> list[RawSheet]:
 
         return read_csv_folder(path)
     if not path.exists():
-        raise SourceError(f"找不到数据源 {spec}：请检查文件路径。")
+        raise SourceError(_("Source {spec} not found: check the path.").format(spec=spec))
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         from .excel import read_spreadsheet
@@ -46,6 +47,7 @@ def read_source(spec: str, **options: Any) -> list[RawSheet]:
         return read_spreadsheet(path)
     if suffix == ".csv":
         raise SourceError(
-            f"{spec} 是单个 CSV 文件：请把每个工作表存为一个 CSV（以工作表名命名），放在同一个文件夹里，并以该文件夹作为数据源。"
+            _("{spec} is a single CSV file: save each sheet as a CSV named by its tab, put them in one folder "
+              "and give that folder as the source.").format(spec=spec)
         )
-    raise SourceError(f"{spec} 不是支持的数据源：请使用 .xlsx、.ods、CSV 文件夹或 Google 表格链接。")
+    raise SourceError(_("{spec} is not a supported source: use .xlsx, .ods, a CSV folder or a Google Sheets link.").format(spec=spec))
