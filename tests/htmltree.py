@@ -80,3 +80,38 @@ def parse(source: str | Path) -> Node:
 def article(path: Path) -> Node:
     """The page's content (Material's <article>)."""
     return parse(path).find("article")
+
+
+class Text(HTMLParser):
+    """The text, table rows (cells as text) and link targets of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.text: list[str] = []
+        self.hrefs: list[str] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        if tag in ("td", "th"):
+            self._cell = []
+        if tag == "a":
+            self.hrefs.append(dict(attrs).get("href") or "")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def read(path: Path) -> Text:
+    t = Text()
+    t.feed(path.read_text(encoding="utf-8"))
+    return t

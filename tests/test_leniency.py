@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from html.parser import HTMLParser
 
 import pytest
+from htmltree import read
 
 from generator.figures.leniency import follow_ups, leniency_figures
 from generator.model import LeniencyCase, Programme
@@ -140,34 +140,6 @@ def test_follow_ups_due_and_late():
     ]
 
 
-class Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self.text: list[str] = []
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "tr":
-            self.rows.append([])
-        if tag in ("td", "th"):
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._cell is not None:
-            self.rows[-1].append("".join(self._cell).strip())
-            self._cell = None
-
-    def handle_data(self, data):
-        self.text.append(data)
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def read(path) -> Text:
-    t = Text()
-    t.feed(path.read_text(encoding="utf-8"))
-    return t
 
 
 def test_public_and_internal_pages(make_workbook, tmp_path, sample_rows):

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from html.parser import HTMLParser
 
 import pytest
+from htmltree import read
 
 from generator.figures.projects import project_figures
 from generator.model import KeyProject, Programme, ProjectReport
@@ -111,37 +111,6 @@ def test_projects_not_started_are_not_missing():
     assert project_figures(programme, LEVELS).missing == []
 
 
-class Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self.text: list[str] = []
-        self.hrefs: list[str] = []
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "tr":
-            self.rows.append([])
-        if tag in ("td", "th"):
-            self._cell = []
-        if tag == "a":
-            self.hrefs.append(dict(attrs).get("href") or "")
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._cell is not None:
-            self.rows[-1].append("".join(self._cell).strip())
-            self._cell = None
-
-    def handle_data(self, data):
-        self.text.append(data)
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def read(path) -> Text:
-    t = Text()
-    t.feed(path.read_text(encoding="utf-8"))
-    return t
 
 
 SECRET = "某某泄露测试施工受阻问题"
