@@ -168,3 +168,19 @@ def test_public_and_internal_pages(make_workbook, tmp_path, sample_rows):
     late = [r for r in internal.rows if len(r) > 1 and r[1] == "L00001"]
     assert late == [["核查", "L00001", late[0][2], late[0][3], "其他", "某某泄露测试违法情形", "2022年12月1日",
                      "2022年12月20日", "逾期 11 天"]]
+
+
+def test_the_threshold_comes_from_the_schema(make_workbook, tmp_path, monkeypatch):
+    import shutil
+
+    from generator.schema import DEFAULT_SCHEMA_DIR, load_schema
+
+    schema_dir = tmp_path / "schema"
+    shutil.copytree(DEFAULT_SCHEMA_DIR, schema_dir)
+    book = schema_dir / "workbook.yaml"
+    book.write_text(book.read_text(encoding="utf-8").replace("k: 3", "k: 5"), encoding="utf-8")
+    assert "k: 5" in book.read_text(encoding="utf-8")
+    site = tmp_path / "site"
+    build([str(make_workbook())], AS_OF, site_dir=site, docs_dir=tmp_path / "docs", schema=load_schema(schema_dir))
+    data = json.loads((site / "leniency" / "index.json").read_text(encoding="utf-8"))
+    assert data["k"] == 5

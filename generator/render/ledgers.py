@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..figures.leniency import leniency_figures
 from ..figures.projects import project_figures, week_label
+from ..figures.suppression import threshold
 from ..model import Programme
 from ..schema import WorkbookSchema
 from .escape import slug
@@ -41,7 +42,7 @@ def render_ledgers(w: PageWriter, programme: Programme, schema: WorkbookSchema) 
             "ledgers/project.md.j2", f"projects/{slug(p.project.project_id)}.md",
             p=p, year=figures.year, history=p.history(figures.year), week_label=week_label,
         )
-    lf = leniency_figures(programme, enum_of(schema, "leniency_cases", "field"))
+    lf = leniency_figures(programme, enum_of(schema, "leniency_cases", "field"), k=threshold(schema))
     w.page("ledgers/leniency.md.j2", "leniency/index.md", f=lf)
     # The published figures as open data beside each page (suppressed cells as shown).
     w.text("projects/index.json", json.dumps(figures.as_dict(), ensure_ascii=False, indent=1))
