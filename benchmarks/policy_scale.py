@@ -15,44 +15,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
-
-import openpyxl
 
 from generator.pipeline import build
-from generator.sample import generate
+from generator.sample import generate, grow_policies, write_rows
 from generator.schema import load_schema
 
 LIMIT = 100_000
-
-
-def grow_policies(rows: dict[str, list[dict[str, Any]]], n: int) -> None:
-    """Copies of the sample's policies (and their steps) under new IDs, up to ``n``."""
-    originals = list(rows["policies"])
-    steps: dict[str, list[dict[str, Any]]] = {}
-    for s in rows["policy_steps"]:
-        steps.setdefault(s["policy_id"], []).append(s)
-    i = len(originals)
-    while len(rows["policies"]) < n:
-        source = originals[i % len(originals)]
-        i += 1
-        pid = f"P{i:04d}"
-        rows["policies"].append({**source, "policy_id": pid, "title": f"{source['title']}（副本{i}）",
-                                 "online_url": f"https://zwfw.example.gov.cn/apply/{pid}"})
-        rows["policy_steps"].extend({**s, "policy_id": pid} for s in steps[source["policy_id"]])
-
-
-def write_xlsx(path: Path, rows: dict[str, list[dict[str, Any]]]) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for sheet in load_schema().sheets:
-        if sheet.name in rows:
-            ws = book.create_sheet(sheet.title)
-            ws.append([f.title for f in sheet.fields])
-            for row in rows[sheet.name]:
-                ws.append([row.get(f.name) for f in sheet.fields])
-    book.save(path)
-    return path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = generate("district", 2022)
     grow_policies(rows, args.policies)
     with tempfile.TemporaryDirectory() as tmp:
-        book = write_xlsx(Path(tmp) / "policies.xlsx", rows)
+        book = Path(tmp) / "policies.xlsx"
+        write_rows(book, rows, load_schema())
         start = time.perf_counter()
         built = build([str(book)], dt.date(2022, 12, 31), site_dir=Path(tmp) / "site", docs_dir=Path(tmp) / "docs")
         seconds = time.perf_counter() - start

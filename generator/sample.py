@@ -349,6 +349,22 @@ def optional_ledgers(
     return out
 
 
+def grow_policies(rows: dict[str, list[dict[str, Any]]], n: int) -> None:
+    """Copies of the policies (and their steps) under new IDs, up to ``n`` (for size tests)."""
+    originals = list(rows["policies"])
+    steps: dict[str, list[dict[str, Any]]] = {}
+    for s in rows["policy_steps"]:
+        steps.setdefault(s["policy_id"], []).append(s)
+    i = len(originals)
+    while len(rows["policies"]) < n:
+        source = originals[i % len(originals)]
+        i += 1
+        pid = f"P{i:04d}"
+        rows["policies"].append({**source, "policy_id": pid, "title": f"{source['title']}（副本{i}）",
+                                 "online_url": f"https://zwfw.example.gov.cn/apply/{pid}"})
+        rows["policy_steps"].extend({**s, "policy_id": pid} for s in steps[source["policy_id"]])
+
+
 def _cells(rows: list[dict[str, Any]], keys: list[str]) -> Iterator[list[Any]]:
     for row in rows:
         yield [row.get(k) for k in keys]
@@ -361,7 +377,11 @@ def write_sample(out: Path, scale: str = "district", seed: int = 2022) -> dict[s
     workbook takes about a third of the time openpyxl's write-only mode took.
     """
     schema = load_schema()
-    data = generate(scale, seed, schema)
+    return write_rows(out, generate(scale, seed, schema), schema)
+
+
+def write_rows(out: Path, data: dict[str, list[dict[str, Any]]], schema: WorkbookSchema) -> dict[str, int]:
+    """Rows per sheet key as an xlsx, headers the sheets' Chinese titles; the row count of each sheet."""
     out.parent.mkdir(parents=True, exist_ok=True)
     book = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_numbers": False,
                                           "strings_to_formulas": False, "strings_to_urls": False})

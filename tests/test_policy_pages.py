@@ -18,6 +18,7 @@ from htmltree import Node, article
 
 from generator.pipeline import Built, build
 from generator.render.pages import finder_data
+from generator.sample import grow_policies
 
 AS_OF = dt.date(2022, 12, 31)
 
@@ -211,22 +212,6 @@ def test_department_page_lists_the_steps_it_handles(site: Path, built: Built) ->
 
 
 # --- size: a policy page does not list the other policies --------------------------------
-
-def grow_policies(rows: dict[str, list[dict[str, Any]]], n: int) -> None:
-    """Copies of the sample's policies (and their steps) under new IDs, up to ``n``."""
-    originals = list(rows["policies"])
-    steps: dict[str, list[dict[str, Any]]] = {}
-    for s in rows["policy_steps"]:
-        steps.setdefault(s["policy_id"], []).append(s)
-    i = len(originals)
-    while len(rows["policies"]) < n:
-        source = originals[i % len(originals)]
-        i += 1
-        pid = f"P{i:04d}"
-        rows["policies"].append({**source, "policy_id": pid, "title": f"{source['title']}（副本{i}）",
-                                 "online_url": f"https://zwfw.example.gov.cn/apply/{pid}"})
-        rows["policy_steps"].extend({**s, "policy_id": pid} for s in steps[source["policy_id"]])
-
 
 def test_policy_pages_do_not_grow_with_the_number_of_policies(tmp_path: Path, sample_rows, site: Path) -> None:
     """300 policies here (about 25 s); benchmarks/policy_scale.py checks 2,000 (a
