@@ -175,3 +175,37 @@ def test_leak_guard_stops_a_leaking_build(make_workbook, tmp_path, monkeypatch):
     assert "progress/index.html" in str(err.value)
     assert "企业!C2" in str(err.value)
     assert not site.exists()
+
+
+def test_hostile_cells_stay_inert_on_every_page(make_workbook, tmp_path):
+    """The same hostile texts in every public text column the site shows; no page of the
+    built site (progress, projects, finder data included) may run or link them."""
+
+    def edit(rows):
+        for i, d in enumerate(rows["departments"]):
+            d["name"] = f"部门{i}{HOSTILE[i % len(HOSTILE)]}"
+            d["address"] = HOSTILE[(i + 1) % len(HOSTILE)]
+        for i, o in enumerate(rows["officers"]):
+            o["home_unit"] = HOSTILE[i % len(HOSTILE)]
+        for i, p in enumerate(rows["policies"]):
+            p["title"] = f"政策{i}{HOSTILE[i % len(HOSTILE)]}"
+            p["issuer"] = HOSTILE[(i + 2) % len(HOSTILE)]
+        for i, s in enumerate(rows["policy_steps"]):
+            s["action"] = HOSTILE[i % len(HOSTILE)]
+        for i, k in enumerate(rows.get("key_projects", [])):
+            k["name"] = f"项目{i}{HOSTILE[i % len(HOSTILE)]}"
+            k["lead"] = HOSTILE[(i + 3) % len(HOSTILE)]
+
+    site = tmp_path / "site"
+    build([str(make_workbook(edit))], dt.date(2022, 12, 31), site_dir=site, docs_dir=tmp_path / "docs")
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 100
+    shown = 0
+    for path in pages:
+        page = parse(path)
+        assert not any("alert(1)" in s for s in page.scripts), path
+        assert not any(h.strip().lower().startswith("javascript:") for h in page.hrefs), path
+        shown += HOSTILE[0] in "".join(page.text)
+    assert shown > 50  # the texts are there, as text
+    finder = (site / "data" / "policies.json").read_text(encoding="utf-8")
+    assert "<script>" in finder or "\\u003cscript" in finder  # data, shown by textContent
