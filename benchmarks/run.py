@@ -135,7 +135,7 @@ def stage(label: str, name: str, work: Path, tag: str | None = None, **args: str
 def prepare_project(project: Path) -> None:
     """A copy of the project's MkDocs setup: mkdocs.yml, theme overrides and the
     hand-written docs (what rendering owns is left out), with no site yet."""
-    from generator.render import GENERATED_PATHS
+    from generator.build import copy_handwritten
 
     if project.exists():
         shutil.rmtree(project)
@@ -144,14 +144,7 @@ def prepare_project(project: Path) -> None:
     theme = ROOT / "generator" / "render" / "theme"
     if theme.is_dir():
         shutil.copytree(theme, project / "generator" / "render" / "theme")
-    (project / "docs").mkdir()
-    for item in (ROOT / "docs").iterdir():
-        if item.name in GENERATED_PATHS or item.name.startswith("."):
-            continue
-        if item.is_dir():
-            shutil.copytree(item, project / "docs" / item.name)
-        else:
-            shutil.copy2(item, project / "docs" / item.name)
+    copy_handwritten(ROOT / "docs", project / "docs")
 
 
 def page_sizes(site: Path) -> dict[str, Any]:

@@ -50,11 +50,11 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _copy_handwritten(docs_dir: Path, stage_docs: Path) -> None:
+def copy_handwritten(docs_dir: Path, stage_docs: Path) -> None:
     """Hand-written pages and assets, without what rendering owns."""
     from .render import GENERATED_PATHS
 
-    stage_docs.mkdir(parents=True)
+    stage_docs.mkdir(parents=True, exist_ok=True)
     if not docs_dir.is_dir():
         return
     for item in docs_dir.iterdir():
@@ -214,7 +214,7 @@ def build_site(
     with tempfile.TemporaryDirectory(prefix=".nuanqi-build-", dir=site_dir.parent) as tmp:
         stage_docs = Path(tmp) / "docs"
         stage_site = Path(tmp) / "site"
-        _copy_handwritten(docs_dir, stage_docs)
+        copy_handwritten(docs_dir, stage_docs)
         render(stage_docs)
         fingerprint = _fingerprint(stage_docs, config_file, overrides, internal_values)
         previous = _previous_build(site_dir)

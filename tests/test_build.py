@@ -48,14 +48,10 @@ def example_build(tmp_path_factory):
     site = tmp_path_factory.mktemp("site") / "site"
     docs = tmp_path_factory.mktemp("docs")
     # The hand-written pages (help/, assets/) come along, as in a real build.
-    import shutil
-
-    from generator.build import DEFAULT_DOCS
+    from generator.build import DEFAULT_DOCS, copy_handwritten
     from generator.sources import EXAMPLE_WORKBOOK
 
-    for item in DEFAULT_DOCS.iterdir():
-        if item.name in ("help", "assets"):
-            shutil.copytree(item, docs / item.name)
+    copy_handwritten(DEFAULT_DOCS, docs)
     return build([str(EXAMPLE_WORKBOOK)], dt.date(2022, 12, 31), site_dir=site, docs_dir=docs)
 
 

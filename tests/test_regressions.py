@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BUILD_MARKER, DEFAULT_DOCS, build_site
+from generator.build import BUILD_MARKER, DEFAULT_DOCS, build_site, copy_handwritten
 from generator.pipeline import build
-from generator.render import GENERATED_PATHS
 from generator.render.escape import slug
 from generator.sources import EXAMPLE_WORKBOOK
 
@@ -23,22 +22,12 @@ PAGE_BUDGET = 200 * 1024  # any page of the example site
 SINGLE_PAGES = 20  # index pages, help pages, 404 …: pages that are not one per record
 
 
-def _handwritten(docs: Path) -> None:
-    for item in DEFAULT_DOCS.iterdir():
-        if item.name in GENERATED_PATHS or item.name.startswith("."):
-            continue
-        if item.is_dir():
-            shutil.copytree(item, docs / item.name)
-        else:
-            shutil.copy2(item, docs / item.name)
-
-
 @pytest.fixture(scope="module")
 def example(tmp_path_factory):
     root = tmp_path_factory.mktemp("regressions")
     docs = root / "docs"
     docs.mkdir()
-    _handwritten(docs)
+    copy_handwritten(DEFAULT_DOCS, docs)
     built = build([str(EXAMPLE_WORKBOOK)], AS_OF, site_dir=root / "site", docs_dir=docs,
                   published_dir=root / "published")
     return built, docs
