@@ -64,6 +64,29 @@ class Ctx:
         book.save(path)
         return path
 
+    def xlsxwriter_book(self, name: str, finish: Callable[[str, Any], None]) -> Path:
+        """The sample written with XlsxWriter, which (unlike openpyxl) can store a formula's
+        cached error result and control characters; ``finish(sheet key, worksheet)`` adds the fault."""
+        from generator.schema import load_schema
+
+        path = self.tmp / name
+        book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
+        for sheet in load_schema().sheets:
+            if sheet.name not in self.rows:
+                continue
+            ws = book.add_worksheet(sheet.title)
+            ws.write_row(0, 0, [f.title for f in sheet.fields])
+            for r, row in enumerate(self.rows[sheet.name], start=1):
+                for col, f in enumerate(sheet.fields):
+                    value = row.get(f.name)
+                    if isinstance(value, dt.date):
+                        value = value.isoformat()
+                    if value is not None:
+                        ws.write(r, col, value)
+            finish(sheet.name, ws)
+        book.close()
+        return path
+
     def csv_folder(self, encoding: str, edit: Callable[[Rows], Any] | None = None) -> Path:
         from generator.schema import load_schema
 
@@ -275,27 +298,11 @@ def _(c: Ctx) -> Path:
 
 @case("formula saved with an error result", 1, "政策!L2 [#DIV/0!]", errors={("L2", "formula_error")})
 def _(c: Ctx) -> Path:
-    path = c.tmp / "formula.xlsx"
-    book = xlsxwriter.Workbook(str(path))
-    from generator.schema import load_schema
-
-    schema = load_schema()
-    for sheet in schema.sheets:
-        if sheet.name not in c.rows:
-            continue
-        ws = book.add_worksheet(sheet.title)
-        ws.write_row(0, 0, [f.title for f in sheet.fields])
-        for r, row in enumerate(c.rows[sheet.name], start=1):
-            for col, f in enumerate(sheet.fields):
-                value = row.get(f.name)
-                if isinstance(value, dt.date):
-                    value = value.isoformat()
-                if value is not None:
-                    ws.write(r, col, value)
-        if sheet.name == "policies":
+    def finish(name: str, ws: Any) -> None:
+        if name == "policies":
             ws.write_formula("L2", "=1/0", None, "#DIV/0!")
-    book.close()
-    return path
+
+    return c.xlsxwriter_book("formula.xlsx", finish)
 
 
 @case("#REF! in an ODS file (LibreOffice)", 1, "问题清单!E2 [#REF!]", errors={("E2", "formula_error")})
@@ -483,26 +490,11 @@ def _(c: Ctx) -> Path:
 @case("control characters in text", 1, "问题清单!E2 [厂房␇扩建]", "文字中含有不可见的控制字符",
       errors={("E2", "control_chars")})
 def _(c: Ctx) -> Path:
-    path = c.tmp / "control.xlsx"
-    book = xlsxwriter.Workbook(str(path))
-    from generator.schema import load_schema
-
-    for sheet in load_schema().sheets:
-        if sheet.name not in c.rows:
-            continue
-        ws = book.add_worksheet(sheet.title)
-        ws.write_row(0, 0, [f.title for f in sheet.fields])
-        for r, row in enumerate(c.rows[sheet.name], start=1):
-            for col, f in enumerate(sheet.fields):
-                value = row.get(f.name)
-                if isinstance(value, dt.date):
-                    value = value.isoformat()
-                if value is not None:
-                    ws.write_string(r, col, str(value))
-        if sheet.name == "issues":
+    def finish(name: str, ws: Any) -> None:
+        if name == "issues":
             ws.write_string("E2", "厂房\x07扩建")
-    book.close()
-    return path
+
+    return c.xlsxwriter_book("control.xlsx", finish)
 
 
 @case("NUL and escape characters in a CSV", 1, "部门!D2 [路␀1号␛]", errors={("D2", "control_chars")})
