@@ -64,6 +64,14 @@ lang_option = click.option(
 )
 
 
+def site_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--site-dir and --templates, shared by build and publish."""
+    fn = click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+                      help="A folder of templates that override the bundled ones.")(fn)
+    return click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        help="Where the site goes (default: site/, or site-internal/ for the internal edition).")(fn)
+
+
 def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn our exceptions into a message and an exit code, never a traceback."""
 
@@ -137,10 +145,7 @@ def validate(sources: tuple[str, ...], as_of: dt.date | None, fmt: str, credenti
 @source_option
 @as_of_option
 @click.option("--audience", type=click.Choice(["public", "internal"]), default="public")
-@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where the site goes (default: site/, or site-internal/ for the internal edition).")
-@click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
-              help="A folder of templates that override the bundled ones.")
+@site_options
 @published_dir_option
 @credentials_option
 @snapshot_option
@@ -164,6 +169,11 @@ def build(sources: tuple[str, ...], as_of: dt.date | None, audience: str, site_d
                           credentials=credentials, published_dir=published_dir, **options)
     if save_snapshot is not None:
         click.echo(_("Saved the fetched sheets to {folder}").format(folder=save_snapshot), err=True)
+    _echo_built(built, day)
+
+
+def _echo_built(built: Any, day: dt.date) -> None:
+    """What build and publish say after a good build: warnings, then where the site is."""
     for finding in built.checked.report.warnings[:5]:
         click.echo(f"{_('Warning')} {finding.place}: {finding.message}", err=True)
     if len(built.checked.report.warnings) > 5:
@@ -256,10 +266,7 @@ def schema_export(out: Path | None) -> None:
               help="Freeze every finished week (or month) not frozen yet.")
 @source_option
 @as_of_option
-@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where the site goes (default: site/).")
-@click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
-              help="A folder of templates that override the bundled ones.")
+@site_options
 @published_dir_option
 @credentials_option
 @lang_option
@@ -278,8 +285,7 @@ def publish(kind: str, sources: tuple[str, ...], as_of: dt.date | None, site_dir
         click.echo(_("Froze {path}").format(path=path))
     if not built.frozen:
         click.echo(_("No finished period left to freeze; nothing changed."))
-    click.echo(_("Built {pages} pages as of {as_of} into {site}").format(
-        pages=built.result.pages, as_of=day.isoformat(), site=built.result.site_dir))
+    _echo_built(built, day)
 
 
 def main() -> None:
