@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
+from .i18n import _
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCHEMA_DIR = PROJECT_ROOT / "sheets_schema"
@@ -94,6 +95,8 @@ class WorkbookSchema:
     list_separators: tuple[str, ...]
     timezone: str
     directory: Path
+    # Published counts drawing on fewer than k distinct enterprises are suppressed (site.md).
+    suppression_k: int = 3
     raw: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, hash=False)
 
     def sheet(self, name: str) -> SheetSchema:
@@ -184,7 +187,12 @@ def _load_schema_cached(directory: Path) -> WorkbookSchema:
             )
         )
         raw_sheets[raw["name"]] = raw
+    k = (book.get("suppression") or {}).get("k", 3)
+    if isinstance(k, bool) or not isinstance(k, int) or k < 2:
+        raise ConfigError(_("{path}: suppression.k must be a whole number of at least 2, not {value!r}").format(
+            path=directory / "workbook.yaml", value=k))
     return WorkbookSchema(
+        suppression_k=k,
         title=book.get("title", ""),
         sheets=tuple(sheets),
         enums=enums,

@@ -60,12 +60,20 @@ def test_a_table_that_cannot_be_protected_is_withheld():
 
 
 def test_k_comes_from_workbook_yaml(schema, tmp_path):
+    import shutil
+
+    from generator.schema import DEFAULT_SCHEMA_DIR, load_schema
+
     assert threshold(schema) == 3
-    (tmp_path / "workbook.yaml").write_text("title: x\nsuppression: {k: 1}\n", encoding="utf-8")
+    folder = tmp_path / "schema"
+    shutil.copytree(DEFAULT_SCHEMA_DIR, folder)
+    book = folder / "workbook.yaml"
+    text = book.read_text(encoding="utf-8")
+    book.write_text(text.replace("suppression: {k: 3}", "suppression: {k: 1}"), encoding="utf-8")
     with pytest.raises(ConfigError, match="suppression.k"):
-        threshold(dataclasses.replace(schema, directory=tmp_path))
-    (tmp_path / "workbook.yaml").write_text("title: x\nsuppression: {k: 5}\n", encoding="utf-8")
-    assert threshold(dataclasses.replace(schema, directory=tmp_path)) == 5
+        load_schema(folder)
+    book.write_text(text.replace("suppression: {k: 3}", "suppression: {k: 5}"), encoding="utf-8")
+    assert threshold(load_schema(folder)) == 5
 
 
 # --- the attack -------------------------------------------------------------------------------

@@ -20,27 +20,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import yaml
-
-from ..errors import ConfigError
-from ..i18n import _
 from ..schema import WorkbookSchema
 
 DEFAULT_K = 3
 
 
 def threshold(schema: WorkbookSchema) -> int:
-    """k from ``suppression: {k: N}`` in the schema's workbook.yaml (default 3)."""
-    path = schema.directory / "workbook.yaml"
-    try:
-        book = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(_("Cannot read {path}: {reason}").format(path=path, reason=exc)) from exc
-    k = (book.get("suppression") or {}).get("k", DEFAULT_K)
-    if isinstance(k, bool) or not isinstance(k, int) or k < 2:
-        raise ConfigError(_("{path}: suppression.k must be a whole number of at least 2, not {value!r}").format(
-            path=path, value=k))
-    return k
+    """k from ``suppression: {k: N}`` in the schema's workbook.yaml (default 3), checked when the schema loads."""
+    return schema.suppression_k
 
 
 def marker(k: int) -> str:
