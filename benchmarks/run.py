@@ -423,7 +423,8 @@ def write_markdown() -> None:
             if r is None or (step and step not in r["timings"]):
                 continue
             if key == "rebuild":
-                note = "MkDocs skipped" if r["info"].get("skipped_mkdocs") else "MkDocs ran again"
+                note = ("inputs unchanged: site kept, nothing read" if r["info"].get("kept")
+                        else "MkDocs skipped" if r["info"].get("skipped_mkdocs") else "MkDocs ran again")
             lines.append(_row(r, what, step, note))
         lines.append("")
         fl = runs.get("frictionless", {}).get("info")

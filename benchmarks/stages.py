@@ -174,8 +174,11 @@ def stage_build(args: argparse.Namespace, clock: Clock) -> None:
     _timed(build_module, "run_mkdocs", clock, "mkdocs")
     _timed(build_module, "scan", clock, "leak_guard")
     options: dict[str, Any] = {}
-    if "published_dir" in inspect.signature(build).parameters:
+    parameters = inspect.signature(build).parameters
+    if "published_dir" in parameters:
         options["published_dir"] = project / "published"
+    if "reuse" in parameters:  # as the CLI's build does (no --force)
+        options["reuse"] = True
     with clock("build"):
         built = build(
             [args.source], AS_OF, site_dir=project / "site", config_file=project / "mkdocs.yml",
@@ -184,6 +187,7 @@ def stage_build(args: argparse.Namespace, clock: Clock) -> None:
     clock.info["pages"] = built.result.pages
     clock.info["warnings"] = len(built.result.warnings)
     clock.info["skipped_mkdocs"] = bool(getattr(built.result, "skipped", False))
+    clock.info["kept"] = bool(getattr(built.result, "kept", False))
 
 
 def stage_export_csv(args: argparse.Namespace, clock: Clock) -> None:

@@ -2,10 +2,15 @@
 output, and only then replace the site folder. A failure at any step leaves
 the last good site as it was.
 
-A rebuild whose rendered pages, hand-written docs, MkDocs configuration,
-theme overrides and leak-guard values are all unchanged since the last
-successful build skips MkDocs: the site already in place is that build's
-output (its fingerprint is in ``BUILD_MARKER`` inside the site folder)."""
+Two skips, both decided by ``BUILD_MARKER`` inside the site folder, which
+moves with the site it describes:
+
+- a build whose *inputs* are unchanged (``inputs.build_key``: sources, as-of
+  date, schema, docs, configuration, code, packages) keeps the site in place
+  without reading anything (``kept_site``);
+- a build whose rendered pages, hand-written docs, MkDocs configuration,
+  theme overrides and leak-guard values are unchanged skips MkDocs and the
+  leak guard: the site already in place is that build's output."""
 
 from __future__ import annotations
 
@@ -38,7 +43,10 @@ class BuildResult:
     site_dir: Path
     pages: int
     warnings: list[str] = field(default_factory=list)
-    skipped: bool = False  # inputs unchanged: the site in place was kept as it was
+    skipped: bool = False  # pages and configuration unchanged: MkDocs was not run again
+    kept: bool = False  # inputs unchanged: nothing was read, checked or rendered
+    # Validation warnings of the build, as ``Finding.as_dict()`` (stored in the marker).
+    findings: list[dict[str, Any]] = field(default_factory=list)
 
 
 class _Collect(logging.Handler):
@@ -139,7 +147,7 @@ class _AnyTagLoader(yaml.SafeLoader):
 _AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def _theme_dir(config_file: Path) -> Path | None:
+def theme_dir(config_file: Path) -> Path | None:
     try:
         config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
     except (OSError, yaml.YAMLError):
@@ -172,7 +180,7 @@ def _fingerprint(
     feed("config", config_file.read_bytes())
     feed("overrides", json.dumps(overrides or {}, sort_keys=True, ensure_ascii=False, default=str).encode())
     feed("guard", b"off" if internal_values is None else "\n".join(internal_values).encode())
-    theme = _theme_dir(config_file)
+    theme = theme_dir(config_file)
     for label, root in (("docs", stage_docs), ("theme", theme)):
         if root is None or not root.is_dir():
             continue
@@ -193,6 +201,27 @@ def _previous_build(site_dir: Path) -> dict[str, Any]:
     return marker if isinstance(marker, dict) else {}
 
 
+def _write_marker(site_dir: Path, marker: dict[str, Any]) -> None:
+    part = site_dir / f"{BUILD_MARKER}.part"
+    part.write_text(json.dumps(marker, ensure_ascii=False), encoding="utf-8")
+    part.replace(site_dir / BUILD_MARKER)
+
+
+def kept_site(site_dir: Path, inputs: str | None) -> BuildResult | None:
+    """The site in place, when it was built from exactly these inputs and still
+    has all its pages; None when it has to be built."""
+    if inputs is None:
+        return None
+    site_dir = site_dir.resolve()
+    previous = _previous_build(site_dir)
+    if previous.get("inputs") != inputs or previous.get("pages") != _count_pages(site_dir):
+        return None
+    return BuildResult(
+        site_dir=site_dir, pages=int(previous["pages"]), warnings=list(previous.get("warnings", [])),
+        skipped=True, kept=True, findings=list(previous.get("findings", [])),
+    )
+
+
 def build_site(
     render: Callable[[Path], list[Path]],
     site_dir: Path,
@@ -202,11 +231,16 @@ def build_site(
     internal_values: dict[str, str] | None = None,
     overrides: dict[str, object] | None = None,
     keep_docs: bool = True,
+    inputs: str | None = None,
+    findings: list[dict[str, Any]] | None = None,
 ) -> BuildResult:
     """Render with ``render(stage_docs)``, build, guard, then swap into ``site_dir``.
 
     ``internal_values`` (value -> origin) turns the leak guard on: the public edition.
+    ``inputs`` (``inputs.build_key``) and ``findings`` (the validation warnings)
+    are stored with the site, for ``kept_site`` to find next time.
     """
+    findings = findings or []
     if not config_file.exists():
         raise ConfigError(_("MkDocs configuration {path} not found").format(path=config_file))
     site_dir = site_dir.resolve()
@@ -220,23 +254,27 @@ def build_site(
         previous = _previous_build(site_dir)
         if previous.get("fingerprint") == fingerprint and previous.get("pages") == _count_pages(site_dir):
             # Same pages, configuration and guarded values: the site in place is
-            # what MkDocs would build again, and it passed the leak guard.
+            # what MkDocs would build again, and it passed the leak guard. It now
+            # stands for these inputs too (a new as-of date may change no page).
             if keep_docs:
                 sync_generated(stage_docs, docs_dir)
+            if previous.get("inputs") != inputs or previous.get("findings") != findings:
+                _write_marker(site_dir, {**previous, "inputs": inputs, "findings": findings})
             return BuildResult(site_dir=site_dir, pages=int(previous.get("pages", 0)),
-                               warnings=list(previous.get("warnings", [])), skipped=True)
+                               warnings=list(previous.get("warnings", [])), skipped=True, findings=findings)
         warnings = run_mkdocs(config_file, stage_docs, stage_site, overrides)
         if internal_values is not None:
             leaks = scan(stage_site, internal_values)
             if leaks:
                 raise LeakError(_leak_message(leaks))
         pages = _count_pages(stage_site)
-        marker = {"fingerprint": fingerprint, "pages": pages, "warnings": warnings}
-        (stage_site / BUILD_MARKER).write_text(json.dumps(marker, ensure_ascii=False), encoding="utf-8")
+        marker = {"fingerprint": fingerprint, "pages": pages, "warnings": warnings, "inputs": inputs,
+                  "findings": findings}
+        _write_marker(stage_site, marker)
         _replace_dir(stage_site, site_dir)
         if keep_docs:
             sync_generated(stage_docs, docs_dir)
-    return BuildResult(site_dir=site_dir, pages=pages, warnings=warnings)
+    return BuildResult(site_dir=site_dir, pages=pages, warnings=warnings, findings=findings)
 
 
 def _leak_message(leaks: list[Leak], limit: int = 10) -> str:

@@ -149,11 +149,13 @@ def validate(sources: tuple[str, ...], as_of: dt.date | None, fmt: str, credenti
 @published_dir_option
 @credentials_option
 @snapshot_option
+@click.option("--force", is_flag=True,
+              help="Build again even when nothing changed since the last build of this site.")
 @lang_option
 @reports_errors
 def build(sources: tuple[str, ...], as_of: dt.date | None, audience: str, site_dir: Path | None,
           templates: Path | None, credentials: Path | None, save_snapshot: Path | None,
-          published_dir: Path | None = None) -> None:
+          published_dir: Path | None = None, force: bool = False) -> None:
     """Validate, render the pages and build the site with MkDocs."""
     from .pipeline import PROJECT_ROOT, resolve
     from .pipeline import build as run_build
@@ -166,7 +168,7 @@ def build(sources: tuple[str, ...], as_of: dt.date | None, audience: str, site_d
 
     with saving_snapshot(save_snapshot, specs, schema) as options:
         built = run_build(specs, day, site_dir=site_dir, audience=audience, templates=templates, schema=schema,
-                          credentials=credentials, published_dir=published_dir, **options)
+                          credentials=credentials, published_dir=published_dir, reuse=not force, **options)
     if save_snapshot is not None:
         click.echo(_("Saved the fetched sheets to {folder}").format(folder=save_snapshot), err=True)
     _echo_built(built, day)
@@ -174,15 +176,19 @@ def build(sources: tuple[str, ...], as_of: dt.date | None, audience: str, site_d
 
 def _echo_built(built: Any, day: dt.date) -> None:
     """What build and publish say after a good build: warnings, then where the site is."""
-    for finding in built.checked.report.warnings[:5]:
+    warnings = built.warnings
+    for finding in warnings[:5]:
         click.echo(f"{_('Warning')} {finding.place}: {finding.message}", err=True)
-    if len(built.checked.report.warnings) > 5:
+    if len(warnings) > 5:
         click.echo(_("… and {count} more warnings (run validate to see them all)").format(
-            count=len(built.checked.report.warnings) - 5), err=True)
+            count=len(warnings) - 5), err=True)
     result = built.result
     for message in result.warnings:
         click.echo(_("MkDocs warning: {message}").format(message=message), err=True)
-    if result.skipped:
+    if result.kept:
+        click.echo(_("Sources, schema and configuration unchanged since the last build: kept the site in {site} "
+                     "({pages} pages; --force builds it again)").format(pages=result.pages, site=result.site_dir))
+    elif result.skipped:
         click.echo(_("Pages and configuration unchanged since the last build: kept the site in {site} ({pages} pages)").format(
             pages=result.pages, site=result.site_dir))
     else:

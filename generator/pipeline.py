@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .build import DEFAULT_CONFIG, DEFAULT_DOCS, BuildResult, build_site
+from .build import DEFAULT_CONFIG, DEFAULT_DOCS, BuildResult, build_site, kept_site, theme_dir
 from .check import Checked, read_and_check
+from .check.report import Finding
 from .errors import DataInvalid
+from .i18n import get_language
 from .leakguard import value_sets
 from .model import Programme, build_programme
 from .schema import PROJECT_ROOT, WorkbookSchema, load_schema
@@ -52,11 +54,34 @@ def public_names(programme: Programme) -> set[str]:
 
 @dataclass
 class Built:
-    checked: Checked
-    programme: Programme
     result: BuildResult
+    # None when the site in place was kept (result.kept): nothing was read.
+    checked: Checked | None = None
+    programme: Programme | None = None
     progress: Any = None  # figures.report.Progress of the public edition
     frozen: list[Path] = field(default_factory=list)  # period files written by publish
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """The validation warnings, also when the site was kept (stored with it)."""
+        if self.checked is not None:
+            return self.checked.report.warnings
+        return [Finding(**item) for item in self.result.findings]
+
+
+def _inputs_key(
+    specs: list[str], as_of: dt.date, audience: str, schema: WorkbookSchema, config_file: Path, docs_dir: Path,
+    templates: Path | None, published_dir: Path | None,
+) -> str | None:
+    from .freeze import default_published_dir
+    from .inputs import build_key
+    from .render import GENERATED_PATHS
+
+    return build_key(
+        specs, as_of, audience=audience, language=get_language(), schema_dir=schema.directory,
+        config_file=config_file, theme_dir=theme_dir(config_file), docs_dir=docs_dir, generated=GENERATED_PATHS,
+        templates=templates, published_dir=published_dir or default_published_dir(specs),
+    )
 
 
 def build(
@@ -71,14 +96,25 @@ def build(
     schema: WorkbookSchema | None = None,
     published_dir: Path | None = None,
     freeze: str | None = None,
+    reuse: bool = False,
     **options: Any,
 ) -> Built:
+    """Validate, render and build the site. With ``reuse`` (the CLI's default)
+    a site built from exactly the same inputs is kept as it is; ``publish``
+    (``freeze``) always runs, as it may have periods to freeze."""
     if audience == "internal":
         from .render.internal import check_internal_target
 
         check_internal_target(site_dir, docs_dir, DEFAULT_SITE)
     schema = schema or load_schema()
+    inputs = None
+    if reuse and freeze is None and not options.get("snapshot"):
+        inputs = _inputs_key(specs, as_of, audience, schema, config_file, docs_dir, templates, published_dir)
+        kept = kept_site(site_dir, inputs)
+        if kept is not None:
+            return Built(result=kept)
     checked = validate(specs, as_of, schema, **options)
+    findings = [f.as_dict() for f in checked.report.warnings]
     programme = model_of(checked)
     if audience == "internal":
         from .render.internal import INTERNAL_NAV, render_internal
@@ -87,6 +123,7 @@ def build(
             lambda docs: render_internal(programme, checked, schema, docs, templates),
             site_dir, config_file=config_file, docs_dir=docs_dir, keep_docs=False,
             overrides={"nav": INTERNAL_NAV, "site_name": f"{schema.title}（内部版）"},
+            inputs=inputs, findings=findings,
         )
     else:
         # Imported here, not at the top: rendering brings in the figures (scipy,
@@ -100,6 +137,7 @@ def build(
         result = build_site(
             lambda docs: render_public(programme, schema, docs, templates, progress=progress),
             site_dir, config_file=config_file, docs_dir=docs_dir, internal_values=internal,
+            inputs=inputs, findings=findings,
         )
         frozen = write_frozen(folder, progress.to_freeze) if freeze else []
         return Built(checked=checked, programme=programme, result=result, progress=progress, frozen=frozen)

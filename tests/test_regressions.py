@@ -131,20 +131,6 @@ def test_a_rebuild_with_unchanged_inputs_keeps_the_site(example):
     assert (docs / "policies" / "P0001.md").is_file()
 
 
-def test_the_cli_says_when_it_kept_the_site(runner, example_workbook, tmp_path):
-    from generator.cli import cli
-
-    site = tmp_path / "out"
-    args = ["build", "--source", str(example_workbook), "--as-of", "2022-12-31", "--site-dir", str(site)]
-    first = runner.invoke(cli, args)
-    assert first.exit_code == 0, first.output
-    assert "沿用" not in first.output
-    again = runner.invoke(cli, args)
-    assert again.exit_code == 0, again.output
-    pages = len(list(site.rglob("*.html")))
-    assert f"页面与配置自上次构建以来没有变化：沿用 {site} 中的站点（{pages} 个页面）" in again.output
-
-
 # build_site on its own, with a tiny configuration: what invalidates the last build.
 
 

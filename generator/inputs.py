@@ -1,0 +1,118 @@
+"""What a build is a function of, as one key: the source files, the as-of date,
+the schema, the hand-written docs, the MkDocs configuration and theme, the
+template overrides, the frozen periods, the message language, this generator's
+own code and the installed packages.
+
+When the key equals the one stored with the site in place (``BUILD_MARKER``),
+that site *is* what the build would produce again, so ``build`` keeps it
+without reading, checking or rendering anything (issue 8: a rebuild with
+unchanged inputs within 2 s, also at province scale where checking alone takes
+seconds). Google Sheets have no cheap fingerprint before they are fetched;
+for them the key is ``None`` and the build falls back to the page-level skip
+in ``build.build_site``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import platform
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+KEY_VERSION = "1"
+_CODE_DIR = Path(__file__).resolve().parent
+
+
+class _Digest:
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+
+    def text(self, label: str, value: str) -> None:
+        self.bytes(label, value.encode())
+
+    def bytes(self, label: str, data: bytes) -> None:
+        self._hash.update(f"{label}\0{len(data)}\0".encode())
+        self._hash.update(data)
+
+    def file(self, label: str, path: Path) -> None:
+        with path.open("rb") as fh:
+            file_hash = hashlib.file_digest(fh, "sha256").digest()
+        self.bytes(label, file_hash)
+
+    def tree(self, label: str, root: Path | None, skip: Iterable[str] = ()) -> None:
+        """Every file under ``root`` (names and contents); an absent folder counts as empty."""
+        skipped = set(skip)
+        if root is None or not root.is_dir():
+            self.text(label, "-")
+            return
+        for path in sorted(root.rglob("*")):
+            rel = path.relative_to(root)
+            if rel.parts[0] in skipped or any(p.startswith(".") or p == "__pycache__" for p in rel.parts):
+                continue
+            if path.is_file():
+                self.file(f"{label}/{rel.as_posix()}", path)
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def _environment() -> str:
+    """This Python and every installed distribution with its version: an upgrade
+    of MkDocs, Material, jinja2 or any other package may change the site. The
+    names of the ``*.dist-info`` folders carry both (reading each one's metadata
+    would take 0.2 s)."""
+    found: set[str] = set()
+    for entry in sys.path:
+        try:
+            with os.scandir(entry or ".") as items:
+                found.update(item.name for item in items if item.name.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            continue
+    return f"{platform.python_implementation()} {platform.python_version()}\n" + "\n".join(sorted(found))
+
+
+def build_key(
+    specs: list[str],
+    as_of: dt.date,
+    *,
+    audience: str,
+    language: str,
+    schema_dir: Path,
+    config_file: Path,
+    theme_dir: Path | None,
+    docs_dir: Path,
+    generated: Iterable[str],
+    templates: Path | None,
+    published_dir: Path | None,
+) -> str | None:
+    """The key of a build, or None when a source cannot be fingerprinted
+    without fetching it (Google Sheets) or is not there (the build reports it)."""
+    from .sources import is_google
+
+    digest = _Digest()
+    digest.text("version", KEY_VERSION)
+    for n, spec in enumerate(specs):
+        if is_google(spec):
+            return None
+        path = Path(spec)
+        if path.is_file():
+            digest.file(f"source{n}", path)
+        elif path.is_dir():
+            digest.tree(f"source{n}", path)
+        else:
+            return None
+    digest.text("as_of", as_of.isoformat())
+    digest.text("audience", audience)
+    digest.text("language", language)
+    digest.tree("schema", schema_dir)
+    digest.file("config", config_file)
+    digest.tree("theme", theme_dir)
+    digest.tree("docs", docs_dir, skip=generated)
+    digest.tree("templates", templates)
+    digest.tree("published", published_dir)
+    digest.tree("code", _CODE_DIR)
+    digest.text("environment", _environment())
+    return digest.hexdigest()
