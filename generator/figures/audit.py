@@ -42,7 +42,6 @@ from typing import Any
 
 import highspy
 import numpy as np
-from scipy.sparse import coo_matrix
 
 from .breakdowns import COUNT_COLUMNS, ENTERPRISE_DIMENSIONS, PeriodDoc
 from .periods import Period, parse_key, segments
@@ -252,7 +251,7 @@ def _highs(
     rows = list(zip(eq_rows, eq_coefs, strict=True)) + ub_rows
     lower = list(eq_rhs) + [-highspy.kHighsInf] * len(ub_rows)
     upper = list(eq_rhs) + list(ub_rhs)
-    matrix = _matrix(rows, n).tocsc()
+    start, index, value = _columnwise(rows, n)
     lp = highspy.HighsLp()
     lp.num_col_ = n
     lp.num_row_ = len(rows)
@@ -262,23 +261,26 @@ def _highs(
     lp.row_lower_ = np.array(lower, dtype=float)
     lp.row_upper_ = np.array(upper, dtype=float)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
-    lp.a_matrix_.value_ = matrix.data.astype(float)
+    lp.a_matrix_.start_ = start
+    lp.a_matrix_.index_ = index
+    lp.a_matrix_.value_ = value
     h = _new_highs()
     h.passModel(lp)
     return h
 
 
-def _matrix(rows: list[tuple[list[int], list[float]]], n: int) -> Any:
-    data: list[float] = []
-    r_idx: list[int] = []
-    c_idx: list[int] = []
-    for i, (cols, coefs) in enumerate(rows):
-        data.extend(coefs)
-        c_idx.extend(cols)
-        r_idx.extend([i] * len(cols))
-    return coo_matrix((data, (r_idx, c_idx)), shape=(len(rows), n)).tocsr()
+def _columnwise(rows: list[tuple[list[int], list[float]]], n: int) -> tuple[Any, Any, Any]:
+    """The constraint matrix in compressed-column form (HiGHS' own), repeated
+    entries summed; with numpy alone (scipy.sparse took 0.14 s to import)."""
+    lengths = [len(cols) for cols, _ in rows]
+    r = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
+    c = np.fromiter((col for cols, _ in rows for col in cols), dtype=np.int64, count=sum(lengths))
+    d = np.fromiter((coef for _, coefs in rows for coef in coefs), dtype=float, count=sum(lengths))
+    keys, inverse = np.unique(c * max(len(rows), 1) + r, return_inverse=True)
+    value = np.bincount(inverse, weights=d, minlength=len(keys)).astype(float)
+    col, row = np.divmod(keys, max(len(rows), 1))
+    start = np.searchsorted(col, np.arange(n + 1)).astype(np.int32)
+    return start, row.astype(np.int32), value
 
 
 def _check(model: _Model, k: int, only: set[CellId] | None) -> tuple[int, list[Finding]]:
