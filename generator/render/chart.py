@@ -45,7 +45,9 @@ def trend_svg(
         x_labels_major_every=max(1, len(labels) // 12),
         no_data_text="无数据",
         print_values=False,
-        dots_size=2.5,
+        # A dot per value is half of pygal's drawing time (66 charts at district
+        # scale, benchmarks/notes.md); the exact numbers are in the table beside.
+        show_dots=False,
         disable_xml_declaration=True,
     )
     chart.x_labels = list(labels)

@@ -21,12 +21,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import NuanqiError, SourceError
 from ..i18n import _
 from ..schema import WorkbookSchema
-from .gsheets import Fetched
+
+if TYPE_CHECKING:  # gsheets brings in requests and google-auth: 0.2 s that builds from files do not need
+    from .gsheets import Fetched
 
 METADATA_FILE = "snapshot.json"
 FORMAT = "nuanqi-snapshot/1"
