@@ -319,6 +319,10 @@ def audit(docs: Iterable[PeriodDoc], k: int, only: set[CellId] | None = None) ->
         if not any(not d["tables"][dimension]["withheld"] for d in mine):
             continue
         model = _Model(mine, dimension)
+        if only is not None and only.isdisjoint(model.targets):
+            # Nothing of this attribute to check again (``protect``'s later rounds):
+            # skip the solve from scratch that feasibility costs.
+            continue
         if not model.feasible():
             relaxed = True
             model = _Model(mine, dimension, soft=True)
