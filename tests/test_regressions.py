@@ -5,6 +5,7 @@ MkDocs. No timing assertions; ``python -m benchmarks.run`` measures time."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,11 +14,15 @@ import pytest
 
 from generator.build import BUILD_MARKER, DEFAULT_DOCS, build_site, copy_handwritten
 from generator.pipeline import build
+from generator.render import pages as render_pages
 from generator.render.escape import slug
 from generator.sources import EXAMPLE_WORKBOOK
 
 AS_OF = dt.date(2022, 12, 31)
 POLICY_PAGE_BUDGET = 100 * 1024  # bytes of HTML, at any scale (the nav does not list policies)
+# The officer directory: an index of towns and a page per town of at most
+# OFFICERS_PER_PAGE cards (a province's largest town page measured 92 KB).
+OFFICER_PAGE_BUDGET = 100 * 1024
 PAGE_BUDGET = 200 * 1024  # any page of the example site
 SINGLE_PAGES = 20  # index pages, help pages, 404 …: pages that are not one per record
 
@@ -74,15 +79,28 @@ def test_one_page_per_published_policy_and_department_none_for_drafts(example):
     assert len(_policy_pages(built)) == len(published)
 
 
+def _town_pages_bound(programme) -> int:
+    """How many pages the officer directory may have beside its index: per town
+    served (or none), one per OFFICERS_PER_PAGE officers in post serving it."""
+    serving: dict[str, int] = {}
+    for o in programme.officers_in_post():
+        for town in set(o.towns or ("",)):
+            serving[town] = serving.get(town, 0) + 1
+    return sum(math.ceil(n / render_pages.OFFICERS_PER_PAGE) for n in serving.values())
+
+
 def test_no_page_per_enterprise_issue_or_officer(example):
-    """Every page is an index page or a page of a policy, department, project or
-    period: the page count grows with those, never with the ledger."""
+    """Every page is an index page or a page of a policy, department, project,
+    period or town (the officer directory): the page count grows with those,
+    never with the ledger."""
     built, _docs = example
     site = built.result.site_dir
     programme = built.programme
     pages = list(site.rglob("*.html"))
+    towns = _town_pages_bound(programme)
+    assert len(_pages(site, "officers")) == towns + 1  # the index
     per_record = len(programme.published_policies()) + len(programme.departments) + len(
-        getattr(programme, "projects", {}))
+        getattr(programme, "projects", {})) + towns
     periods = sum(len(list((site / "progress" / kind).glob("*.html"))) for kind in ("week", "month"))
     assert periods <= 53 + 12  # one year of weeks and months
     assert len(pages) <= per_record + periods + SINGLE_PAGES, sorted(
@@ -96,6 +114,17 @@ def test_policy_pages_stay_under_the_budget(example):
     assert policies
     largest = max(policies, key=lambda p: p.stat().st_size)
     assert largest.stat().st_size < POLICY_PAGE_BUDGET, largest
+
+
+def test_officer_pages_stay_under_the_budget(example):
+    """The directory is an index plus town pages: no page lists the whole district."""
+    built, _docs = example
+    officers = _pages(built.result.site_dir, "officers")
+    assert len(officers) > 1
+    largest = max(officers, key=lambda p: p.stat().st_size)
+    assert largest.stat().st_size < OFFICER_PAGE_BUDGET, largest
+    index = (built.result.site_dir / "officers" / "index.html").read_text(encoding="utf-8")
+    assert "nq-officer" not in index
 
 
 def test_every_page_stays_under_the_budget(example):

@@ -96,7 +96,30 @@ def _policies(w: PageWriter, programme: Programme, schema: WorkbookSchema) -> No
         )
 
 
+# Officers who serve no town in particular are listed under this heading.
+NO_TOWN = "未指定镇街"
+# Officer cards per directory page (~1 KB of HTML each): a town of a province
+# has hundreds of officers, and a page must stay light enough for a phone.
+OFFICERS_PER_PAGE = 50
+
+
+def _page_names(town: str, pages: int, used: set[str]) -> list[str]:
+    """File names (no suffix) of a town's directory pages: ``slug(town)``, then
+    ``-2``, ``-3`` … Never ``index`` nor a name taken by an earlier town, also
+    on a disk that ignores case."""
+    base = slug(town)
+    while True:
+        names = [base] + [f"{base}-{n}" for n in range(2, pages + 1)]
+        if not any(n.lower() in used for n in names):
+            used.update(n.lower() for n in names)
+            return names
+        base = f"town-{base}"
+
+
 def _officers(w: PageWriter, programme: Programme, schema: WorkbookSchema) -> None:
+    """The directory: an index of towns, and each town's officers in post by role
+    on pages of their own (an officer serving several towns is on each town's
+    pages; one serving none under NO_TOWN), so no page grows with the district."""
     in_post = sorted(programme.officers_in_post(), key=lambda o: (o.role, o.officer_id))
     served: dict[str, set[str]] = defaultdict(set)
     for a in programme.active_assignments():
@@ -106,18 +129,38 @@ def _officers(w: PageWriter, programme: Programme, schema: WorkbookSchema) -> No
         enterprises = [programme.enterprises[e] for e in sorted(served[o.officer_id])]
         named = sorted(e.name for e in enterprises if e.publish_name)
         cards[o.officer_id] = {"officer": o, "named": named, "unnamed": len(enterprises) - len(named)}
-    towns = list(schema.enums["towns"]) + ["未指定镇街"]
+    by_town: dict[str, list[Officer]] = defaultdict(list)
+    for o in in_post:
+        for town in dict.fromkeys(o.towns or (NO_TOWN,)):
+            by_town[town].append(o)
     roles = schema.enums["officer_roles"]
-    by_town = []
-    for town in towns:
-        def serves(o: Officer, town: str = town) -> bool:
-            return town in (o.towns or ()) if town != "未指定镇街" else not o.towns
-
-        groups = [(role, [cards[o.officer_id] for o in in_post if o.role == role and serves(o)]) for role in roles]
-        groups = [(r, c) for r, c in groups if c]
-        if groups:
-            by_town.append((town, groups))
-    w.page("officers/index.md.j2", "officers/index.md", by_town=by_town, officer_count=len(in_post))
+    index = []
+    used = {"index"}  # the directory's own page
+    for town in dict.fromkeys([*schema.enums["towns"], NO_TOWN]):
+        # (role, cards of that role) in the order of the schema's roles
+        entries = [(role, cards[o.officer_id]) for role in roles for o in by_town.get(town, ()) if o.role == role]
+        if not entries:
+            continue
+        totals = {role: sum(1 for r, _ in entries if r == role) for role in roles}
+        chunks = [entries[i:i + OFFICERS_PER_PAGE] for i in range(0, len(entries), OFFICERS_PER_PAGE)]
+        names = _page_names(town, len(chunks), used)
+        pages = [{"number": n, "href": f"{name}.html"} for n, name in enumerate(names, 1)]
+        shown: set[str] = set()  # roles begun on an earlier page
+        for number, (name, chunk) in enumerate(zip(names, chunks, strict=True), 1):
+            sections: list[dict[str, Any]] = []
+            for role, card in chunk:
+                if not sections or sections[-1]["role"] != role:
+                    sections.append({"role": role, "total": totals[role], "continued": role in shown, "cards": []})
+                sections[-1]["cards"].append(card)
+            shown.update(s["role"] for s in sections)
+            first = (number - 1) * OFFICERS_PER_PAGE + 1
+            w.page(
+                "officers/town.md.j2", f"officers/{name}.md", town=town, unassigned=town == NO_TOWN,
+                sections=sections, officer_count=len(entries), pages=pages, number=number,
+                first=first, last=first + len(chunk) - 1,
+            )
+        index.append({"town": town, "href": f"{names[0]}.md", "count": len(entries), "pages": len(names)})
+    w.page("officers/index.md.j2", "officers/index.md", towns=index, officer_count=len(in_post))
 
 
 def _departments(w: PageWriter, programme: Programme) -> None:
