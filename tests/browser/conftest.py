@@ -57,10 +57,8 @@ class ExampleSite:
     built: Built
 
 
-@pytest.fixture(scope="session")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> ExampleSite:
-    """The bundled example workbook built once, from a copy of the hand-written docs."""
-    base = tmp_path_factory.mktemp("browser-site")
+def _build_example(base: Path) -> ExampleSite:
+    """The bundled example workbook built into ``base``, from a copy of the hand-written docs."""
     docs = base / "docs"
     source = PROJECT_ROOT / "docs"
     shutil.copytree(source, docs, ignore=lambda d, names: [
@@ -69,14 +67,33 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> ExampleSite:
     return ExampleSite(root=base / "site", built=built)
 
 
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> ExampleSite:
+    """The bundled example workbook built once."""
+    return _build_example(tmp_path_factory.mktemp("browser-site"))
+
+
+# Officers per directory page in the paged site: the example's busier towns take several pages.
+PAGED_OFFICERS_PER_PAGE = 4
+
+
+@pytest.fixture(scope="session")
+def paged_site(tmp_path_factory: pytest.TempPathFactory) -> ExampleSite:
+    """The example again, with so few officers per directory page that towns have several."""
+    from generator.render import pages
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pages, "OFFICERS_PER_PAGE", PAGED_OFFICERS_PER_PAGE)
+        return _build_example(tmp_path_factory.mktemp("browser-paged-site"))
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         pass
 
 
-@pytest.fixture(scope="session")
-def site_url(example_site: ExampleSite) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(example_site.root))
+def _serve(root: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -85,6 +102,16 @@ def site_url(example_site: ExampleSite) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(example_site: ExampleSite) -> Iterator[str]:
+    yield from _serve(example_site.root)
+
+
+@pytest.fixture(scope="session")
+def paged_site_url(paged_site: ExampleSite) -> Iterator[str]:
+    yield from _serve(paged_site.root)
 
 
 @pytest.fixture(scope="session")
@@ -182,6 +209,13 @@ def _visit(name: str, browser: Any, site_url: str, axe_source: str, **context: A
 def visit(request: pytest.FixtureRequest, browser: Any, site_url: str, axe_source: str) -> Iterator[Visit]:
     """A desktop-sized tab."""
     yield from _visit(request.node.name, browser, site_url, axe_source, viewport=DESKTOP)
+
+
+@pytest.fixture
+def paged_visit(request: pytest.FixtureRequest, browser: Any, paged_site_url: str, axe_source: str) -> Iterator[Visit]:
+    """A phone-sized tab on the paged site."""
+    yield from _visit(request.node.name, browser, paged_site_url, axe_source, viewport=PHONE, device_scale_factor=2,
+                      is_mobile=True, has_touch=True)
 
 
 @pytest.fixture

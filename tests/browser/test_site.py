@@ -8,7 +8,7 @@ import pytest
 
 from generator.model import Policy
 
-from .conftest import ExampleSite, Visit
+from .conftest import PAGED_OFFICERS_PER_PAGE, ExampleSite, Visit
 
 
 def _fits(p: Policy, industry: str, size: str, town: str, category: str) -> bool:
@@ -140,20 +140,85 @@ def test_category_lists_work_without_javascript(browser, site_url: str, example_
         ctx.close()
 
 
+def _town_links(visit: Visit) -> list[tuple[str, str, str]]:
+    """(town, href, count) of each row of the directory's index."""
+    return visit.page.locator("article table tbody tr").evaluate_all(
+        "rows => rows.map(r => [r.cells[0].innerText.trim(), r.cells[0].querySelector('a').getAttribute('href'),"
+        " r.cells[1].innerText.trim()])")
+
+
+def _largest_town_page(site: ExampleSite) -> str:
+    pages = [p for p in (site.root / "officers").glob("*.html") if p.name != "index.html"]
+    return "officers/" + max(pages, key=lambda p: p.stat().st_size).name
+
+
 def test_officer_directory(visit: Visit, example_site: ExampleSite) -> None:
     programme = example_site.built.programme
+    in_post = programme.officers_in_post()
     visit.goto("officers/index.html")
-    text = visit.page.locator("article").inner_text()
-    for o in programme.officers_in_post():
-        assert o.name in text
-        if o.mobile:
-            assert o.mobile not in text
-    for o in programme.officers.values():
-        if not o.active:
-            assert o.name not in text or any(a.name == o.name for a in programme.officers_in_post())
-    assert "家企业" in text
+    article = visit.page.locator("article")
+    assert article.inner_text().count(f"在岗专员 {len(in_post)} 名") == 1
+    assert article.locator(".nq-officer").count() == 0  # the index lists towns, not officers
+    towns = _town_links(visit)
+    assert sum(int(count.split(" ")[0]) for _, _, count in towns) == sum(len(o.towns or (None,)) for o in in_post)
     visit.screenshot("officers")
     _no_serious_violation(visit)
+    # Each town's page, reached by its link: the officers serving it, and only those.
+    for town, href, count in towns:
+        visit.goto("officers/index.html")
+        article.get_by_role("link", name=town, exact=True).click()
+        visit.page.wait_for_load_state("networkidle")
+        assert visit.page.url.endswith("/officers/" + href)
+        assert visit.page.locator("article h1").inner_text() == f"暖企专员：{town}"
+        names = visit.page.locator("article .nq-officer__name").all_inner_texts()
+        serving = [o for o in in_post if town in (o.towns or ("未指定镇街",))]
+        assert sorted(names) == sorted(o.name for o in serving)
+        assert count == f"{len(serving)} 名"
+        text = visit.page.locator("article").inner_text()
+        for o in programme.officers.values():
+            if o.mobile:
+                assert o.mobile not in text
+            if not o.active:
+                assert o.name not in names or any(a.name == o.name for a in serving)
+        assert visit.page.get_by_role("link", name="返回全部镇街").count() >= 1
+    visit.goto(_largest_town_page(example_site))
+    assert "家企业" in visit.page.locator("article").inner_text()
+    visit.screenshot("officers-town")
+    _no_serious_violation(visit)
+    visit.assert_clean()
+
+
+def test_a_town_with_many_officers_pages_through_them_on_a_phone(paged_visit: Visit, paged_site: ExampleSite) -> None:
+    """With few officers per page, the busiest town of the example takes several
+    pages; its pager leads through all of them and each page passes axe."""
+    programme = paged_site.built.programme
+    visit = paged_visit
+    visit.goto("officers/index.html")
+    town, _href, count = max(_town_links(visit), key=lambda row: int(row[2].split(" ")[0]))
+    pages = -(-int(count.split(" ")[0]) // PAGED_OFFICERS_PER_PAGE)
+    assert pages > 2 and count.endswith(f"（分 {pages} 页）")
+    visit.page.locator("article").get_by_role("link", name=town, exact=True).click()
+    visit.page.wait_for_load_state("networkidle")
+    names: list[str] = []
+    for number in range(1, pages + 1):
+        if number > 1:
+            visit.page.get_by_role("navigation", name=f"{town}专员名单分页", exact=True).get_by_role(
+                "link", name=f"第 {number} 页").click()
+            visit.page.wait_for_load_state("networkidle")
+        assert visit.page.locator("article h1").inner_text() == f"暖企专员：{town}" + (
+            f"（第 {number} 页）" if number > 1 else "")
+        current = visit.page.locator("nav.nq-pages [aria-current=page]")
+        assert current.all_inner_texts() == [f"第 {number} 页"] * 2
+        shown = visit.page.locator("article .nq-officer__name").all_inner_texts()
+        assert 0 < len(shown) <= PAGED_OFFICERS_PER_PAGE
+        names += shown
+        overflow = visit.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0
+        if number == 2:
+            visit.screenshot("phone-officers-town-page-2")
+        _no_serious_violation(visit)
+    serving = [o.name for o in programme.officers_in_post() if town in (o.towns or ("未指定镇街",))]
+    assert sorted(names) == sorted(serving)
     visit.assert_clean()
 
 
@@ -178,8 +243,10 @@ def test_search_finds_chinese_terms(visit: Visit, example_site: ExampleSite, ter
 
 
 @pytest.mark.parametrize("path", ["index.html", "policies/index.html", "policies/P0001.html", "policies/finder.html", "officers/index.html",
-                                  "departments/D001.html"])
-def test_phone_sized_pages_fit_the_screen(phone: Visit, path: str) -> None:
+                                  "officers/town", "departments/D001.html"])
+def test_phone_sized_pages_fit_the_screen(phone: Visit, example_site: ExampleSite, path: str) -> None:
+    if path == "officers/town":  # the busiest town's page (its name is a hash)
+        path = _largest_town_page(example_site)
     phone.goto(path)
     overflow = phone.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{path} is {overflow}px wider than the phone"
