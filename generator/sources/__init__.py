@@ -3,24 +3,77 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
+
+import polars as pl
 
 from ..errors import SourceError
 from ..i18n import _
 from ..schema import PROJECT_ROOT
+from .columns import RawColumn, columns_from_frame, columns_from_rows
 
 EXAMPLE_WORKBOOK = PROJECT_ROOT / "examples" / "dinghai-2022.xlsx"
 
 
-@dataclass
 class RawSheet:
-    tab: str
-    source: str
-    rows: list[list[Any]]
-    # Ranges of merged cells as (first_row, first_col, last_row, last_col), 0-based.
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    """One tab as its reader found it. Readers that produce Python rows (xlsx,
+    Google Sheets) give ``rows``; the CSV reader gives a polars frame of text
+    columns (``frame``: the data rows, ``header``: row 1) so that no row is
+    built as Python objects. The checker reads ``header`` and ``columns``;
+    ``rows`` is made from the frame only if something asks for it."""
+
+    def __init__(
+        self,
+        tab: str,
+        source: str,
+        rows: list[list[Any]] | None = None,
+        merged: list[tuple[int, int, int, int]] | None = None,
+        *,
+        header: list[Any] | None = None,
+        frame: pl.DataFrame | None = None,
+    ) -> None:
+        self.tab = tab
+        self.source = source
+        # Ranges of merged cells as (first_row, first_col, last_row, last_col), 0-based.
+        self.merged = merged or []
+        self._rows = rows
+        self._frame = frame
+        self._header = header
+        if rows is None and frame is None:
+            self._rows = []
+
+    def __repr__(self) -> str:
+        return f"RawSheet(tab={self.tab!r}, source={self.source!r}, height={self.height})"
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        if self._rows is None:
+            assert self._frame is not None
+            self._rows = [list(self._header or []), *(list(r) for r in self._frame.iter_rows())]
+        return self._rows
+
+    @property
+    def header(self) -> list[Any]:
+        if self._frame is not None:
+            return list(self._header or [])
+        rows = self.rows
+        return list(rows[0]) if rows else []
+
+    @property
+    def height(self) -> int:
+        """Rows below the header."""
+        if self._frame is not None:
+            return self._frame.height
+        return max(len(self.rows) - 1, 0)
+
+    @cached_property
+    def columns(self) -> list[RawColumn]:
+        """The cells below the header, by column (see ``columns.py``)."""
+        if self._frame is not None:
+            return columns_from_frame(self._frame)
+        return columns_from_rows(self.rows)
 
 
 def is_google(spec: str) -> bool:
