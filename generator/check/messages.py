@@ -6,9 +6,10 @@ Parameters: {value}, {column}, {sheet}, and those a rule adds.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from ..i18n import _
+from ..i18n import _, get_language
 
 
 def _catalogue() -> dict[str, tuple[str, str]]:
@@ -68,6 +69,12 @@ def _catalogue() -> dict[str, tuple[str, str]]:
     }
 
 
+@cache
+def _catalogue_in(language: str) -> dict[str, tuple[str, str]]:
+    """The catalogue in one language, made once (``_`` looks each text up)."""
+    return _catalogue()
+
+
 def describe(code: str, params: dict[str, Any]) -> tuple[str, str]:
-    message, hint = _catalogue()[code]
+    message, hint = _catalogue_in(get_language())[code]
     return message.format(**params), hint.format(**params)

@@ -1,15 +1,31 @@
-"""From raw tabs to typed rows: headers matched to the schema, each cell typed,
-every problem recorded at its cell."""
+"""From raw tabs to typed tables: headers matched to the schema, each column
+typed (columns.py), every problem recorded at its cell.
+
+A table keeps its typed values as a polars frame, which the rules (rules.py)
+work on; the Python rows the model and the build read (``Table.rows``) are
+made from it the first time they are asked for, so ``validate`` never makes them.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from ..schema import Field, SheetSchema, WorkbookSchema, fold_header
+import polars as pl
+
+from ..schema import SheetSchema, WorkbookSchema, fold_header
 from ..sources import RawSheet
-from .cells import CellError, display, is_blank, parse_cell
-from .report import Report
+from ..sources.columns import RawColumn
+from .cells import CellError, display, is_blank
+from .columns import DTYPES, TypedColumn, blank_mask, constant, type_column
+from .report import Report, column_letter
+
+# The frame's column of spreadsheet row numbers (a field name cannot start with "#":
+# schema field names are identifiers).
+ROW = "#row"
 
 
 @dataclass
@@ -24,14 +40,24 @@ class Row:
         return self.values.get(key)
 
 
-@dataclass
+@dataclass(eq=False)
 class Table:
     schema: SheetSchema
     source: str
     tab: str
     columns: dict[str, int]  # field name -> 0-based column index
     headers: dict[str, str]  # field name -> header as typed by staff
-    rows: list[Row]
+    # One row per row kept (not all blank): ROW, then every field of the schema,
+    # typed (a field without a column holds its default).
+    frame: pl.DataFrame
+    # Per field with a column, one row per row kept: the cell could not be typed
+    # or is required and empty (Row.bad) / the cell is empty (not in Row.raw).
+    bad: pl.DataFrame
+    blank: pl.DataFrame
+    # The cells as read, by field, indexed by data-row position (ROW - 2).
+    cells: dict[str, RawColumn] = field(default_factory=dict)
+    # Values the frame holds inexactly (see columns.TypedColumn), by data-row position.
+    exact: dict[str, dict[int, Any]] = field(default_factory=dict)
 
     def column_of(self, name: str) -> int | None:
         return self.columns.get(name)
@@ -39,9 +65,112 @@ class Table:
     def header_of(self, name: str) -> str:
         return self.headers.get(name) or self.schema.field(name).title
 
+    @property
+    def height(self) -> int:
+        return self.frame.height
 
-def _match_headers(raw: RawSheet, sheet: SheetSchema, report: Report) -> tuple[dict[str, int], dict[str, str], bool]:
-    header_row = raw.rows[0] if raw.rows else []
+    def col(self, name: str) -> pl.Series:
+        """A field's typed values; all null for a name that is not a field
+        (``Row.get`` of an unknown key is None)."""
+        if name in self.frame.columns:
+            return self.frame[name]
+        return constant(None, self.height, pl.Null())
+
+    def bad_col(self, name: str) -> pl.Series:
+        if name in self.bad.columns:
+            return self.bad[name]
+        return constant(False, self.height)
+
+    def value(self, name: str, index: int) -> Any:
+        """The Python value of a field at one row (0-based among the rows kept)."""
+        exact = self.exact.get(name)
+        if exact:
+            position = self.frame[ROW][index] - 2
+            if position in exact:
+                return exact[position]
+        if name not in self.frame.columns:
+            return None
+        value = self.frame[name][index]
+        if isinstance(value, list):
+            return tuple(value)
+        if isinstance(value, float) and self._whole(name):
+            return int(value)
+        return value
+
+    def _whole(self, name: str) -> bool:
+        """An integer field held as floats (see columns.TypedColumn.exact)."""
+        return self.frame[name].dtype == pl.Float64 and self.schema.field(name).kind == "integer"
+
+    def shown(self, name: str, index: int) -> str:
+        """The cell as a finding quotes it: a date as a date, whatever the cell
+        held (a Google Sheets serial, a date cell, text); else the cell as read;
+        the default of an empty cell; nothing for an empty cell without one."""
+        value = self.value(name, index)
+        if isinstance(value, dt.date):
+            return display(value)
+        filled = name in self.blank.columns and not self.blank[name][index]
+        if filled:
+            return display(self.cells[name].cell(self.frame[ROW][index] - 2))
+        return display(value) if value is not None else ""
+
+    def cell_text(self, name: str, index: int) -> str:
+        """The cell as read, or its value when empty (a default)."""
+        if name in self.blank.columns and not self.blank[name][index]:
+            return display(self.cells[name].cell(self.frame[ROW][index] - 2))
+        return display(self.value(name, index))
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        """The typed rows, as Python objects (for the model and the build)."""
+        numbers: list[int] = self.frame[ROW].to_list()
+        names = [f.name for f in self.schema.fields if f.name in self.columns]
+        absent = {f.name: f.default for f in self.schema.fields if f.name not in self.columns}
+        positions = self.frame[ROW] - 2
+        index_of: dict[int, int] = {}
+        empty = object()  # marks an empty cell, which Row.raw leaves out
+        raw_columns: list[list[Any]] = []
+        for name in names:
+            cells = self.cells[name]
+            raw = cells.text.gather(positions).to_list()
+            if cells.other:
+                index_of = index_of or {p: i for i, p in enumerate(positions.to_list())}
+                for position, value in cells.other.items():
+                    if position in index_of:
+                        raw[index_of[position]] = value
+            blank = self.blank[name].to_list()
+            raw_columns.append([empty if b else v for v, b in zip(raw, blank, strict=True)])
+        values_columns = [self._python_values(name) for name in names]
+        bad_columns = [self.bad[name].to_list() for name in names]
+        any_bad = self.bad.select(pl.any_horizontal(pl.all())).to_series().to_list() if names else []
+        rows: list[Row] = []
+        for index, number in enumerate(numbers):
+            values = {name: column[index] for name, column in zip(names, values_columns, strict=True)}
+            if absent:
+                values.update(absent)
+            raw_cells = {name: column[index] for name, column in zip(names, raw_columns, strict=True)}
+            row = Row(number=number, values=values, raw={k: v for k, v in raw_cells.items() if v is not empty})
+            if any_bad and any_bad[index]:
+                row.bad = {name for name, column in zip(names, bad_columns, strict=True) if column[index]}
+            rows.append(row)
+        return rows
+
+    def _python_values(self, name: str) -> list[Any]:
+        values = self.frame[name].to_list()
+        if self.schema.field(name).kind == "list":
+            values = [tuple(v) if v is not None else None for v in values]
+        elif self._whole(name):
+            values = [int(v) if v is not None else None for v in values]
+        exact = self.exact.get(name)
+        if exact:
+            for index, number in enumerate(self.frame[ROW].to_list()):
+                if number - 2 in exact:
+                    values[index] = exact[number - 2]
+        return values
+
+
+def _match_headers(
+    raw: RawSheet, header_row: list[Any], has_data: Callable[[int], bool], sheet: SheetSchema, report: Report
+) -> tuple[dict[str, int], dict[str, str], bool]:
     columns: dict[str, int] = {}
     headers: dict[str, str] = {}
     ok = True
@@ -52,8 +181,7 @@ def _match_headers(raw: RawSheet, sheet: SheetSchema, report: Report) -> tuple[d
     seen_text: dict[str, int] = {}
     for index, cell in enumerate(header_row):
         if is_blank(cell):
-            has_data = any(index < len(r) and not is_blank(r[index]) for r in raw.rows[1:])
-            if has_data:
+            if has_data(index):
                 report.warning("blank_header", sheet.title, row=1, col=index, source=raw.source)
             continue
         text = display(cell).strip()
@@ -61,8 +189,6 @@ def _match_headers(raw: RawSheet, sheet: SheetSchema, report: Report) -> tuple[d
         f = sheet.match_header(text)
         if folded in seen_text or (f is not None and f.name in columns):
             other = seen_text.get(folded, columns.get(f.name) if f else None)
-            from .report import column_letter
-
             report.error(
                 "duplicate_column", sheet.title, row=1, col=index, column=text, value=text,
                 other=f"{column_letter(other or 0)}1", source=raw.source,
@@ -82,64 +208,85 @@ def _match_headers(raw: RawSheet, sheet: SheetSchema, report: Report) -> tuple[d
     return columns, headers, ok
 
 
-_UNSEEN = object()
-
-
 def type_sheet(raw: RawSheet, sheet: SheetSchema, schema: WorkbookSchema, report: Report) -> Table | None:
     """The typed table, or None when its header is unusable (already reported)."""
-    if not raw.rows or all(is_blank(c) for c in raw.rows[0]):
+    header = raw.header
+    if not header or all(is_blank(c) for c in header):
         report.error("empty_sheet", sheet.title, source=raw.source)
         return None
-    columns, headers, ok = _match_headers(raw, sheet, report)
+    raw_columns = raw.columns
+    blanks: dict[int, pl.Series] = {}  # by column: which cells are blank
+
+    def blank_of(index: int) -> pl.Series:
+        if index not in blanks:
+            blanks[index] = blank_mask(raw_columns[index])
+        return blanks[index]
+
+    columns, headers, ok = _match_headers(
+        raw, header, lambda i: i < len(raw_columns) and not bool(blank_of(i).all()), sheet, report
+    )
     if not ok:
         return None
-    fields: list[tuple[Field, int]] = [(f, columns[f.name]) for f in sheet.fields if f.name in columns]
-    absent = {f.name: f.default for f in sheet.fields if f.name not in columns}
-    # The same value types the same way in one column: IDs, dates and enums
-    # repeat over hundreds of thousands of rows at province scale (benchmarks/).
-    # Unique columns and free text gain nothing from remembering.
-    memos: list[dict[tuple[type, Any], Any] | None] = [
-        None if f.unique or f.kind == "text" or f.name in sheet.primary_key else {} for f, _ in fields
-    ]
-    plan = [(f, index, f.name, memo) for (f, index), memo in zip(fields, memos, strict=True)]
-    rows: list[Row] = []
-    separators = schema.list_separators
-    for offset, cells in enumerate(raw.rows[1:]):
-        number = offset + 2
-        if all(is_blank(c) for c in cells):
+    typed: dict[str, TypedColumn] = {}
+    for f in sheet.fields:
+        if f.name in columns:
+            typed[f.name] = type_column(raw_columns[columns[f.name]], f, schema.list_separators)
+            blanks[columns[f.name]] = typed[f.name].blank
+    # A row whose cells are all blank (any column, known or not) is skipped.
+    if raw_columns:
+        every = [blank_of(i) for i in range(len(raw_columns))]
+        keep = ~pl.DataFrame(every, schema=[str(i) for i in range(len(every))]).select(
+            pl.all_horizontal(pl.all())).to_series()
+    else:
+        keep = constant(True, raw.height)
+    kept = keep.arg_true()
+    every_row = len(kept) == raw.height
+    # Findings in the order the cells are read: by row, then by field.
+    errors: list[tuple[int, int, str, CellError | None]] = []
+    for order, f in enumerate(sheet.fields):
+        if f.name not in typed:
             continue
-        row = Row(number=number, values={})
-        values, row_raw = row.values, row.raw
-        width = len(cells)
-        for f, index, name, memo in plan:
-            value = cells[index] if index < width else None
-            if value is None or (isinstance(value, str) and not value.strip()):
-                values[name] = f.default
-                if f.required:
-                    report.error("required", sheet.title, row=number, col=index, column=headers[name], source=raw.source)
-                    row.bad.add(name)
-                continue
-            row_raw[name] = value
-            typed = _UNSEEN if memo is None else memo.get((value.__class__, value), _UNSEEN)
-            if typed is _UNSEEN:
-                try:
-                    typed = parse_cell(value, f, separators)
-                except CellError as err:
-                    typed = err
-                if memo is not None:
-                    memo[(value.__class__, value)] = typed
-            if isinstance(typed, CellError):
-                values[name] = None
-                row.bad.add(name)
-                report.error(
-                    typed.code, sheet.title, row=number, col=index, column=headers[name],
-                    value=display(value), source=raw.source, **typed.params,
-                )
-            else:
-                values[name] = typed
-        if absent:
-            values.update(absent)
-        rows.append(row)
-    if not rows and sheet.required:
+        column = typed[f.name]
+        errors.extend((p, order, f.name, e) for p, e in column.errors.items())
+        if f.required:
+            empty = (column.blank & keep).arg_true().to_list()
+            errors.extend((p, order, f.name, None) for p in empty)
+    errors.sort(key=lambda e: (e[0], e[1]))
+    required_empty: dict[str, list[int]] = {}
+    for position, _order, name, err in errors:
+        number, col, column_header = position + 2, columns[name], headers[name]
+        if err is None:
+            report.error("required", sheet.title, row=number, col=col, column=column_header, source=raw.source)
+            required_empty.setdefault(name, []).append(position)
+        else:
+            report.error(
+                err.code, sheet.title, row=number, col=col, column=column_header,
+                value=display(raw_columns[col].cell(position)), source=raw.source, **err.params,
+            )
+
+    data: dict[str, pl.Series] = {ROW: (kept + 2).cast(pl.Int64)}
+    bad: dict[str, pl.Series] = {}
+    blank: dict[str, pl.Series] = {}
+    for f in sheet.fields:
+        if f.name not in typed:
+            data[f.name] = constant(f.default, len(kept), DTYPES[f.kind] if f.default is not None else None)
+            continue
+        column = typed[f.name]
+        failed = column.failed
+        if f.name in required_empty:
+            failed = failed.scatter(required_empty[f.name], True)
+        if every_row:
+            data[f.name], bad[f.name], blank[f.name] = column.values, failed, column.blank
+        else:
+            data[f.name] = column.values.gather(kept)
+            bad[f.name] = failed.gather(kept)
+            blank[f.name] = column.blank.gather(kept)
+    frame = pl.DataFrame(data)
+    if frame.height == 0 and sheet.required:
         report.warning("no_rows", sheet.title, source=raw.source)
-    return Table(schema=sheet, source=raw.source, tab=raw.tab, columns=columns, headers=headers, rows=rows)
+    return Table(
+        schema=sheet, source=raw.source, tab=raw.tab, columns=columns, headers=headers, frame=frame,
+        bad=pl.DataFrame(bad, height=frame.height), blank=pl.DataFrame(blank, height=frame.height),
+        cells={name: raw_columns[columns[name]] for name in typed},
+        exact={name: c.exact for name, c in typed.items() if c.exact},
+    )
