@@ -60,5 +60,11 @@ def test_unsafe_ids_become_hashed_file_names(identifier):
     assert name == identifier or name.startswith("id-")
 
 
+@pytest.mark.parametrize("identifier", ["index", "INDEX", "Readme", "CON", "nul", "com1", "LPT9"])
+def test_ids_that_name_an_index_page_or_a_device_are_hashed(identifier):
+    """A policy with the ID ``index`` must not overwrite policies/index.md."""
+    assert slug(identifier).startswith("id-")
+
+
 def test_plain_ids_are_kept():
     assert slug("P0001") == "P0001"

@@ -229,3 +229,28 @@ def test_policy_pages_do_not_grow_with_the_number_of_policies(tmp_path: Path, sa
         assert abs((many / "policies" / name).stat().st_size - (site / "policies" / name).stat().st_size) < 200
         links = [a.attrs["href"] for a in article(many / "policies" / name).find_all("a")]
         assert not [h for h in links if h.startswith("P") and h.endswith(".html")]
+
+
+def test_a_policy_or_department_with_the_id_index_keeps_the_index_pages(tmp_path, sample_rows) -> None:
+    """A record page is named after its ID; ``index`` must not overwrite the list it is on."""
+    rows = copy.deepcopy(sample_rows)
+    _policy(rows, "P0005").update(policy_id="Index", published="是", effective_to=None)
+    dept = rows["departments"][0]["dept_id"]
+    for sheet, key, old, new in (("policy_steps", "policy_id", "P0005", "Index"),
+                                 ("departments", "dept_id", dept, "index"), ("policy_steps", "dept_id", dept, "index"),
+                                 ("issues", "dept_id", dept, "index"), ("leniency_cases", "dept_id", dept, "index")):
+        for row in rows[sheet]:
+            if row.get(key) == old:
+                row[key] = new
+    book = write_workbook(tmp_path / "book.xlsx", rows)
+    built = build([str(book)], AS_OF, site_dir=tmp_path / "site", docs_dir=tmp_path / "docs")
+    site = built.result.site_dir
+    policy_list = article(site / "policies/index.html")
+    links = {a.attrs["href"] for a in policy_list.find_all("a")}
+    assert "P0001.html" in links and "index.html" not in links
+    (own,) = [h for h in links if h.startswith("id-")]
+    assert article(site / "policies" / own).find("h1").text() == built.programme.policies["Index"].title
+    departments = article(site / "departments/index.html")
+    (dept_page,) = [a.attrs["href"] for a in departments.find_all("a") if a.attrs["href"].startswith("id-")]
+    assert len(departments.find_all("a")) == len(built.programme.departments)
+    assert (site / "departments" / dept_page).is_file()

@@ -57,9 +57,17 @@ def safe_url(value: Any) -> Markup:
     return Markup(html.escape(text, quote=True))
 
 
+# Names a record page must not take, whatever the case: a folder's own index page
+# (MkDocs also reads README as one), and device names Windows will not store.
+_RESERVED = frozenset(
+    ["index", "readme", "con", "prn", "aux", "nul"]
+    + [f"{device}{n}" for device in ("com", "lpt") for n in range(1, 10)]
+)
+
+
 def slug(identifier: str) -> str:
     """A file name for an ID: the ID itself when plainly safe, else a hash."""
-    if _SAFE_ID.match(identifier):
+    if _SAFE_ID.match(identifier) and identifier.lower() not in _RESERVED:
         return identifier
     digest = hashlib.sha1(identifier.encode("utf-8")).hexdigest()[:12]
     return f"id-{digest}"
