@@ -2,6 +2,8 @@
 
 import markdown
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.render.escape import md, safe_url, slug, title
 
@@ -68,3 +70,18 @@ def test_ids_that_name_an_index_page_or_a_device_are_hashed(identifier):
 
 def test_plain_ids_are_kept():
     assert slug("P0001") == "P0001"
+
+
+def _md_reference(value: str) -> str:
+    """md() as first written, without its shortcut for text it leaves alone."""
+    import html
+    import re
+
+    text = html.escape(value, quote=False)
+    text = re.sub(r"([\\`*_{}\[\]()#+\-.!|])", r"\\\1", text)
+    return re.sub(r"\s*\n\s*", "<br>", text.strip())
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab 中文\t\n\r\\`*_{}[]()#+-.!|<>&'\"=:/\u3000\x0b")), max_size=30))
+def test_md_shortcut_changes_nothing(value):
+    assert str(md(value)) == _md_reference(value)

@@ -7,6 +7,7 @@ A deployment can put a template of the same name in a folder given with
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ def number(value: float | int | None) -> Markup:
     return Markup(str(value))
 
 
+@functools.lru_cache(maxsize=8192)
 def cn_date(value: dt.date | None) -> Markup:
     if value is None:
         return Markup("—")

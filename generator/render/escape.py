@@ -7,6 +7,7 @@ directive; a template marks the few fragments it builds itself as ``Markup``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -23,11 +24,25 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
+# Anything ``md`` would change besides stripping: most cells (names, towns,
+# categories, Chinese text) have none of these and are returned as they are.
+_MD_ANY = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>&\n]")
+
+
 def md(value: Any) -> Markup:
     """Text for a Markdown context (paragraph, list item, table cell)."""
     if isinstance(value, Markup):
         return value
-    text = html.escape(str(value), quote=False)
+    return _md_text(str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _md_text(raw: str) -> Markup:
+    # Cached: the internal ledger prints the same towns, categories, departments
+    # and names hundreds of thousands of times at province scale (benchmarks/).
+    if not _MD_ANY.search(raw):
+        return Markup(raw.strip())
+    text = html.escape(raw, quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
     # A line break inside a cell would end a table row or start a block.
     text = re.sub(r"\s*\n\s*", "<br>", text.strip())
