@@ -25,6 +25,7 @@ from typing import Any
 import phonenumbers
 import polars as pl
 
+from ..errors import ConfigError
 from ..schema import Field
 from ..sources.columns import RawColumn
 from .cells import ID_MAX, TEXT_MAX, CellError, is_blank, parse_cell
@@ -224,7 +225,7 @@ def type_column(raw: RawColumn, f: Field, separators: tuple[str, ...]) -> TypedC
         positions = list(good_others)
         values = values.scatter(positions, pl.Series([good_others[i] for i in positions], dtype=dtype))
     if f.default is not None:
-        values = values.zip_with(~blank, constant(f.default, n, dtype))
+        values = values.zip_with(~blank, default_column(f, n).cast(dtype))
 
     errors: dict[int, CellError] = {}
     if wrong:
@@ -237,6 +238,16 @@ def type_column(raw: RawColumn, f: Field, separators: tuple[str, ...]) -> TypedC
     if errors:
         failed = failed.scatter(list(errors), True)
     return TypedColumn(values=values, blank=blank, failed=failed, errors=errors, exact=exact)
+
+
+def default_column(f: Field, n: int) -> pl.Series:
+    """The field's default ``n`` times, in its kind's type (null without one)."""
+    if f.default is None:
+        return constant(None, n, DTYPES[f.kind])
+    try:
+        return constant(f.default, n, DTYPES[f.kind])
+    except (TypeError, ValueError, pl.exceptions.PolarsError) as exc:
+        raise ConfigError(f"字段 {f.name} 的默认值 {f.default!r} 不是 {f.kind} 类型的值") from exc
 
 
 def constant(value: Any, n: int, dtype: pl.DataType | None = None) -> pl.Series:

@@ -20,7 +20,7 @@ from ..schema import SheetSchema, WorkbookSchema, fold_header
 from ..sources import RawSheet
 from ..sources.columns import RawColumn
 from .cells import CellError, display, is_blank
-from .columns import DTYPES, TypedColumn, blank_mask, constant, type_column
+from .columns import TypedColumn, blank_mask, constant, default_column, type_column
 from .report import Report, column_letter
 
 # The frame's column of spreadsheet row numbers (a field name cannot start with "#":
@@ -123,6 +123,7 @@ class Table:
     def rows(self) -> list[Row]:
         """The typed rows, as Python objects (for the model and the build)."""
         numbers: list[int] = self.frame[ROW].to_list()
+        n = len(numbers)
         names = [f.name for f in self.schema.fields if f.name in self.columns]
         absent = {f.name: f.default for f in self.schema.fields if f.name not in self.columns}
         positions = self.frame[ROW] - 2
@@ -139,20 +140,31 @@ class Table:
                         raw[index_of[position]] = value
             blank = self.blank[name].to_list()
             raw_columns.append([empty if b else v for v, b in zip(raw, blank, strict=True)])
-        values_columns = [self._python_values(name) for name in names]
+        # Values in field order, then the fields without a column (as Row.values always had them).
+        keys = names + list(absent)
+        values_columns = [self._python_values(name) for name in names] + [[d] * n for d in absent.values()]
+        any_blank = self._any(self.blank, n)
+        any_bad = self._any(self.bad, n)
         bad_columns = [self.bad[name].to_list() for name in names]
-        any_bad = self.bad.select(pl.any_horizontal(pl.all())).to_series().to_list() if names else []
         rows: list[Row] = []
-        for index, number in enumerate(numbers):
-            values = {name: column[index] for name, column in zip(names, values_columns, strict=True)}
-            if absent:
-                values.update(absent)
-            raw_cells = {name: column[index] for name, column in zip(names, raw_columns, strict=True)}
-            row = Row(number=number, values=values, raw={k: v for k, v in raw_cells.items() if v is not empty})
-            if any_bad and any_bad[index]:
-                row.bad = {name for name, column in zip(names, bad_columns, strict=True) if column[index]}
-            rows.append(row)
+        raw_rows = zip(*raw_columns, strict=True) if raw_columns else iter([()] * n)
+        for index, (number, row_values, row_cells) in enumerate(
+            zip(numbers, zip(*values_columns, strict=True), raw_rows, strict=True)
+        ):
+            if any_blank[index]:
+                filled = {k: v for k, v in zip(names, row_cells, strict=True) if v is not empty}
+            else:
+                filled = dict(zip(names, row_cells, strict=True))
+            bad = {k for k, col in zip(names, bad_columns, strict=True) if col[index]} if any_bad[index] else set()
+            rows.append(Row(number=number, values=dict(zip(keys, row_values, strict=True)), bad=bad, raw=filled))
         return rows
+
+    @staticmethod
+    def _any(flags: pl.DataFrame, n: int) -> list[bool]:
+        """Per row: is any of these flags set."""
+        if flags.width == 0:
+            return [False] * n
+        return flags.select(pl.any_horizontal(pl.all())).to_series().to_list()
 
     def _python_values(self, name: str) -> list[Any]:
         values = self.frame[name].to_list()
@@ -269,7 +281,7 @@ def type_sheet(raw: RawSheet, sheet: SheetSchema, schema: WorkbookSchema, report
     blank: dict[str, pl.Series] = {}
     for f in sheet.fields:
         if f.name not in typed:
-            data[f.name] = constant(f.default, len(kept), DTYPES[f.kind] if f.default is not None else None)
+            data[f.name] = default_column(f, len(kept))
             continue
         column = typed[f.name]
         failed = column.failed
