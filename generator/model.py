@@ -4,6 +4,7 @@ the issue ledger, policies and their steps. Built from checked rows only."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
@@ -12,8 +13,14 @@ from .check import Checked
 T = TypeVar("T")
 
 
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    # Once per class, not per row: 200,000 issues at province scale.
+    return frozenset(f.name for f in fields(cls))
+
+
 def _make(cls: type[T], values: dict[str, Any]) -> T:
-    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    names = _field_names(cls)  # type: ignore[arg-type]
     return cls(**{k: v for k, v in values.items() if k in names})
 
 
