@@ -192,3 +192,23 @@ def test_mobile_prefixes_phonenumbers_calls_mobile_are_all_taken():
              if phonenumbers.number_type(phonenumbers.parse(n, "CN")) == phonenumbers.PhoneNumberType.MOBILE]
     assert fast("mobile", valid) == valid
 
+
+@pytest.mark.parametrize("kind", kinds)
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(cell=st.one_of(cell_text, other_cell, st.sampled_from(["9" * 400, "http://[x", "https://a]/", "-" + "9" * 400])))
+def test_parse_cell_says_what_is_wrong_and_never_fails(kind, cell):
+    """The exact path: a value or a CellError (a finding), never a crash."""
+    field = next(f for s in SCHEMA.sheets for f in s.fields if f.kind == kind)
+    try:
+        parse_cell(cell, field, SEPARATORS)
+    except CellError:
+        pass
+
+
+def test_a_default_of_the_wrong_kind_is_a_schema_error():
+    from generator.errors import ConfigError
+
+    good = Field(name="b", title="b", kind="boolean", default=False)
+    assert columns.default_column(good, 2).to_list() == [False, False]
+    with pytest.raises(ConfigError, match="默认值"):
+        columns.default_column(Field(name="b", title="b", kind="boolean", default="否"), 2)

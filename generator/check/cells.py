@@ -4,6 +4,7 @@ value of the field's kind, or the code of what is wrong with it."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -159,7 +160,10 @@ def parse_integer(value: Any) -> int:
     text = fold(str(value)).replace(",", "")
     if not _INTEGER.match(text):
         raise CellError("integer_type")
-    return int(float(text))
+    number = float(text)
+    if not math.isfinite(number):  # hundreds of digits: no float, so no whole number either
+        raise CellError("integer_type")
+    return int(number)
 
 
 def parse_decimal(value: Any) -> float:
@@ -207,7 +211,10 @@ def parse_email(value: Any) -> str:
 
 def parse_url(value: Any) -> str:
     text = fold(str(value))
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as exc:  # e.g. "http://[x": an IPv6 address left open
+        raise CellError("url") from exc
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
         raise CellError("url")
     return text
