@@ -72,6 +72,8 @@ def test_python_white_space_is_listed_exactly():
                  "05802022001", "0580-202200", "00580-2022001", "12593123456", "11012345678"])
 @example(values=["91330902MA2A00001X", "913309027DF100FAP0", "913309027df100fap0", "I13309027DF100FAP0"])
 @example(values=["  text ", "\u3000 ", "#DIV/0!", "line\nbreak", "a\x1cb", "\x1ctrail", "x" * 40000])
+@example(values=["https://dept1.example.gov.cn/", "http://a.b/c?d=1#x", "https://a/[b]", "http://[x", "https://a:8/",
+                 "HTTPS://X.CN", "https://", "https://a.cn/" + "x" * 40000, "https://a.cn/\x7f", "http://a.cn/ ?"])
 def test_fast_path_agrees_with_parse_cell(kind, values):
     agree(kind, values)
 

@@ -43,6 +43,7 @@ _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 # Printable ASCII without space, not starting with "#" (which may be a formula
 # error): NFKC and strip leave it as it is, and it has no space or control.
 _PLAIN_ID = rf"^[\x21\x22\x24-\x7e][\x21-\x7e]{{0,{ID_MAX - 1}}}$"
+_PLAIN_URL = r"^https?://[A-Za-z0-9.\-]+(?:[/?#][\x21-\x7e]{0,2000})?$"
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015, as python-stdnum
 # The weight of each character (the 18th is the check character itself).
 _USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28, 0]
@@ -98,6 +99,13 @@ def _fast_text(text: pl.Series) -> tuple[pl.Series, pl.Series]:
     return ok, stripped
 
 
+def _fast_url(text: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """http(s)://host/...: printable ASCII without space, so NFKC and strip leave
+    it as it is, and no bracket or colon in the host, so urlsplit takes that
+    host as the non-empty netloc and checks nothing more."""
+    return text.str.contains(_PLAIN_URL), text
+
+
 def _fast_mobile(text: pl.Series) -> tuple[pl.Series, pl.Series]:
     return text.str.contains(r"^1[3-9][0-9]{9}$") & text.str.contains(_MOBILE), text
 
@@ -134,6 +142,7 @@ FAST: dict[str, Callable[[pl.Series], tuple[pl.Series, pl.Series]]] = {
     "phone": _fast_phone,
     "mobile": _fast_mobile,
     "uscc": _fast_uscc,
+    "url": _fast_url,
 }
 
 
@@ -220,7 +229,9 @@ def type_column(raw: RawColumn, f: Field, separators: tuple[str, ...]) -> TypedC
             typed = {v: float(r) for v, r in typed.items()}
             good_others = {i: float(r) for i, r in good_others.items()}
 
-    values = fast_values.cast(dtype).zip_with(ok, _lookup(text, typed, dtype, todo, wrong))
+    values = _lookup(text, typed, dtype, todo, wrong)
+    if fast is not None:
+        values = fast_values.cast(dtype).zip_with(ok, values)
     if good_others:
         positions = list(good_others)
         values = values.scatter(positions, pl.Series([good_others[i] for i in positions], dtype=dtype))

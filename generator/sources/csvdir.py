@@ -80,10 +80,12 @@ def _read_polars(data: bytes) -> tuple[list[str | None], pl.DataFrame] | None:
         )
     except pl.exceptions.PolarsError:
         return None  # not UTF-8, or a record wider than the first (the csv module keeps its cells)
-    if len(data) > csv.field_size_limit():
-        longest = max((frame.to_series(i).str.len_chars().max() or 0 for i in range(frame.width)), default=0)
-        if isinstance(longest, int) and longest > csv.field_size_limit():
-            return None  # the csv module refuses the file; say so as before
+    limit = csv.field_size_limit()
+    if len(data) > limit:
+        for column in frame.iter_columns():
+            # Bytes (free to know) bound characters: count these only in a long field.
+            if (column.str.len_bytes().max() or 0) > limit and (column.str.len_chars().max() or 0) > limit:  # type: ignore[operator]
+                return None  # the csv module refuses the file; say so as before
     if frame.height == 0:
         return [], frame
     header = [None if v is None else str(v) for v in frame.row(0)]
