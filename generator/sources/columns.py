@@ -34,8 +34,9 @@ class RawColumn:
 
 
 def _column(cells: tuple[Any, ...] | list[Any]) -> RawColumn:
-    text = [v if v.__class__ is str else None for v in cells]
     other = {i: v for i, v in enumerate(cells) if v is not None and v.__class__ is not str}
+    # Most columns are all text (or empty): then the cells are the Series as they are.
+    text = list(cells) if not other else [v if v.__class__ is str else None for v in cells]
     try:
         series = pl.Series(text, dtype=pl.String)
     except UnicodeEncodeError:
