@@ -183,7 +183,7 @@ def test_default_fills_blank_cells_only():
 
 def test_lone_surrogates_go_the_exact_way():
     column = columns_from_rows([["h"], ["ok"], ["x\ud800"]])[0]
-    assert column.text.to_list() == ["ok", None] and column.other == {1: "x\ud800"}
+    assert column.text.to_list() == ["ok", None] and dict(column.other()) == {1: "x\ud800"}
 
 
 def test_mobile_prefixes_phonenumbers_calls_mobile_are_all_taken():

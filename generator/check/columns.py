@@ -18,6 +18,7 @@ path accepts, hostile values included.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +59,8 @@ DTYPES: dict[str, pl.DataType] = {
     "list": pl.List(pl.String()),
 }
 _INT64 = (-(2**63), 2**63 - 1)
+_UNSEEN = object()
+_BLANK_CELL = object()  # a non-text cell that is blank (a str subclass of white space)
 
 
 def _cn_pattern(desc: Any) -> str:
@@ -165,10 +168,9 @@ def blank_mask(raw: RawColumn) -> pl.Series:
     column no field reads (``type_column`` finds them for the others)."""
     blank = raw.text.is_null() | raw.text.str.contains(_BLANK)
     blank = blank.fill_null(True)
-    if raw.other:
-        held = [i for i, v in raw.other.items() if not is_blank(v)]
-        if held:
-            blank = blank.scatter(held, False)
+    held = [i for i, v in raw.other() if not is_blank(v)]
+    if held:
+        blank = blank.scatter(held, False)
     return blank
 
 
@@ -198,43 +200,43 @@ def type_column(raw: RawColumn, f: Field, separators: tuple[str, ...]) -> TypedC
     if blanks:
         blank = blank | text.is_in(blanks).fill_null(False)
     # ... and the cells that are not plain text (the same value of the same type
-    # types the same way; 1 == 1.0 == True, hence the type in the key).
+    # types the same way; 1 == 1.0 == True, hence the type in the key). A
+    # million date cells at province scale: lists along ``raw.odd``, no dicts.
     memo: dict[tuple[type, Any], Any] = {}
-    others: dict[int, Any] = {}
-    for i, v in raw.other.items():
-        if is_blank(v):
-            continue
+    odd = raw.odd
+    odd_results: list[Any] = []
+    for _i, v in raw.other():
         key = (v.__class__, v)
-        if key not in memo:
-            memo[key] = _attempt(v, f, separators)
-        others[i] = memo[key]
-    if others:
-        blank = blank.scatter(list(others), False)
+        result = memo.get(key, _UNSEEN)
+        if result is _UNSEEN:
+            result = memo[key] = _BLANK_CELL if is_blank(v) else _attempt(v, f, separators)
+        odd_results.append(result)
+    if odd:
+        blank = blank.scatter([i for i, r in zip(odd, odd_results, strict=True) if r is not _BLANK_CELL], False)
     todo = ~ok & ~blank & text.is_not_null()
 
     typed = {v: r for v, r in results.items() if not isinstance(r, CellError)}
     wrong = [v for v, r in results.items() if isinstance(r, CellError)]
-    good_others = {i: r for i, r in others.items() if not isinstance(r, CellError)}
+    odd_values = [None if r is _BLANK_CELL or isinstance(r, CellError) else r for r in odd_results]
     exact: dict[int, Any] = {}
     if f.kind == "integer":
         big = {v for v, r in typed.items() if not _INT64[0] <= r <= _INT64[1]}
-        big_others = {i for i, r in good_others.items() if not _INT64[0] <= r <= _INT64[1]}
-        if big or big_others:
+        big_odd = [k for k, r in enumerate(odd_values) if r is not None and not _INT64[0] <= r <= _INT64[1]]
+        if big or big_odd:
             # Only from the exact path (the fast path has none): such a value came
             # through a float, so the float column holds it exactly for the rules.
             dtype = pl.Float64()
             for i in text.is_in(list(big)).fill_null(False).arg_true().to_list():
                 exact[i] = typed[text[i]]
-            exact.update({i: good_others[i] for i in big_others})
+            exact.update({odd[k]: odd_values[k] for k in big_odd})
             typed = {v: float(r) for v, r in typed.items()}
-            good_others = {i: float(r) for i, r in good_others.items()}
+            odd_values = [None if r is None else float(r) for r in odd_values]
 
     values = _lookup(text, typed, dtype, todo, wrong)
     if fast is not None:
         values = fast_values.cast(dtype).zip_with(ok, values)
-    if good_others:
-        positions = list(good_others)
-        values = values.scatter(positions, pl.Series([good_others[i] for i in positions], dtype=dtype))
+    if odd:
+        values = _put(values, odd, odd_values, dtype)
     if f.default is not None:
         values = values.zip_with(~blank, default_column(f, n).cast(dtype))
 
@@ -244,11 +246,25 @@ def type_column(raw: RawColumn, f: Field, separators: tuple[str, ...]) -> TypedC
         at = bad_text.arg_true()
         for i, v in zip(at.to_list(), text.gather(at).to_list(), strict=True):
             errors[i] = results[v]
-    errors.update({i: r for i, r in others.items() if isinstance(r, CellError)})
+    errors.update((i, r) for i, r in zip(odd, odd_results, strict=True) if isinstance(r, CellError))
     failed = constant(False, n)
     if errors:
         failed = failed.scatter(list(errors), True)
     return TypedColumn(values=values, blank=blank, failed=failed, errors=errors, exact=exact)
+
+
+def _put(values: pl.Series, positions: array[int], new: list[Any], dtype: pl.DataType) -> pl.Series:
+    """``values`` with the non-null ``new`` at ``positions`` (polars cannot
+    scatter into a list column: those are joined in by position)."""
+    if all(v is None for v in new):
+        return values  # errors and blanks: null there already
+    at = pl.Series(positions, dtype=pl.UInt32)
+    if isinstance(dtype, pl.List):
+        placed = pl.DataFrame({"i": at, "v": pl.Series(new, dtype=dtype)})
+        everywhere = pl.DataFrame({"i": pl.int_range(len(values), dtype=pl.UInt32, eager=True)})
+        column = everywhere.join(placed, on="i", how="left", maintain_order="left").to_series(1)
+        return column.zip_with(column.is_not_null(), values)
+    return values.scatter(at, pl.Series(new, dtype=dtype))
 
 
 def default_column(f: Field, n: int) -> pl.Series:

@@ -9,6 +9,7 @@ made from it the first time they are asked for, so ``validate`` never makes them
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -122,27 +123,41 @@ class Table:
     @cached_property
     def rows(self) -> list[Row]:
         """The typed rows, as Python objects (for the model and the build)."""
+        # Hundreds of thousands of dicts and rows without a reference cycle: the
+        # cycle collector would walk them again and again as they are made (half
+        # the time at province scale), so it waits until they are all there.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._make_rows()
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _make_rows(self) -> list[Row]:
         numbers: list[int] = self.frame[ROW].to_list()
         n = len(numbers)
         names = [f.name for f in self.schema.fields if f.name in self.columns]
         absent = {f.name: f.default for f in self.schema.fields if f.name not in self.columns}
         positions = self.frame[ROW] - 2
-        index_of: dict[int, int] = {}
         empty = object()  # marks an empty cell, which Row.raw leaves out
         raw_columns: list[list[Any]] = []
+        values_columns: list[list[Any]] = []
+        kept = positions.to_list()
+        every_row = len(kept) == len(next(iter(self.cells.values()), ()))
         for name in names:
             cells = self.cells[name]
-            raw = cells.text.gather(positions).to_list()
-            if cells.other:
-                index_of = index_of or {p: i for i, p in enumerate(positions.to_list())}
-                for position, value in cells.other.items():
-                    if position in index_of:
-                        raw[index_of[position]] = value
+            text = cells.text.gather(positions)
+            if cells.cells is not None:  # the reader's own objects
+                raw = list(cells.cells) if every_row else [cells.cells[p] for p in kept]
+            else:  # a CSV column: all text
+                raw = text.to_list()
+            values_columns.append(self._python_values(name, text, raw))
             blank = self.blank[name].to_list()
             raw_columns.append([empty if b else v for v, b in zip(raw, blank, strict=True)])
         # Values in field order, then the fields without a column (as Row.values always had them).
         keys = names + list(absent)
-        values_columns = [self._python_values(name) for name in names] + [[d] * n for d in absent.values()]
+        values_columns += [[d] * n for d in absent.values()]
         any_blank = self._any(self.blank, n)
         any_bad = self._any(self.bad, n)
         bad_columns = [self.bad[name].to_list() for name in names]
@@ -166,9 +181,21 @@ class Table:
             return [False] * n
         return flags.select(pl.any_horizontal(pl.all())).to_series().to_list()
 
-    def _python_values(self, name: str) -> list[Any]:
-        values = self.frame[name].to_list()
-        if self.schema.field(name).kind == "list":
+    def _python_values(self, name: str, text: pl.Series, raw: list[Any]) -> list[Any]:
+        """A field's values as Python objects, sharing objects as parse_cell did
+        (a value that is its cell is the cell's own string; equal dates and
+        lists of a column are one object): a province sheet's rows hold one
+        string per cell, not two."""
+        column = self.frame[name]
+        if column.dtype == pl.String:
+            values = list(raw)
+            differ = (column != text).fill_null(True).arg_true()
+            for index, value in zip(differ.to_list(), column.gather(differ).to_list(), strict=True):
+                values[index] = value
+            return values
+        values = column.to_list()
+        kind = self.schema.field(name).kind
+        if kind == "list":
             values = [tuple(v) if v is not None else None for v in values]
         elif self._whole(name):
             values = [int(v) if v is not None else None for v in values]
@@ -177,6 +204,13 @@ class Table:
             for index, number in enumerate(self.frame[ROW].to_list()):
                 if number - 2 in exact:
                     values[index] = exact[number - 2]
+        if kind in ("date", "list"):
+            # A date cell's own object, else one object per distinct value.
+            shared: dict[Any, Any] = {}
+            values = [
+                r if r.__class__ is v.__class__ and r == v else shared.setdefault(v, v)
+                for v, r in zip(values, raw, strict=True)
+            ]
         return values
 
 

@@ -2,12 +2,14 @@
 
 Text cells go into a polars string Series, so that the common forms can be
 typed a column at a time; any other cell (a number, a date, a boolean, a
-formula error, text polars cannot hold) is kept as the Python object the reader
-gave, by position, for the exact per-cell path.
+formula error, text polars cannot hold) is typed by the exact per-cell path
+from the Python object the reader gave, which the column keeps.
 """
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import Any
@@ -19,35 +21,46 @@ import polars as pl
 class RawColumn:
     """One column below the header row; position 0 is the tab's row 2."""
 
-    # Plain ``str`` cells; null where the cell is missing or held in ``other``.
+    # Plain ``str`` cells; null where the cell is missing or is not plain text.
     text: pl.Series
-    # Cells that are not plain text (``FormulaText`` is a str subclass and lands here too).
-    other: dict[int, Any] = field(default_factory=dict)
+    # Every cell as the reader gave it, when it gave Python objects (xlsx, Google
+    # Sheets): typed rows hold these objects rather than copies out of polars.
+    # None for a CSV column, whose cells are all text.
+    cells: tuple[Any, ...] | None = None
+    # Positions in ``cells`` of the cells that are not plain text: numbers, dates,
+    # booleans, formula errors (FormulaText is a str subclass) and text polars
+    # cannot hold. A compact array: an xlsx has a million date cells.
+    odd: array[int] = field(default_factory=lambda: array("L"))
 
     def __len__(self) -> int:
         return len(self.text)
 
     def cell(self, position: int) -> Any:
-        if position in self.other:
-            return self.other[position]
+        if self.cells is not None:
+            return self.cells[position]
         return self.text[position]
 
+    def other(self) -> Iterator[tuple[int, Any]]:
+        """The cells that are not plain text, with their positions."""
+        cells = self.cells
+        return ((i, cells[i]) for i in self.odd) if cells is not None else iter(())
 
-def _column(cells: tuple[Any, ...] | list[Any]) -> RawColumn:
-    other = {i: v for i, v in enumerate(cells) if v is not None and v.__class__ is not str}
+
+def _column(cells: tuple[Any, ...]) -> RawColumn:
+    odd = array("L", (i for i, v in enumerate(cells) if v is not None and v.__class__ is not str))
     # Most columns are all text (or empty): then the cells are the Series as they are.
-    text = list(cells) if not other else [v if v.__class__ is str else None for v in cells]
+    text = list(cells) if not odd else [v if v.__class__ is str else None for v in cells]
     try:
         series = pl.Series(text, dtype=pl.String)
     except UnicodeEncodeError:
         # A lone surrogate (possible in JSON from the Sheets API) has no UTF-8
         # form: such cells take the per-cell path like any non-text cell.
-        for i, v in enumerate(text):
-            if v is not None and not _encodable(v):
-                other[i] = v
-                text[i] = None
+        unheld = [i for i, v in enumerate(text) if v is not None and not _encodable(v)]
+        for i in unheld:
+            text[i] = None
+        odd = array("L", sorted({*odd, *unheld}))
         series = pl.Series(text, dtype=pl.String)
-    return RawColumn(series, other)
+    return RawColumn(series, cells, odd)
 
 
 def _encodable(text: str) -> bool:
@@ -65,7 +78,7 @@ def columns_from_rows(rows: list[list[Any]]) -> list[RawColumn]:
     width = max((len(r) for r in rows), default=0)
     columns = [_column(cells) for cells in zip_longest(*data)] if data else []
     while len(columns) < width:
-        columns.append(RawColumn(pl.Series([None] * len(data), dtype=pl.String)))
+        columns.append(RawColumn(pl.Series([None] * len(data), dtype=pl.String), (None,) * len(data)))
     return columns
 
 
