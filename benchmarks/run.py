@@ -347,7 +347,12 @@ def targets(scale: str, runs: dict[str, Any]) -> list[tuple[str, str, bool | Non
         peak = runs.get("validate", {}).get("peak_mb")
         add("validate ≤ 1.5 GB peak", peak, 1536, "{:.0f} MB")
     ours, theirs = _t(runs, "validate_csv"), _t(runs, "frictionless")
-    if ours and theirs:
+    if ours and theirs and scale != "province":
+        # The issue sets the 10x for the province workbook; at district scale both
+        # commands are mostly interpreter start-up, so the ratio is shown, not judged.
+        out.append(("validate vs frictionless (same CSV; judged at province scale)",
+                    f"{theirs / ours:.1f}× ({ours:.1f} s vs {theirs:.1f} s CPU)", None))
+    elif ours and theirs:
         out.append(("validate ≥ 10× faster than frictionless (same CSV)",
                     f"{theirs / ours:.1f}× ({ours:.1f} s vs {theirs:.1f} s CPU)", theirs / ours >= 10))
     elif ours and runs.get("frictionless", {}).get("timed_out"):
