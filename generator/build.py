@@ -14,7 +14,6 @@ moves with the site it describes:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -35,7 +34,7 @@ from .schema import PROJECT_ROOT
 DEFAULT_CONFIG = PROJECT_ROOT / "mkdocs.yml"
 DEFAULT_DOCS = PROJECT_ROOT / "docs"
 BUILD_MARKER = ".nuanqi-build.json"
-_FINGERPRINT_VERSION = "1"
+_FINGERPRINT_VERSION = "2"
 
 
 @dataclass
@@ -168,31 +167,18 @@ def _fingerprint(
     stage_docs: Path, config_file: Path, overrides: dict[str, object] | None, internal_values: dict[str, str] | None,
 ) -> str:
     """What the site is a function of: the staged docs, the configuration and
-    theme overrides, the MkDocs versions, and the values the leak guard looks for."""
-    from importlib.metadata import PackageNotFoundError, version
+    theme overrides, the installed packages (MkDocs, Material …), and the
+    values the leak guard looks for."""
+    from .inputs import Digest, environment
 
-    digest = hashlib.sha256()
-
-    def feed(label: str, data: bytes) -> None:
-        digest.update(f"{label}\0{len(data)}\0".encode())
-        digest.update(data)
-
-    versions = []
-    for name in ("mkdocs", "mkdocs-material"):
-        try:
-            versions.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            versions.append(f"{name}=?")
-    feed("version", f"{_FINGERPRINT_VERSION} {' '.join(versions)}".encode())
-    feed("config", config_file.read_bytes())
-    feed("overrides", json.dumps(overrides or {}, sort_keys=True, ensure_ascii=False, default=str).encode())
-    feed("guard", b"off" if internal_values is None else "\n".join(internal_values).encode())
-    theme = theme_dir(config_file)
-    for label, root in (("docs", stage_docs), ("theme", theme)):
-        if root is None or not root.is_dir():
-            continue
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            feed(f"{label}/{path.relative_to(root).as_posix()}", path.read_bytes())
+    digest = Digest()
+    digest.text("version", _FINGERPRINT_VERSION)
+    digest.text("environment", environment())
+    digest.file("config", config_file)
+    digest.text("overrides", json.dumps(overrides or {}, sort_keys=True, ensure_ascii=False, default=str))
+    digest.text("guard", "off" if internal_values is None else "\n".join(internal_values))
+    digest.tree("docs", stage_docs)
+    digest.tree("theme", theme_dir(config_file))
     return digest.hexdigest()
 
 

@@ -26,7 +26,9 @@ KEY_VERSION = "1"
 _CODE_DIR = Path(__file__).resolve().parent
 
 
-class _Digest:
+class Digest:
+    """A SHA-256 of labelled pieces: texts, files and whole folders."""
+
     def __init__(self) -> None:
         self._hash = hashlib.sha256()
 
@@ -59,7 +61,7 @@ class _Digest:
         return self._hash.hexdigest()
 
 
-def _environment() -> str:
+def environment() -> str:
     """This Python and every installed distribution with its version: an upgrade
     of MkDocs, Material, jinja2 or any other package may change the site. The
     names of the ``*.dist-info`` folders carry both (reading each one's metadata
@@ -92,7 +94,7 @@ def build_key(
     without fetching it (Google Sheets) or is not there (the build reports it)."""
     from .sources import is_google
 
-    digest = _Digest()
+    digest = Digest()
     digest.text("version", KEY_VERSION)
     for n, spec in enumerate(specs):
         if is_google(spec):
@@ -114,5 +116,5 @@ def build_key(
     digest.tree("templates", templates)
     digest.tree("published", published_dir)
     digest.tree("code", _CODE_DIR)
-    digest.text("environment", _environment())
+    digest.text("environment", environment())
     return digest.hexdigest()

@@ -29,7 +29,7 @@ _DATE_AMBIGUOUS = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+$")
 _INTEGER = re.compile(r"^[+-]?\d+(\.0+)?$")
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Any whitespace (``\s`` is ``str.isspace`` for str patterns) or a control character.
 _ID_BLANK_OR_CONTROL = re.compile(r"[\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -105,7 +105,7 @@ def parse_text(value: Any) -> str:
     text = str(value).strip()
     if len(text) > TEXT_MAX:
         raise CellError("too_long", length=len(text), limit=TEXT_MAX)
-    if _CONTROL.search(text):
+    if CONTROL_CHARS.search(text):
         raise CellError("control_chars")
     return text
 

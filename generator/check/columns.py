@@ -29,7 +29,7 @@ import polars as pl
 from ..errors import ConfigError
 from ..schema import Field
 from ..sources.columns import RawColumn
-from .cells import ID_MAX, TEXT_MAX, CellError, is_blank, parse_cell
+from .cells import CONTROL_CHARS, ID_MAX, TEXT_MAX, CellError, is_blank, parse_cell
 
 # What ``str.strip()`` and ``str.isspace()`` count as white space (Python's own
 # set: it includes U+001C..U+001F, which polars' and Rust's white space do not).
@@ -39,8 +39,8 @@ PY_WHITESPACE = (
 )
 _WS_CLASS = "".join(f"\\x{{{ord(c):x}}}" for c in PY_WHITESPACE)
 _BLANK = f"^[{_WS_CLASS}]*$"
-# cells.py's _CONTROL, as a Rust regex.
-_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+# cells.py's own pattern (its syntax reads the same to polars' Rust regex).
+_CONTROL = CONTROL_CHARS.pattern
 # Printable ASCII without space, not starting with "#" (which may be a formula
 # error): NFKC and strip leave it as it is, and it has no space or control.
 _PLAIN_ID = rf"^[\x21\x22\x24-\x7e][\x21-\x7e]{{0,{ID_MAX - 1}}}$"
