@@ -162,7 +162,11 @@ class Visit:
         assert self.console_errors == []
 
     def axe(self) -> list[dict[str, Any]]:
-        """axe-core's serious and critical violations on the current page."""
+        """axe-core's serious and critical violations on the current page, as
+        the reader sees it once transitions have ended: axe run while Material
+        fades the search results in measures the half-faded text."""
+        self.page.wait_for_function(
+            "() => document.getAnimations().every(a => a.playState !== 'running')", timeout=5_000)
         self.page.add_script_tag(content=self.axe_source)
         result = self.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         return [
