@@ -126,8 +126,8 @@ def build(
             inputs=inputs, findings=findings,
         )
     else:
-        # Imported here, not at the top: rendering brings in the figures (scipy,
-        # pygal), 0.2 s of start-up that `validate` does not need.
+        # Imported here, not at the top: the figures bring in numpy and highspy,
+        # start-up that `validate` does not need.
         from .freeze import prepare, write_frozen
         from .render import render_public
 
