@@ -4,10 +4,12 @@ linprog over everything published) that must not pin any suppressed cell."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import json
 import math
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -17,9 +19,10 @@ from scipy.optimize import linprog
 from scipy.sparse import csr_matrix
 
 from generator.errors import BuildError, ConfigError
-from generator.figures.audit import audit
+from generator.figures import report
+from generator.figures.audit import Finding, _Model, _range, audit
 from generator.figures.report import compile_progress
-from generator.figures.suppression import Cell, protect_column, threshold
+from generator.figures.suppression import Cell, protect_column, threshold, window
 from generator.model import Department, Enterprise, Issue, Programme
 from generator.pipeline import model_of, validate
 from generator.render.progress import doc_json
@@ -227,6 +230,47 @@ def test_frozen_periods_stay_protected_when_later_ones_are_added(schema, program
         assert attack(published(later), 3) == []
 
 
+def every_bound(docs: list[dict], k: int) -> list[Finding]:
+    """The audit's verdicts computed the long way: both bounds of every cell solved."""
+    found = []
+    for dimension in DIMENSIONS:
+        mine = [d for d in docs if dimension in d["tables"]]
+        model = _Model(mine, dimension)
+        if not model.feasible():
+            model = _Model(mine, dimension, soft=True)
+        for cell, idx in model.targets.items():
+            low, high = _range(model, idx)
+            if min(high, window(k)) - max(low, 1) < 1:
+                found.append(Finding(*cell, low=low, high=high))
+    return found
+
+
+def unprotected(programme: Programme, schema, k: int, frozen=None) -> list[dict]:
+    """The documents ``protect`` is handed: every period's tables before the audit withholds any."""
+    handed: list[list[dict]] = []
+    real_protect = report.protect
+
+    def keep(docs, k):
+        handed.append(copy.deepcopy(docs))
+        return real_protect(docs, k)
+
+    with mock.patch.object(report, "protect", keep):
+        try:
+            compile_progress(programme, schema, k, frozen)
+        except BuildError:
+            pass
+    return handed[0]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ledgers(), st.sampled_from((3, 4, 6)))
+def test_skipping_solves_changes_no_verdict_on_random_ledgers(schema, programme, k):
+    """The audit skips a cell's solves when whole-number solutions already met show it
+    ambiguous; its findings are exactly those of solving both bounds of every cell."""
+    docs = unprotected(programme, schema, k)
+    assert audit(docs, k).findings == every_bound(docs, k)
+
+
 # --- the example workbook -----------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -265,3 +309,25 @@ def test_a_revised_ledger_under_frozen_months_is_audited_as_the_least_revision(e
     weeks = [json.loads(doc_json(d)) for d in progress.docs["week"]]
     assert attack(weeks, 3) == []  # the current figures on their own
     assert attack(list(frozen.values()), 3) == []  # the frozen ones on their own
+
+
+def test_skipping_solves_changes_no_verdict_on_the_example(example_workbook, schema):
+    programme = model_of(validate([str(example_workbook)], D(2022, 12, 31), schema))
+    docs = unprotected(programme, schema, 3)
+    result = audit(docs, 3)
+    assert result.cells > 150 and len(result.findings) > 20  # before protection, plenty to find
+    assert result.findings == every_bound(docs, 3)
+
+
+def test_skipping_solves_changes_no_verdict_under_least_revision(example_progress, example_workbook, schema):
+    frozen = {}
+    for d in example_progress.docs["month"]:
+        d = json.loads(doc_json(d))
+        d["frozen"] = {"on": "2022-12-31"}
+        frozen[("month", d["period"]["key"])] = d
+    programme = model_of(validate([str(example_workbook)], D(2022, 12, 31), schema))
+    programme.issues = [i for i in programme.issues if i.reported_on.month != 3]
+    docs = unprotected(programme, schema, 3, frozen)
+    result = audit(docs, 3)
+    assert result.relaxed and result.findings
+    assert result.findings == every_bound(docs, 3)

@@ -169,6 +169,7 @@ class _Model:
                     slack.append(self.n)
                     self.n += 1
         self.highs = _highs(eq_rows, eq_coefs, eq_rhs, ub_rows, ub_rhs, self.n)
+        self.seen = _Seen(list(self.targets.values()))
         self._feasible: bool | None = None
         self.revision = 0.0
         if slack:
@@ -194,7 +195,10 @@ class _Model:
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         value = float(h.getInfo().objective_function_value) * sense
-        if idx and not self.soft and not _integral(h.getSolution().col_value):
+        point = np.asarray(h.getSolution().col_value)
+        if _integral(point):
+            self.seen.add(point)
+        elif idx and not self.soft:
             # The linear optimum is fractional: ask for whole numbers, as a reader
             # would, so that a range the fractions open up does not count.
             exact = self._integer_solve()
@@ -209,16 +213,45 @@ class _Model:
         h.setOptionValue("time_limit", 2.0)
         try:
             h.run()
-            ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-            return float(h.getInfo().objective_function_value) if ok else None
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                return None
+            point = np.asarray(h.getSolution().col_value)
+            if _integral(point):
+                self.seen.add(point)
+            return float(h.getInfo().objective_function_value)
         finally:
             h.changeColsIntegrality(self.n, columns, np.full(self.n, highspy.HighsVarType.kContinuous))
             h.setOptionValue("time_limit", float("inf"))
 
     def feasible(self) -> bool:
         if self._feasible is None:
+            # From scratch the dual simplex is quicker (half the time on the example),
+            # and the warm-started solves after it take fewer pivots too.
+            self.highs.setOptionValue("simplex_strategy", 1)
             self._feasible = self.solve([], 1.0) is not None
+            self.highs.setOptionValue("simplex_strategy", 4)
         return self._feasible
+
+
+class _Seen:
+    """The least and greatest value of each target cell over the whole-number
+    solutions met so far. Each one is a point a reader could not rule out, so a
+    cell's bounds are at least as wide as what was seen of it: when that already
+    leaves it ambiguous, its own two solves can be skipped (about two thirds of
+    them on the example)."""
+
+    def __init__(self, targets: list[list[int]]) -> None:
+        self.cells = np.asarray([c for t in targets for c in t], dtype=np.int64)
+        self.starts = np.cumsum([0] + [len(t) for t in targets], dtype=np.int64)[:-1]
+        self.low = np.full(len(targets), np.inf)
+        self.high = np.full(len(targets), -np.inf)
+
+    def add(self, point: Any) -> None:
+        if not len(self.starts):
+            return
+        sums = np.add.reduceat(np.round(point[self.cells]), self.starts)
+        np.minimum(self.low, sums, out=self.low)
+        np.maximum(self.high, sums, out=self.high)
 
 
 def _integral(values: Any) -> bool:
@@ -284,22 +317,38 @@ def _columnwise(rows: list[tuple[list[int], list[float]]], n: int) -> tuple[Any,
 
 
 def _check(model: _Model, k: int, only: set[CellId] | None) -> tuple[int, list[Finding]]:
+    """A cell passes when its range, rounded inwards, holds two values of 1..window(k)
+    (counting its low end from 1: it is shown to be at least 1). Its bounds are
+    solved for only as far as the solutions seen so far leave that open."""
     top = window(k)
     findings = []
     checked = 0
-    for cell, idx in model.targets.items():
+    seen = model.seen
+    for i, (cell, idx) in enumerate(model.targets.items()):
         if only is not None and cell not in only:
             continue
         checked += 1
-        low_f = model.solve(idx, 1.0)
-        high_f = model.solve(idx, -1.0)
-        if low_f is None or high_f is None:
-            low, high = 1, 1
-        else:
-            low, high = math.ceil(low_f - 1e-6), math.floor(high_f + 1e-6)
-        if min(high, top) - max(low, 1) < 1:
-            findings.append(Finding(*cell, low=low, high=high))
+        if min(seen.high[i], top) - max(seen.low[i], 1) >= 1:
+            continue
+        low_f = 1.0 if seen.low[i] <= 1 else model.solve(idx, 1.0)
+        if low_f is not None:
+            low = max(math.ceil(low_f - 1e-6), 1)
+            if min(seen.high[i], top) - low >= 1:
+                continue
+            high_f = model.solve(idx, -1.0)
+            if high_f is not None and min(math.floor(high_f + 1e-6), top) - low >= 1:
+                continue
+        findings.append(Finding(*cell, *_range(model, idx)))
     return checked, findings
+
+
+def _range(model: _Model, idx: list[int]) -> tuple[int, int]:
+    """The cell's whole range, rounded inwards; 1–1 when the figures contradict each other."""
+    low_f = model.solve(idx, 1.0)
+    high_f = model.solve(idx, -1.0)
+    if low_f is None or high_f is None:
+        return 1, 1
+    return math.ceil(low_f - 1e-6), math.floor(high_f + 1e-6)
 
 
 def audit(docs: Iterable[PeriodDoc], k: int, only: set[CellId] | None = None) -> AuditResult:
