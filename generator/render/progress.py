@@ -106,7 +106,8 @@ def doc_json(doc: PeriodDoc) -> str:
         "frozen": doc.get("frozen"),
         "revisions": doc.get("revisions", []),
     }
-    return json.dumps(body, ensure_ascii=False, indent=1) + "\n"
+    # Compact: the C encoder writes it (the indented form takes the pure-Python one, 5x slower).
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _trend(docs: Sequence[PeriodDoc]) -> dict[str, Any]:
