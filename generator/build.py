@@ -15,8 +15,6 @@ moves with the site it describes:
 from __future__ import annotations
 
 import json
-import logging
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -29,6 +27,7 @@ import yaml
 from .errors import BuildError, ConfigError, LeakError
 from .i18n import _
 from .leakguard import Leak, scan
+from .mkdocs_run import MkDocsAhead, MkDocsProblem, mkdocs_build
 from .schema import PROJECT_ROOT
 
 DEFAULT_CONFIG = PROJECT_ROOT / "mkdocs.yml"
@@ -48,15 +47,6 @@ class BuildResult:
     findings: list[dict[str, Any]] = field(default_factory=list)
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def copy_handwritten(docs_dir: Path, stage_docs: Path) -> None:
     """Hand-written pages and assets, without what rendering owns."""
     from .render import GENERATED_PATHS
@@ -73,34 +63,20 @@ def copy_handwritten(docs_dir: Path, stage_docs: Path) -> None:
             shutil.copy2(item, stage_docs / item.name)
 
 
-def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, overrides: dict[str, object] | None = None) -> list[str]:
-    """MkDocs' own build, in process; returns its warnings, raises BuildError on failure."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    # jieba (Chinese search) announces its dictionary on stderr; staff need not see it.
-    logging.getLogger("jieba").setLevel(logging.WARNING)
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    handler = _Collect()
-    log = logging.getLogger("mkdocs")
-    log.addHandler(handler)
+def run_mkdocs(
+    config_file: Path, docs_dir: Path, site_dir: Path, overrides: dict[str, object] | None = None,
+    ahead: MkDocsAhead | None = None,
+) -> list[str]:
+    """MkDocs' own build, by ``ahead`` when given, else in process; returns its
+    warnings, raises ConfigError or BuildError on failure."""
     try:
-        try:
-            options: dict[str, Any] = {"docs_dir": str(docs_dir), "site_dir": str(site_dir), **(overrides or {})}
-            cfg = load_config(config_file=str(config_file), **options)
-        except MkDocsException as exc:
-            raise ConfigError(_("mkdocs.yml is wrong: {error}").format(error=exc)) from exc
-        cfg.plugins.on_startup(command="build", dirty=False)
-        try:
-            mkdocs_build(cfg)
-        except (MkDocsException, OSError) as exc:
-            raise BuildError(_("The MkDocs build failed: {error}").format(error=exc)) from exc
-        finally:
-            cfg.plugins.on_shutdown()
-    finally:
-        log.removeHandler(handler)
-    return handler.messages
+        if ahead is not None:
+            return ahead.build(config_file, docs_dir, site_dir, overrides)
+        return mkdocs_build(config_file, docs_dir, site_dir, overrides)
+    except MkDocsProblem as exc:
+        if exc.kind == "config":
+            raise ConfigError(_("mkdocs.yml is wrong: {error}").format(error=exc.detail)) from exc
+        raise BuildError(_("The MkDocs build failed: {error}").format(error=exc.detail)) from exc
 
 
 def _replace_dir(new: Path, target: Path) -> None:
@@ -226,12 +202,14 @@ def build_site(
     keep_docs: bool = True,
     inputs: str | None = None,
     findings: list[dict[str, Any]] | None = None,
+    ahead: MkDocsAhead | None = None,
 ) -> BuildResult:
     """Render with ``render(stage_docs)``, build, guard, then swap into ``site_dir``.
 
     ``internal_values`` (value -> origin) turns the leak guard on: the public edition.
     ``inputs`` (``inputs.build_key``) and ``findings`` (the validation warnings)
-    are stored with the site, for ``kept_site`` to find next time.
+    are stored with the site, for ``kept_site`` to find next time. ``ahead``:
+    MkDocs started ahead (``pipeline.build``), to build the staged docs.
     """
     findings = findings or []
     if not config_file.exists():
@@ -255,7 +233,7 @@ def build_site(
                 _write_marker(site_dir, {**previous, "inputs": inputs, "findings": findings})
             return BuildResult(site_dir=site_dir, pages=int(previous.get("pages", 0)),
                                warnings=list(previous.get("warnings", [])), skipped=True, findings=findings)
-        warnings = run_mkdocs(config_file, stage_docs, stage_site, overrides)
+        warnings = run_mkdocs(config_file, stage_docs, stage_site, overrides, ahead)
         if internal_values is not None:
             leaks = scan(stage_site, internal_values)
             if leaks:

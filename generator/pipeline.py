@@ -17,6 +17,7 @@ from .check.report import Finding
 from .errors import DataInvalid
 from .i18n import get_language
 from .leakguard import value_sets
+from .mkdocs_run import MkDocsAhead
 from .model import Programme, build_programme
 from .schema import PROJECT_ROOT, WorkbookSchema, load_schema
 from .sources import EXAMPLE_WORKBOOK
@@ -113,6 +114,22 @@ def build(
         kept = kept_site(site_dir, inputs)
         if kept is not None:
             return Built(result=kept)
+    # MkDocs prepares in a child process while the sources are read, checked and rendered.
+    ahead = MkDocsAhead.start(config_file) if config_file.exists() else None
+    try:
+        return _build(specs, as_of, site_dir=site_dir, audience=audience, config_file=config_file,
+                      docs_dir=docs_dir, templates=templates, schema=schema, published_dir=published_dir,
+                      freeze=freeze, inputs=inputs, ahead=ahead, **options)
+    finally:
+        if ahead is not None:
+            ahead.close()
+
+
+def _build(
+    specs: list[str], as_of: dt.date, *, site_dir: Path, audience: str, config_file: Path, docs_dir: Path,
+    templates: Path | None, schema: WorkbookSchema, published_dir: Path | None, freeze: str | None,
+    inputs: str | None, ahead: MkDocsAhead | None, **options: Any,
+) -> Built:
     checked = validate(specs, as_of, schema, **options)
     findings = [f.as_dict() for f in checked.report.warnings]
     programme = model_of(checked)
@@ -123,7 +140,7 @@ def build(
             lambda docs: render_internal(programme, checked, schema, docs, templates),
             site_dir, config_file=config_file, docs_dir=docs_dir, keep_docs=False,
             overrides={"nav": INTERNAL_NAV, "site_name": f"{schema.title}（内部版）"},
-            inputs=inputs, findings=findings,
+            inputs=inputs, findings=findings, ahead=ahead,
         )
     else:
         # Imported here, not at the top: the figures bring in numpy and highspy,
@@ -137,7 +154,7 @@ def build(
         result = build_site(
             lambda docs: render_public(programme, schema, docs, templates, progress=progress),
             site_dir, config_file=config_file, docs_dir=docs_dir, internal_values=internal,
-            inputs=inputs, findings=findings,
+            inputs=inputs, findings=findings, ahead=ahead,
         )
         frozen = write_frozen(folder, progress.to_freeze) if freeze else []
         return Built(checked=checked, programme=programme, result=result, progress=progress, frozen=frozen)
