@@ -42,6 +42,7 @@ AS_OF = "2022-12-31"
 SCALES = ("district", "province")
 ONLY = ("sample", "read", "check", "validate", "figures", "render", "build", "frictionless")
 POLICY_PAGE_BUDGET = 100 * 1024
+BUILD_ROUNDS = {"district": 3, "province": 1}  # our build and bare MkDocs, alternating
 FRICTIONLESS_TIMEOUT = 1800.0
 PACKAGES = ("mkdocs", "mkdocs-material", "python-calamine", "openpyxl", "xlsxwriter", "frictionless", "jinja2")
 
@@ -178,6 +179,13 @@ class Recorder(dict[str, Run]):
         write_markdown()
 
 
+def _median(runs: list[Run]) -> Run:
+    """The run of median wall time, with every round's wall and CPU seconds in its info."""
+    chosen = sorted(runs, key=lambda r: r.wall)[len(runs) // 2]
+    chosen.info["rounds"] = [{"wall": r.wall, "cpu": r.cpu, "load": r.load} for r in runs]
+    return chosen
+
+
 def run_scale(scale: str, only: set[str], reuse: bool, command: str) -> dict[str, Run]:
     work = WORK / scale
     work.mkdir(parents=True, exist_ok=True)
@@ -202,16 +210,24 @@ def run_scale(scale: str, only: set[str], reuse: bool, command: str) -> dict[str
         runs["render"] = stage("render (after figures)", "render", work, source=source)
     if "build" in only:
         project = work / "project"
-        prepare_project(project)
-        runs["build"] = stage("build: ours (cold)", "build", work, source=source, project=str(project))
-        if runs["build"].returncode == 0:
-            runs["build"].info["sizes"] = page_sizes(project / "site")
-            runs["build"] = runs["build"]  # saved again, with the page sizes
+        ours: list[Run] = []
+        bare: list[Run] = []
+        # Ours and bare MkDocs alternate, so that a change of load hits both alike;
+        # the median run of each is the one recorded.
+        for _ in range(BUILD_ROUNDS[scale]):
+            prepare_project(project)  # no site yet: a cold build
+            ours.append(stage("build: ours (cold)", "build", work, source=source, project=str(project)))
+            if ours[-1].returncode != 0:
+                break
+            ours[-1].info["sizes"] = page_sizes(project / "site")
             bare_site = work / "site-bare"
             shutil.rmtree(bare_site, ignore_errors=True)
-            runs["mkdocs"] = spawn("build: bare mkdocs build", [
+            bare.append(spawn("build: bare mkdocs build", [
                 sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(bare_site),
-            ], stdout=work / "mkdocs.log")
+            ], stdout=work / "mkdocs.log"))
+        if ours and bare and ours[-1].returncode == 0:
+            runs["build"] = _median(ours)
+            runs["mkdocs"] = _median(bare)
             runs["rebuild"] = stage("rebuild, unchanged inputs", "build", work, tag="rebuild", source=source,
                                     project=str(project))
     if "frictionless" in only:
@@ -363,8 +379,14 @@ def targets(scale: str, runs: dict[str, Any]) -> list[tuple[str, str, bool | Non
     if scale == "district":
         build, bare = _t(runs, "build"), _t(runs, "mkdocs")
         if build and bare:
-            out.append(("build ≤ 1.3 × bare mkdocs build",
-                        f"{build / bare:.2f}× ({build:.1f} s vs {bare:.1f} s CPU)", build / bare <= 1.3))
+            # Judged on the wait, wall time: MkDocs starts ahead on the second core
+            # (generator/mkdocs_run.py), which saves wall time, not CPU.
+            ours_r, bare_r = runs["build"], runs["mkdocs"]
+            rounds = len(ours_r["info"].get("rounds", [None]))
+            out.append((f"build ≤ 1.3 × bare mkdocs build (wall, median of {rounds} alternating runs)",
+                        f"{ours_r['wall'] / bare_r['wall']:.2f}× ({ours_r['wall']:.1f} s vs {bare_r['wall']:.1f} s "
+                        f"wall at load {ours_r['load']:.1f}/{bare_r['load']:.1f}); CPU {build / bare:.2f}× "
+                        f"({build:.1f} s vs {bare:.1f} s)", ours_r["wall"] / bare_r["wall"] <= 1.3))
         else:
             out.append(("build ≤ 1.3 × bare mkdocs build", "not measured", None))
     if scale == "province":
@@ -392,9 +414,13 @@ def write_markdown() -> None:
         "imports and prerequisites included), CPU from `os.wait4` (user + system). Peak = the child's",
         "`ru_maxrss`. Load = 1-minute load average when the stage started: the machine was shared with",
         "other engineers' test runs, so wall times are inflated by up to several times when the load is",
-        "high. The stages are single-threaded Python (numpy/HiGHS in the figures may use a second thread),",
-        "so the targets are judged on CPU seconds, which is about the wall time on an idle 2-core machine;",
-        "the wall time is shown beside.",
+        "high. The stages are single-threaded Python (polars and HiGHS may use a second thread), so the",
+        "targets are judged on CPU seconds, which is about the wall time on an idle 2-core machine; the wall",
+        "time is shown beside. Except the build against bare MkDocs: our build starts MkDocs ahead in a",
+        "child process on the second core (`generator/mkdocs_run.py`), which shortens the wait, not the CPU",
+        "time, so that target is judged on wall time: ours and bare MkDocs run alternately three times, and",
+        "the rows show the median run of each (the child's CPU is in the process columns; the MkDocs part's",
+        "step CPU is the parent's own, waiting).",
         "Code = git HEAD when the stage started, `+` when generator/, sheets_schema/, docs/, mkdocs.yml or",
         "overrides/ had uncommitted changes (the tree was shared with engineers working at the same time).",
         "",
@@ -444,6 +470,11 @@ def write_markdown() -> None:
                 f"largest {sizes['largest_policy_page']} {sizes['largest_policy_kb']:.1f} KB.",
                 "",
             ]
+        rounds = [runs.get(k, {}).get("info", {}).get("rounds") for k in ("build", "mkdocs")]
+        if all(rounds):
+            def show(rs: list[dict[str, float]]) -> str:
+                return ", ".join(f"{r['wall']:.2f}/{r['cpu']:.2f}" for r in rs)
+            lines += [f"Build rounds, wall/CPU s in the order run: ours {show(rounds[0])}; bare MkDocs {show(rounds[1])}.", ""]
         r1 = runs.get("read", {}).get("step_cpu", {}).get("read")
         r2 = runs.get("read_openpyxl", {}).get("step_cpu", {}).get("read_openpyxl")
         if r1 and r2:

@@ -1,0 +1,83 @@
+"""Where one ``build`` spends its CPU time, stage by stage, in process.
+
+    python -m benchmarks.phases [--source benchmarks/work/district.xlsx] [--ahead 0|1]
+
+Wraps the stages of ``generator.pipeline.build`` with CPU timers (``process_time``:
+this process only, so with MkDocs started ahead the MkDocs row is the time spent
+waiting for it, and its own CPU is in the last line) and builds into a fresh
+copy of the project's MkDocs setup. A profiling aid for ``benchmarks/notes.md``,
+not a measurement of record: the tables of record come from ``benchmarks.run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+
+
+def _timed(module: Any, name: str, spent: dict[str, float], label: str) -> None:
+    original: Callable[..., Any] = getattr(module, name)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.process_time()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent[label] = spent.get(label, 0.0) + time.process_time() - start
+
+    setattr(module, name, wrapper)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.phases")
+    parser.add_argument("--source", default=str(HERE / "work" / "district.xlsx"))
+    parser.add_argument("--as-of", default="2022-12-31")
+    parser.add_argument("--ahead", choices=["0", "1"], help="NUANQI_MKDOCS_AHEAD for this build")
+    args = parser.parse_args(argv)
+    if args.ahead:
+        os.environ["NUANQI_MKDOCS_AHEAD"] = args.ahead
+    start = time.process_time()
+    import generator.build as build_module
+    import generator.freeze as freeze_module
+    import generator.pipeline as pipeline
+    import generator.render as render_module
+
+    from .run import prepare_project
+
+    spent: dict[str, float] = {"imports": time.process_time() - start}
+    _timed(pipeline, "_inputs_key", spent, "inputs key")
+    _timed(pipeline, "validate", spent, "validate (read + check)")
+    _timed(pipeline, "model_of", spent, "model")
+    _timed(freeze_module, "prepare", spent, "period figures + audit")
+    _timed(pipeline, "value_sets", spent, "leak-guard values")
+    _timed(render_module, "render_public", spent, "render")
+    _timed(build_module, "run_mkdocs", spent, "MkDocs")
+    _timed(build_module, "scan", spent, "leak guard")
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp) / "project"
+        prepare_project(project)
+        begun = time.process_time()
+        pipeline.build([args.source], dt.date.fromisoformat(args.as_of), site_dir=project / "site",
+                       config_file=project / "mkdocs.yml", docs_dir=project / "docs",
+                       published_dir=project / "published", reuse=True)
+        whole = time.process_time() - begun
+    for label, seconds in spent.items():
+        print(f"{label:<26} {seconds:6.3f} s")
+    print(f"{'rest of build':<26} {whole - sum(v for k, v in spent.items() if k != 'imports'):6.3f} s")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"this process {time.process_time():.3f} s CPU; MkDocs child {children.ru_utime + children.ru_stime:.3f} s CPU")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
