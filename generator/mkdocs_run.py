@@ -106,10 +106,13 @@ class MkDocsAhead:
         wanted = os.environ.get(AHEAD_VARIABLE, "")
         if wanted == "0" or (wanted != "1" and _usable_cores() < 2):
             return None
+        # The child imports this package from where this process did, whatever the working folder.
+        here = str(Path(__file__).resolve().parent.parent)
+        path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
         process = subprocess.Popen(
             [sys.executable, "-m", "generator.mkdocs_run", str(config_file)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, encoding="utf-8", errors="replace",
+            text=True, encoding="utf-8", errors="replace", env={**os.environ, "PYTHONPATH": path},
         )
         return cls(process)
 
