@@ -7,20 +7,26 @@ When the key equals the one stored with the site in place (``BUILD_MARKER``),
 that site *is* what the build would produce again, so ``build`` keeps it
 without reading, checking or rendering anything (issue 8: a rebuild with
 unchanged inputs within 2 s, also at province scale where checking alone takes
-seconds). Google Sheets have no cheap fingerprint before they are fetched;
-for them the key is ``None`` and the build falls back to the page-level skip
-in ``build.build_site``.
+seconds). Google Sheets have no fingerprint before they are fetched: the
+build fetches them first (the same two requests per spreadsheet it needs
+anyway) and the key covers the cells fetched, so an unchanged spreadsheet
+skips checking and rendering too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import platform
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .sources import RawSheet
 
 KEY_VERSION = "1"
 _CODE_DIR = Path(__file__).resolve().parent
@@ -57,6 +63,11 @@ class Digest:
             if path.is_file():
                 self.file(f"{label}/{rel.as_posix()}", path)
 
+    def sheets(self, label: str, sheets: Sequence[RawSheet]) -> None:
+        """Tabs as fetched: titles, merged ranges and every cell."""
+        for sheet in sheets:
+            self.text(f"{label}/{sheet.tab}", json.dumps([sheet.rows, sheet.merged], ensure_ascii=False, default=repr))
+
     def hexdigest(self) -> str:
         return self._hash.hexdigest()
 
@@ -89,16 +100,20 @@ def build_key(
     generated: Iterable[str],
     templates: Path | None,
     published_dir: Path | None,
+    fetched: Mapping[str, Sequence[RawSheet]] | None = None,
 ) -> str | None:
-    """The key of a build, or None when a source cannot be fingerprinted
-    without fetching it (Google Sheets) or is not there (the build reports it)."""
+    """The key of a build, or None when a source is a Google spreadsheet not
+    ``fetched`` yet (spec -> its tabs) or is not there (the build reports it)."""
     from .sources import is_google
 
     digest = Digest()
     digest.text("version", KEY_VERSION)
     for n, spec in enumerate(specs):
         if is_google(spec):
-            return None
+            if fetched is None or spec not in fetched:
+                return None
+            digest.sheets(f"source{n}", fetched[spec])
+            continue
         path = Path(spec)
         if path.is_file():
             digest.file(f"source{n}", path)

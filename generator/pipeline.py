@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .build import DEFAULT_CONFIG, DEFAULT_DOCS, BuildResult, build_site, kept_site, theme_dir
-from .check import Checked, read_and_check
+from .check import Checked, check_sheets, read_and_check, read_sources
 from .check.report import Finding
 from .errors import DataInvalid
 from .i18n import get_language
@@ -20,7 +20,7 @@ from .leakguard import value_sets
 from .mkdocs_run import MkDocsAhead
 from .model import Programme, build_programme
 from .schema import PROJECT_ROOT, WorkbookSchema, load_schema
-from .sources import EXAMPLE_WORKBOOK
+from .sources import EXAMPLE_WORKBOOK, RawSheet, is_google
 
 # The bundled example is a year of 2022; its figures are shown as of its last day.
 EXAMPLE_AS_OF = dt.date(2022, 12, 31)
@@ -72,7 +72,7 @@ class Built:
 
 def _inputs_key(
     specs: list[str], as_of: dt.date, audience: str, schema: WorkbookSchema, config_file: Path, docs_dir: Path,
-    templates: Path | None, published_dir: Path | None,
+    templates: Path | None, published_dir: Path | None, fetched: list[tuple[str, list[RawSheet]]] | None = None,
 ) -> str | None:
     from .freeze import default_published_dir
     from .inputs import build_key
@@ -82,6 +82,7 @@ def _inputs_key(
         specs, as_of, audience=audience, language=get_language(), schema_dir=schema.directory,
         config_file=config_file, theme_dir=theme_dir(config_file), docs_dir=docs_dir, generated=GENERATED_PATHS,
         templates=templates, published_dir=published_dir or default_published_dir(specs),
+        fetched=dict(fetched) if fetched is not None else None,
     )
 
 
@@ -109,8 +110,13 @@ def build(
         check_internal_target(site_dir, docs_dir, DEFAULT_SITE)
     schema = schema or load_schema()
     inputs = None
+    fetched = None
     if reuse and freeze is None and not options.get("snapshot"):
-        inputs = _inputs_key(specs, as_of, audience, schema, config_file, docs_dir, templates, published_dir)
+        if any(is_google(spec) for spec in specs):
+            # A spreadsheet's fingerprint is its cells: fetch them now (the two requests
+            # a build makes anyway) and check these same cells below if they changed.
+            fetched = read_sources(specs, **options)
+        inputs = _inputs_key(specs, as_of, audience, schema, config_file, docs_dir, templates, published_dir, fetched)
         kept = kept_site(site_dir, inputs)
         if kept is not None:
             return Built(result=kept)
@@ -119,7 +125,7 @@ def build(
     try:
         return _build(specs, as_of, site_dir=site_dir, audience=audience, config_file=config_file,
                       docs_dir=docs_dir, templates=templates, schema=schema, published_dir=published_dir,
-                      freeze=freeze, inputs=inputs, ahead=ahead, **options)
+                      freeze=freeze, inputs=inputs, ahead=ahead, fetched=fetched, **options)
     finally:
         if ahead is not None:
             ahead.close()
@@ -128,9 +134,10 @@ def build(
 def _build(
     specs: list[str], as_of: dt.date, *, site_dir: Path, audience: str, config_file: Path, docs_dir: Path,
     templates: Path | None, schema: WorkbookSchema, published_dir: Path | None, freeze: str | None,
-    inputs: str | None, ahead: MkDocsAhead | None, **options: Any,
+    inputs: str | None, ahead: MkDocsAhead | None, fetched: list[tuple[str, list[RawSheet]]] | None,
+    **options: Any,
 ) -> Built:
-    checked = validate(specs, as_of, schema, **options)
+    checked = validate(specs, as_of, schema, **options) if fetched is None else check_sheets(fetched, schema, as_of)
     findings = [f.as_dict() for f in checked.report.warnings]
     programme = model_of(checked)
     if audience == "internal":

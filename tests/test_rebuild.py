@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cassettes import make_cassettes as mc
+from cassettes.playback import play, write_key_file
 
 import generator.pipeline as pipeline
 from generator import i18n
@@ -18,7 +20,7 @@ from generator.cli import cli
 from generator.inputs import build_key
 from generator.render import GENERATED_PATHS
 from generator.schema import load_schema
-from generator.sources import EXAMPLE_WORKBOOK
+from generator.sources import EXAMPLE_WORKBOOK, RawSheet
 
 AS_OF = dt.date(2022, 12, 31)
 
@@ -158,11 +160,47 @@ def test_generated_pages_in_docs_are_not_inputs(tmp_path):
     assert _key(tmp_path, source) == base
 
 
-def test_google_sheets_and_missing_sources_have_no_key(tmp_path):
-    assert build_key(["gsheet:1AbC"], AS_OF, audience="public", language="zh", schema_dir=load_schema().directory,
+def _google_key(tmp_path, fetched=None):
+    return build_key(["gsheet:1AbC"], AS_OF, audience="public", language="zh", schema_dir=load_schema().directory,
                      config_file=DEFAULT_CONFIG, theme_dir=None, docs_dir=tmp_path, generated=(), templates=None,
-                     published_dir=None) is None
+                     published_dir=None, fetched=fetched)
+
+
+def test_google_sheets_before_fetching_and_missing_sources_have_no_key(tmp_path):
+    assert _google_key(tmp_path) is None
     assert _key(tmp_path, tmp_path / "absent.xlsx") is None
+
+
+def test_a_fetched_google_spreadsheet_is_keyed_by_its_cells(tmp_path):
+    def tabs(name: str, merged=None):
+        return {"gsheet:1AbC": [RawSheet("部门", "gsheet:1AbC", rows=[["编号", "名称"], ["D1", name]], merged=merged)]}
+
+    base = _google_key(tmp_path, tabs("区某局"))
+    assert base is not None and base == _google_key(tmp_path, tabs("区某局"))
+    assert len({base, _google_key(tmp_path, tabs("区某某局")), _google_key(tmp_path, tabs("区某局", [(1, 0, 1, 1)]))}) == 3
+
+
+def test_an_unchanged_google_spreadsheet_keeps_the_site_after_fetching_it(runner, tmp_path, monkeypatch):
+    key_file = write_key_file(tmp_path / "service-account.json")
+    site = tmp_path / "site"
+    args = ["build", "--source", f"gsheet:{mc.SAMPLE_KEY}", "--credentials", str(key_file), "--as-of", "2022-12-31",
+            "--site-dir", str(site), "--published-dir", str(tmp_path / "published")]
+    with play("gsheets_read_sample"):
+        first = runner.invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    stamp = (site / "index.html").stat().st_mtime_ns
+    pages = len(list(site.rglob("*.html")))
+
+    def no_checking(*args, **kwargs):
+        raise AssertionError("the cells were checked again")
+
+    monkeypatch.setattr(pipeline, "check_sheets", no_checking)
+    with play("gsheets_read_sample") as played:
+        again = runner.invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert len(played.sheets_requests()) == 2  # fetched once, as any build does
+    assert f"沿用 {site} 中的站点（{pages} 个页面；加 --force 可重新构建）" in again.output
+    assert (site / "index.html").stat().st_mtime_ns == stamp
 
 
 def test_the_cli_keeps_the_site_says_the_same_warnings_and_can_be_forced(runner, project):

@@ -58,7 +58,11 @@ def check_sheets(raw_by_source: list[tuple[str, list[RawSheet]]], schema: Workbo
     return Checked(tables=tables, report=report, as_of=as_of, sources=[s for s, _ in raw_by_source])
 
 
+def read_sources(specs: list[str], **options: Any) -> list[tuple[str, list[RawSheet]]]:
+    """Every tab of every source (SourceError if one cannot be read)."""
+    return [(spec, read_source(spec, **options)) for spec in specs]
+
+
 def read_and_check(specs: list[str], schema: WorkbookSchema, as_of: dt.date, **options: Any) -> Checked:
     """Read all sources (SourceError if one cannot be read), then check them."""
-    raw = [(spec, read_source(spec, **options)) for spec in specs]
-    return check_sheets(raw, schema, as_of)
+    return check_sheets(read_sources(specs, **options), schema, as_of)
