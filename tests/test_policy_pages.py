@@ -17,6 +17,7 @@ from conftest import write_workbook
 from htmltree import Node, article
 
 from generator.pipeline import Built, build
+from generator.render.escape import slug
 from generator.render.pages import finder_data
 from generator.sample import grow_policies
 
@@ -254,3 +255,45 @@ def test_a_policy_or_department_with_the_id_index_keeps_the_index_pages(tmp_path
     (dept_page,) = [a.attrs["href"] for a in departments.find_all("a") if a.attrs["href"].startswith("id-")]
     assert len(departments.find_all("a")) == len(built.programme.departments)
     assert (site / "departments" / dept_page).is_file()
+
+
+def test_a_long_policy_list_is_split_into_pages(tmp_path, sample_rows, monkeypatch) -> None:
+    """A province lists thousands of policies: the list goes on pages of
+    POLICIES_PER_PAGE, each category's link leads to the page it begins on, and
+    pages named after policies (``index-2``, ``Finder``) take nothing's place."""
+    import generator.render.pages as pages
+
+    monkeypatch.setattr(pages, "POLICIES_PER_PAGE", 20)
+    rows = copy.deepcopy(sample_rows)
+    for old, new in (("P0005", "index-2"), ("P0006", "Finder")):
+        _policy(rows, old).update(policy_id=new, published="是", effective_to=None)
+        for step in rows["policy_steps"]:
+            if step["policy_id"] == old:
+                step["policy_id"] = new
+    book = write_workbook(tmp_path / "book.xlsx", rows)
+    built = build([str(book)], AS_OF, site_dir=tmp_path / "site", docs_dir=tmp_path / "docs")
+    # MkDocs found every link and anchor (the hand-written help pages are not in this docs folder)
+    assert [w for w in built.result.warnings if "'help/" not in w] == []
+    site = built.result.site_dir
+    published = built.programme.published_policies()
+    names = ["index.html", "list-2.html", "list-3.html", "list-4.html"][:-(-len(published) // 20)]
+    assert len(names) >= 3
+    assert sorted(p.name for p in (site / "policies").glob("*.html") if p.name.startswith(("index", "list"))) == sorted(
+        names + ["index-2.html"])
+    assert article(site / "policies/index-2.html").find("h1").text() == built.programme.policies["index-2"].title
+    assert article(site / "policies/finder.html").find("h1").text() != built.programme.policies["Finder"].title
+    linked: list[str] = []
+    for number, name in enumerate(names, 1):
+        page = article(site / "policies" / name)
+        (pager, _end) = [n for n in page.find_all("nav") if "nq-pages" in n.attrs.get("class", "")]
+        assert [a.attrs["href"] for a in pager.find_all("a")] == [n for n in names if n != name]
+        assert pager.find("span").text() == f"第 {number} 页"
+        for a in page.find_all("a"):
+            href = a.attrs["href"]
+            if "#cat-" in href:  # a category: its heading is on the page the link names
+                target, anchor = href.split("#")
+                heading = article(site / "policies" / (target or name)).find_all("h2")
+                assert any(h.attrs.get("id") == anchor for h in heading), href
+            elif href.endswith(".html") and href not in names and href != "finder.html":
+                linked.append(href)
+    assert sorted(linked) == sorted(f"{slug(p.policy_id)}.html" for p in published)

@@ -73,9 +73,10 @@ def safe_url(value: Any) -> Markup:
 
 
 # Names a record page must not take, whatever the case: a folder's own index page
-# (MkDocs also reads README as one), and device names Windows will not store.
+# (MkDocs also reads README as one), the policy finder beside the policy pages,
+# and device names Windows will not store.
 _RESERVED = frozenset(
-    ["index", "readme", "con", "prn", "aux", "nul"]
+    ["index", "readme", "finder", "con", "prn", "aux", "nul"]
     + [f"{device}{n}" for device in ("com", "lpt") for n in range(1, 10)]
 )
 

@@ -75,6 +75,54 @@ def finder_data(current: list[Policy], schema: WorkbookSchema) -> dict[str, Any]
     }
 
 
+# Entries per page of the policy list (~150 bytes of HTML each): a province lists
+# thousands, and a page must stay light enough for a phone.
+POLICIES_PER_PAGE = 250
+
+
+def _list_page_names(count: int, taken: set[str]) -> list[str]:
+    """``index``, then ``index-2``, ``index-3`` … (``list-2`` … if a policy's own
+    page has such a name, also on a disk that ignores case)."""
+    base = "index"
+    while True:
+        names = ["index"] + [f"{base}-{n}" for n in range(2, count + 1)]
+        if not any(n.lower() in taken for n in names[1:]):
+            return names
+        base = "list" if base == "index" else f"list-{base}"
+
+
+def _policy_list(w: PageWriter, current: list[Policy], expired: list[Policy],
+                 by_category: list[tuple[str, list[Policy]]]) -> str:
+    """The list of policies by category, then the expired ones, on as many pages as
+    it takes; each category's link in the list of categories leads to the page it
+    begins on. Returns the name of the page the expired ones begin on."""
+    # (section number, policy): categories 1, 2 …; 0 the expired ones, last
+    entries = [(n, p) for n, (_, items) in enumerate(by_category, 1) for p in items] + [(0, p) for p in expired]
+    chunks = [entries[i:i + POLICIES_PER_PAGE] for i in range(0, len(entries), POLICIES_PER_PAGE)] or [[]]
+    names = _list_page_names(len(chunks), {slug(p.policy_id).lower() for _, p in entries})
+    begins: dict[int, str] = {}  # section -> the page it begins on
+    for name, chunk in zip(names, chunks, strict=True):
+        for section, _ in chunk:
+            begins.setdefault(section, name)
+    totals = {n: len(items) for n, (_, items) in enumerate(by_category, 1)} | {0: len(expired)}
+    # Links in raw HTML, which MkDocs leaves as they are: to the built pages.
+    pages = [{"number": n, "href": f"{name}.html"} for n, name in enumerate(names, 1)]
+    for number, (name, chunk) in enumerate(zip(names, chunks, strict=True), 1):
+        sections: list[dict[str, Any]] = []
+        for section, p in chunk:
+            if not sections or sections[-1]["number"] != section:
+                sections.append({"number": section, "category": by_category[section - 1][0] if section else None,
+                                 "total": totals[section], "continued": begins[section] != name, "policies": []})
+            sections[-1]["policies"].append(p)
+        categories = [
+            {"category": c, "count": len(items), "href": ("" if begins[n] == name else f"{begins[n]}.html") + f"#cat-{n}"}
+            for n, (c, items) in enumerate(by_category, 1)
+        ]
+        w.page("policies/index.md.j2", f"policies/{name}.md", current=current, expired=expired,
+               categories=categories, sections=sections, pages=pages, number=number)
+    return begins.get(0, "index")
+
+
 def _policies(w: PageWriter, programme: Programme, schema: WorkbookSchema) -> None:
     published = sorted(programme.published_policies(), key=lambda p: p.policy_id)
     current = [p for p in published if not p.expired_at(programme.as_of)]
@@ -84,10 +132,10 @@ def _policies(w: PageWriter, programme: Programme, schema: WorkbookSchema) -> No
     for p in current:
         grouped[p.category].append(p)
     by_category = [(c, grouped[c]) for c in order if grouped.get(c)]
-    w.page("policies/index.md.j2", "policies/index.md", current=current, expired=expired, by_category=by_category)
+    expired_page = _policy_list(w, current, expired, by_category)
     dimensions = [(key, label, schema.enums[enum]) for key, _field, enum, label in FINDER_DIMENSIONS]
     w.page("policies/finder.md.j2", "policies/finder.md", dimensions=dimensions, categories=order,
-           count=len(current), expired_count=len(expired))
+           count=len(current), expired_count=len(expired), expired_page=expired_page)
     w.text("data/policies.json", json.dumps(finder_data(current, schema), ensure_ascii=False, separators=(",", ":")))
     for p in published:
         w.page(
