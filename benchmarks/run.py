@@ -150,7 +150,8 @@ def prepare_project(project: Path) -> None:
 
 def page_sizes(site: Path) -> dict[str, Any]:
     pages = sorted(site.rglob("*.html"))
-    policies = [p for p in pages if p.parent.name == "policies" and p.name != "index.html"]
+    # Every page under policies/: each policy's own page, the list pages and the finder.
+    policies = [p for p in pages if p.parent.name == "policies"]
     largest = max(pages, key=lambda p: p.stat().st_size, default=None)
     biggest_policy = max(policies, key=lambda p: p.stat().st_size, default=None)
     return {
@@ -397,7 +398,7 @@ def targets(scale: str, runs: dict[str, Any]) -> list[tuple[str, str, bool | Non
     add("rebuild, unchanged inputs ≤ 2 s", _t(runs, "rebuild"), 2, "{:.2f} s CPU" + _w(runs, "rebuild"))
     sizes = runs.get("build", {}).get("info", {}).get("sizes")
     if sizes:
-        out.append(("every policy page < 100 KB HTML",
+        out.append(("every policy page < 100 KB HTML (policies/: each policy, the list pages, the finder)",
                     f"largest {sizes['largest_policy_kb']:.1f} KB ({sizes['largest_policy_page']}); "
                     f"{sizes['policy_pages_over_budget']} of {sizes['policy_pages']} over",
                     sizes["policy_pages_over_budget"] == 0))
