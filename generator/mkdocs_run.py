@@ -109,11 +109,14 @@ class MkDocsAhead:
         # The child imports this package from where this process did, whatever the working folder.
         here = str(Path(__file__).resolve().parent.parent)
         path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "generator.mkdocs_run", str(config_file)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, encoding="utf-8", errors="replace", env={**os.environ, "PYTHONPATH": path},
-        )
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "generator.mkdocs_run", str(config_file)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                text=True, encoding="utf-8", errors="replace", env={**os.environ, "PYTHONPATH": path},
+            )
+        except OSError:  # no process to be had (limits, an odd interpreter): build in process
+            return None
         return cls(process)
 
     def build(self, config_file: Path, docs_dir: Path, site_dir: Path, overrides: dict[str, Any] | None = None) -> list[str]:

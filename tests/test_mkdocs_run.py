@@ -113,3 +113,13 @@ def test_one_core_builds_in_process(monkeypatch):
     assert ahead is not None
     ahead.close()
     assert ahead.process.returncode is not None
+
+
+def test_no_child_to_be_had_builds_in_process(monkeypatch):
+    monkeypatch.setenv(AHEAD_VARIABLE, "1")
+
+    def refused(*args, **kwargs):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(mkdocs_run.subprocess, "Popen", refused)
+    assert MkDocsAhead.start(DEFAULT_CONFIG) is None
