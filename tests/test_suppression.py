@@ -290,12 +290,18 @@ def test_a_differencing_attack_on_every_example_page_pins_nothing(example_progre
     assert attack(docs, 3) == []
 
 
-def test_a_revised_ledger_under_frozen_months_is_audited_as_the_least_revision(example_progress, example_workbook, schema):
+def frozen_months(progress) -> dict[tuple[str, str], dict]:
+    """The example's months as publish would have frozen them."""
     frozen = {}
-    for d in example_progress.docs["month"]:
+    for d in progress.docs["month"]:
         d = json.loads(doc_json(d))
         d["frozen"] = {"on": "2022-12-31"}
         frozen[("month", d["period"]["key"])] = d
+    return frozen
+
+
+def test_a_revised_ledger_under_frozen_months_is_audited_as_the_least_revision(example_progress, example_workbook, schema):
+    frozen = frozen_months(example_progress)
     programme = model_of(validate([str(example_workbook)], D(2022, 12, 31), schema))
     gone = next(i for i in programme.issues if i.reported_on.month == 3 and i.closed_on and i.closed_on.month == 3)
     programme.issues = [i for i in programme.issues if i is not gone]
@@ -320,11 +326,7 @@ def test_skipping_solves_changes_no_verdict_on_the_example(example_workbook, sch
 
 
 def test_skipping_solves_changes_no_verdict_under_least_revision(example_progress, example_workbook, schema):
-    frozen = {}
-    for d in example_progress.docs["month"]:
-        d = json.loads(doc_json(d))
-        d["frozen"] = {"on": "2022-12-31"}
-        frozen[("month", d["period"]["key"])] = d
+    frozen = frozen_months(example_progress)
     programme = model_of(validate([str(example_workbook)], D(2022, 12, 31), schema))
     programme.issues = [i for i in programme.issues if i.reported_on.month != 3]
     docs = unprotected(programme, schema, 3, frozen)
