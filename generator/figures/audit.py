@@ -237,8 +237,8 @@ class _Seen:
     """The least and greatest value of each target cell over the whole-number
     solutions met so far. Each one is a point a reader could not rule out, so a
     cell's bounds are at least as wide as what was seen of it: when that already
-    leaves it ambiguous, its own two solves can be skipped (about two thirds of
-    them on the example)."""
+    leaves it ambiguous, its own solves can be skipped (388 solves became 221 on
+    the example)."""
 
     def __init__(self, targets: list[list[int]]) -> None:
         self.cells = np.asarray([c for t in targets for c in t], dtype=np.int64)
