@@ -18,24 +18,9 @@ import resource
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 HERE = Path(__file__).resolve().parent
-
-
-def _timed(module: Any, name: str, spent: dict[str, float], label: str) -> None:
-    original: Callable[..., Any] = getattr(module, name)
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        start = time.process_time()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            spent[label] = spent.get(label, 0.0) + time.process_time() - start
-
-    setattr(module, name, wrapper)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,16 +38,18 @@ def main(argv: list[str] | None = None) -> int:
     import generator.render as render_module
 
     from .run import prepare_project
+    from .stages import Clock, _timed
 
-    spent: dict[str, float] = {"imports": time.process_time() - start}
-    _timed(pipeline, "_inputs_key", spent, "inputs key")
-    _timed(pipeline, "validate", spent, "validate (read + check)")
-    _timed(pipeline, "model_of", spent, "model")
-    _timed(freeze_module, "prepare", spent, "period figures + audit")
-    _timed(pipeline, "value_sets", spent, "leak-guard values")
-    _timed(render_module, "render_public", spent, "render")
-    _timed(build_module, "run_mkdocs", spent, "MkDocs")
-    _timed(build_module, "scan", spent, "leak guard")
+    imports = time.process_time() - start
+    clock = Clock()
+    _timed(pipeline, "_inputs_key", clock, "inputs key")
+    _timed(pipeline, "validate", clock, "validate (read + check)")
+    _timed(pipeline, "model_of", clock, "model")
+    _timed(freeze_module, "prepare", clock, "period figures + audit")
+    _timed(pipeline, "value_sets", clock, "leak-guard values")
+    _timed(render_module, "render_public", clock, "render")
+    _timed(build_module, "run_mkdocs", clock, "MkDocs")
+    _timed(build_module, "scan", clock, "leak guard")
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "project"
         prepare_project(project)
@@ -71,9 +58,10 @@ def main(argv: list[str] | None = None) -> int:
                        config_file=project / "mkdocs.yml", docs_dir=project / "docs",
                        published_dir=project / "published", reuse=True)
         whole = time.process_time() - begun
-    for label, seconds in spent.items():
+    print(f"{'imports':<26} {imports:6.3f} s")
+    for label, seconds in clock.cpu.items():
         print(f"{label:<26} {seconds:6.3f} s")
-    print(f"{'rest of build':<26} {whole - sum(v for k, v in spent.items() if k != 'imports'):6.3f} s")
+    print(f"{'rest of build':<26} {whole - sum(clock.cpu.values()):6.3f} s")
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(f"this process {time.process_time():.3f} s CPU; MkDocs child {children.ru_utime + children.ru_stime:.3f} s CPU")
     return 0

@@ -36,16 +36,21 @@ def _files(site: Path) -> dict[str, bytes]:
             if p.is_file() and p.name != "sitemap.xml.gz"}
 
 
-def test_ahead_and_in_process_build_the_same_site(tmp_path, monkeypatch):
-    started: list[MkDocsAhead] = []
+@pytest.fixture
+def started(monkeypatch) -> list[MkDocsAhead | None]:
+    """Every MkDocsAhead.start of the test, in order (None: in process)."""
+    seen: list[MkDocsAhead | None] = []
     start = MkDocsAhead.start.__func__  # type: ignore[attr-defined]
 
     def record(cls, config_file):
-        ahead = start(cls, config_file)
-        started.append(ahead)
-        return ahead
+        seen.append(start(cls, config_file))
+        return seen[-1]
 
     monkeypatch.setattr(MkDocsAhead, "start", classmethod(record))
+    return seen
+
+
+def test_ahead_and_in_process_build_the_same_site(tmp_path, monkeypatch, started):
     monkeypatch.setenv(AHEAD_VARIABLE, "1")
     ahead = _files(_build(tmp_path, "ahead"))
     assert len(started) == 1 and started[0].process.returncode == 0
@@ -72,17 +77,14 @@ def test_a_configuration_mkdocs_refuses_is_named(tmp_path, monkeypatch, ahead):
     assert not (tmp_path / "site").exists()
 
 
-def test_the_child_is_stopped_when_the_data_is_invalid(tmp_path, monkeypatch, make_workbook):
+def test_the_child_is_stopped_when_the_data_is_invalid(tmp_path, monkeypatch, make_workbook, started):
     monkeypatch.setenv(AHEAD_VARIABLE, "1")
-    started: list[MkDocsAhead] = []
-    start = MkDocsAhead.start.__func__  # type: ignore[attr-defined]
-    monkeypatch.setattr(MkDocsAhead, "start", classmethod(lambda cls, c: started.append(start(cls, c)) or started[-1]))
     book = make_workbook(lambda rows: rows["issues"][0].update(reported_on="2023-05-01"))
     with pytest.raises(DataInvalid):
         build([str(book)], AS_OF, site_dir=tmp_path / "site", docs_dir=tmp_path / "docs",
               published_dir=tmp_path / "published")
     (child,) = started
-    assert child.process.returncode is not None  # stopped, not left waiting
+    assert child is not None and child.process.returncode is not None  # stopped, not left waiting
     assert not (tmp_path / "site").exists()
 
 
