@@ -1,15 +1,25 @@
 """The leak guard (site.md): after rendering, the public output is scanned for
 every internal value; a hit fails the build and names the page.
 
-Values shorter than 4 characters, values that are also public, and codes made
-only of digits shorter than 7 (an ID like 1001 also occurs as an ordinary
-number; phone numbers and credit codes are longer) are not looked for.
+Values shorter than 4 characters and codes made only of digits shorter than 7
+(an ID like 1001 also occurs as an ordinary number; phone numbers and credit
+codes are longer) are not looked for. A value that is also public (a contact
+name that is also an officer's) is not looked for either, except a value that
+identifies a row of an internal sheet (a unique field: an enterprise's name,
+ID or credit code): that one is looked for wherever it appears, unless the
+enterprise consented to its name being shown.
+
+Both sides are compared normalised (``normalise``): NFKC, invisible format
+characters removed, whitespace collapsed, so a name typed with full-width
+letters or a zero-width space inside it is still found.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +44,26 @@ class Leak:
     origin: str  # "问题清单!E12"
 
 
+# Unicode's "format" characters (category Cf, Unicode 14: zero-width space and
+# joiners, bidi controls, soft hyphen, BOM, tags) render as nothing, so they can
+# hide a value from a plain search. Listed, not computed: scanning all code
+# points at import would cost 0.3 s per build.
+_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """The form both the internal values and the published text are compared in."""
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+    return _SPACES.sub(" ", text)
+
+
 def _pieces(value: Any) -> list[str]:
     if isinstance(value, tuple):
         return [str(v) for v in value]
@@ -48,11 +78,16 @@ def _keep(text: str) -> bool:
 
 
 def value_sets(checked: Checked, schema: WorkbookSchema, public_extra: Iterable[str] = ()) -> tuple[dict[str, str], set[str]]:
-    """(internal value -> where it came from, public values)."""
-    public: set[str] = {schema.title, *public_extra}
+    """(internal value -> where it came from, public values), both normalised.
+
+    ``public_extra``: internal values the site may show all the same (the names
+    of enterprises that consented)."""
+    consented = {normalise(v) for v in public_extra}
+    public: set[str] = {normalise(schema.title), *consented}
     for values in schema.enums.values():
-        public.update(values)
+        public.update(normalise(v) for v in values)
     internal: dict[str, str] = {}
+    identifying: set[str] = set()
     for _name, table in checked.tables.items():
         sheet = table.schema
         draft_key = "published" if sheet.name == "policies" else None
@@ -62,6 +97,7 @@ def value_sets(checked: Checked, schema: WorkbookSchema, public_extra: Iterable[
             col = table.column_of(f.name)
             letter = column_letter(col) if col is not None else ""
             always_hidden = f.is_internal
+            identifies = always_hidden and f.unique
             # A value repeated down a column (IDs that refer to other sheets, names)
             # adds nothing after its first row: the first origin is the one kept.
             done: set[tuple[bool, Any]] = set()
@@ -73,18 +109,22 @@ def value_sets(checked: Checked, schema: WorkbookSchema, public_extra: Iterable[
                 if (hidden, value) in done:
                     continue
                 done.add((hidden, value))
-                for piece in _pieces(value):
+                for piece in map(normalise, _pieces(value)):
                     if hidden:
                         if piece not in internal and _keep(piece):
                             internal[piece] = f"{sheet.title}!{letter}{row.number}"
+                        if identifies:
+                            identifying.add(piece)
                     else:
                         public.add(piece)
-    return {v: o for v, o in internal.items() if v not in public}, public
+    kept = {v: o for v, o in internal.items()
+            if v not in public or (v in identifying and v not in consented)}
+    return kept, public
 
 
 def _texts(path: Path) -> Iterable[str]:
     raw = path.read_text(encoding="utf-8", errors="replace")
-    yield html.unescape(raw)
+    yield normalise(html.unescape(raw))
     if path.suffix == ".json":
         try:
             data = json.loads(raw)
@@ -101,7 +141,7 @@ def _texts(path: Path) -> Iterable[str]:
                 stack.extend(item.keys())
             elif isinstance(item, list):
                 stack.extend(item)
-        yield html.unescape("\n".join(strings))
+        yield normalise(html.unescape("\n".join(strings)))
 
 
 def scan(site_dir: Path, internal: dict[str, str], skip: Iterable[str] = ("assets/",)) -> list[Leak]:
