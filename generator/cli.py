@@ -88,6 +88,12 @@ def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             click.echo(_("Interrupted."), err=True)
             sys.exit(2)
+        except OSError as exc:
+            # The machine, not our code: a read-only or full disk, a missing
+            # permission. Staff can act on the path and the system's reason.
+            click.echo(_("Error: cannot use {path}: {reason}").format(
+                path=exc.filename or "", reason=exc.strerror or exc), err=True)
+            sys.exit(2)
         except Exception as exc:  # a bug of ours: say so plainly, no traceback for staff
             click.echo(_("Internal error ({kind}: {message}). Please report it to the maintainers.").format(
                 kind=type(exc).__name__, message=exc), err=True)
