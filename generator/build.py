@@ -1,9 +1,11 @@
 """The site build: render into a staging folder, run MkDocs there, check the
 output, and only then replace the site folder. A failure at any step leaves
-the last good site as it was.
+the last good site as it was. Which folders may be replaced, the markers, the
+atomic swap and the repair of interrupted builds: ``site_target``.
 
-Two skips, both decided by ``BUILD_MARKER`` inside the site folder, which
-moves with the site it describes:
+Two skips, both decided by what the last build stored beside the site
+(``SiteTarget.state``: valid only while the site is that build's, file for
+file), never with ``force``:
 
 - a build whose *inputs* are unchanged (``inputs.build_key``: sources, as-of
   date, schema, docs, configuration, code, packages) keeps the site in place
@@ -16,7 +18,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,10 +30,11 @@ from .i18n import _
 from .leakguard import Leak, scan
 from .mkdocs_run import MkDocsAhead, MkDocsProblem, mkdocs_build
 from .schema import PROJECT_ROOT
+from .site_target import BUILD_MARKER as BUILD_MARKER
+from .site_target import SiteTarget, check_location, default_protected, environment_errors, survey
 
 DEFAULT_CONFIG = PROJECT_ROOT / "mkdocs.yml"
 DEFAULT_DOCS = PROJECT_ROOT / "docs"
-BUILD_MARKER = ".nuanqi-build.json"
 _FINGERPRINT_VERSION = "2"
 
 
@@ -43,7 +45,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     skipped: bool = False  # pages and configuration unchanged: MkDocs was not run again
     kept: bool = False  # inputs unchanged: nothing was read, checked or rendered
-    # Validation warnings of the build, as ``Finding.as_dict()`` (stored in the marker).
+    # Validation warnings of the build, as ``Finding.as_dict()`` (stored beside the site).
     findings: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -77,24 +79,6 @@ def run_mkdocs(
         if exc.kind == "config":
             raise ConfigError(_("mkdocs.yml is wrong: {error}").format(error=exc.detail)) from exc
         raise BuildError(_("The MkDocs build failed: {error}").format(error=exc.detail)) from exc
-
-
-def _replace_dir(new: Path, target: Path) -> None:
-    """Swap ``new`` into ``target``; the old one goes only after the swap worked."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    old = target.with_name(f".{target.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        target.rename(old)
-    try:
-        new.rename(target)
-    except OSError:
-        if old.exists():
-            old.rename(target)
-        raise
-    if old.exists():
-        shutil.rmtree(old)
 
 
 def sync_generated(stage_docs: Path, docs_dir: Path) -> None:
@@ -162,31 +146,17 @@ def _count_pages(site_dir: Path) -> int:
     return sum(1 for _ in site_dir.rglob("*.html"))
 
 
-def _previous_build(site_dir: Path) -> dict[str, Any]:
-    try:
-        marker = json.loads((site_dir / BUILD_MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return marker if isinstance(marker, dict) else {}
-
-
-def _write_marker(site_dir: Path, marker: dict[str, Any]) -> None:
-    part = site_dir / f"{BUILD_MARKER}.part"
-    part.write_text(json.dumps(marker, ensure_ascii=False), encoding="utf-8")
-    part.replace(site_dir / BUILD_MARKER)
-
-
 def kept_site(site_dir: Path, inputs: str | None) -> BuildResult | None:
     """The site in place, when it was built from exactly these inputs and still
-    has all its pages; None when it has to be built."""
+    has all its files as built; None when it has to be built."""
     if inputs is None:
         return None
-    site_dir = site_dir.resolve()
-    previous = _previous_build(site_dir)
-    if previous.get("inputs") != inputs or previous.get("pages") != _count_pages(site_dir):
+    target = SiteTarget(site_dir)
+    previous = target.state()
+    if not previous or previous.get("inputs") != inputs:
         return None
     return BuildResult(
-        site_dir=site_dir, pages=int(previous["pages"]), warnings=list(previous.get("warnings", [])),
+        site_dir=target.site, pages=int(previous["pages"]), warnings=list(previous.get("warnings", [])),
         skipped=True, kept=True, findings=list(previous.get("findings", [])),
     )
 
@@ -203,49 +173,69 @@ def build_site(
     inputs: str | None = None,
     findings: list[dict[str, Any]] | None = None,
     ahead: MkDocsAhead | None = None,
+    audience: str | None = None,
+    force: bool = False,
 ) -> BuildResult:
     """Render with ``render(stage_docs)``, build, guard, then swap into ``site_dir``.
 
     ``internal_values`` (value -> origin) turns the leak guard on: the public edition.
+    ``audience`` (default: public with the guard on, else internal) is recorded
+    in the site's marker; a site of the other audience is never replaced.
     ``inputs`` (``inputs.build_key``) and ``findings`` (the validation warnings)
-    are stored with the site, for ``kept_site`` to find next time. ``ahead``:
+    are stored beside the site, for ``kept_site`` to find next time. ``ahead``:
     MkDocs started ahead (``pipeline.build``), to build the staged docs.
+    ``force``: build and replace the whole site even when its pages are unchanged.
     """
-    findings = findings or []
     if not config_file.exists():
         raise ConfigError(_("MkDocs configuration {path} not found").format(path=config_file))
-    site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".nuanqi-build-", dir=site_dir.parent) as tmp:
-        stage_docs = Path(tmp) / "docs"
-        stage_site = Path(tmp) / "site"
-        copy_handwritten(docs_dir, stage_docs)
-        render(stage_docs)
-        fingerprint = _fingerprint(stage_docs, config_file, overrides, internal_values)
-        previous = _previous_build(site_dir)
-        if previous.get("fingerprint") == fingerprint and previous.get("pages") == _count_pages(site_dir):
-            # Same pages, configuration and guarded values: the site in place is
-            # what MkDocs would build again, and it passed the leak guard. It now
-            # stands for these inputs too (a new as-of date may change no page).
+    findings = findings or []
+    audience = audience or ("internal" if internal_values is None else "public")
+    target = SiteTarget(site_dir)
+    check_location(target.site, default_protected(docs_dir, config_file))
+    target.check(audience)  # before anything is written beside it; again once locked
+    with environment_errors(target.site), target.locked():
+        target.recover()
+        target.check(audience)
+        with target.staging() as tmp:
+            stage_docs = tmp / "docs"
+            copy_handwritten(docs_dir, stage_docs)
+            render(stage_docs)
+            fingerprint = _fingerprint(stage_docs, config_file, overrides, internal_values)
+            previous = {} if force else target.state()
+            if previous.get("fingerprint") == fingerprint:
+                # Same pages, configuration and guarded values: the site in place is
+                # what MkDocs would build again, and it passed the leak guard. It now
+                # stands for these inputs too (a new as-of date may change no page).
+                if keep_docs:
+                    sync_generated(stage_docs, docs_dir)
+                if previous.get("inputs") != inputs or previous.get("findings") != findings:
+                    target.write_state({**previous, "inputs": inputs, "findings": findings})
+                return BuildResult(site_dir=target.site, pages=int(previous.get("pages", 0)),
+                                   warnings=list(previous.get("warnings", [])), skipped=True, findings=findings)
+            state = _build_staged(target, tmp / "site", stage_docs, config_file, overrides, internal_values, ahead,
+                                  audience, fingerprint)
+            target.write_state({**state, "inputs": inputs, "findings": findings})
             if keep_docs:
                 sync_generated(stage_docs, docs_dir)
-            if previous.get("inputs") != inputs or previous.get("findings") != findings:
-                _write_marker(site_dir, {**previous, "inputs": inputs, "findings": findings})
-            return BuildResult(site_dir=site_dir, pages=int(previous.get("pages", 0)),
-                               warnings=list(previous.get("warnings", [])), skipped=True, findings=findings)
-        warnings = run_mkdocs(config_file, stage_docs, stage_site, overrides, ahead)
-        if internal_values is not None:
-            leaks = scan(stage_site, internal_values)
-            if leaks:
-                raise LeakError(_leak_message(leaks))
-        pages = _count_pages(stage_site)
-        marker = {"fingerprint": fingerprint, "pages": pages, "warnings": warnings, "inputs": inputs,
-                  "findings": findings}
-        _write_marker(stage_site, marker)
-        _replace_dir(stage_site, site_dir)
-        if keep_docs:
-            sync_generated(stage_docs, docs_dir)
-    return BuildResult(site_dir=site_dir, pages=pages, warnings=warnings, findings=findings)
+    return BuildResult(site_dir=target.site, pages=state["pages"], warnings=state["warnings"], findings=findings)
+
+
+def _build_staged(
+    target: SiteTarget, stage_site: Path, stage_docs: Path, config_file: Path, overrides: dict[str, object] | None,
+    internal_values: dict[str, str] | None, ahead: MkDocsAhead | None, audience: str, fingerprint: str,
+) -> dict[str, Any]:
+    """MkDocs into ``stage_site``, the public marker, the leak guard over all of
+    it, then the swap; returns what the state beside the site records."""
+    warnings = run_mkdocs(config_file, stage_docs, stage_site, overrides, ahead)
+    build_id = target.mark(stage_site, audience, fingerprint)
+    if internal_values is not None:
+        leaks = scan(stage_site, internal_values)
+        if leaks:
+            raise LeakError(_leak_message(leaks))
+    state = {"build": build_id, "fingerprint": fingerprint, "audience": audience, "pages": _count_pages(stage_site),
+             "warnings": warnings, "survey": survey(stage_site)}
+    target.swap(stage_site)
+    return state
 
 
 def _leak_message(leaks: list[Leak], limit: int = 10) -> str:

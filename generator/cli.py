@@ -174,7 +174,8 @@ def build(sources: tuple[str, ...], as_of: dt.date | None, audience: str, site_d
 
     with saving_snapshot(save_snapshot, specs, schema) as options:
         built = run_build(specs, day, site_dir=site_dir, audience=audience, templates=templates, schema=schema,
-                          credentials=credentials, published_dir=published_dir, reuse=not force, **options)
+                          credentials=credentials, published_dir=published_dir, reuse=not force, force=force,
+                          **options)
     if save_snapshot is not None:
         click.echo(_("Saved the fetched sheets to {folder}").format(folder=save_snapshot), err=True)
     _echo_built(built, day)

@@ -22,11 +22,14 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 RESULT = "nuanqi-mkdocs-result "  # the child's answer: this prefix and a JSON object, one line
 AHEAD_VARIABLE = "NUANQI_MKDOCS_AHEAD"  # "0": always in process; "1": always ahead; unset: by cores
+PARENT_VARIABLE = "NUANQI_MKDOCS_PARENT"  # the pid of the build that started the child
 
 
 class MkDocsProblem(Exception):
@@ -113,7 +116,8 @@ class MkDocsAhead:
             process = subprocess.Popen(
                 [sys.executable, "-m", "generator.mkdocs_run", str(config_file)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                text=True, encoding="utf-8", errors="replace", env={**os.environ, "PYTHONPATH": path},
+                text=True, encoding="utf-8", errors="replace",
+                env={**os.environ, "PYTHONPATH": path, PARENT_VARIABLE: str(os.getpid())},
             )
         except OSError:  # no process to be had (limits, an odd interpreter): build in process
             return None
@@ -163,7 +167,36 @@ def _prepare(config_file: Path) -> None:
         jieba.initialize()
 
 
+def _die_with_parent() -> None:
+    """A killed build must not leave its child behind: on Linux the kernel kills
+    the child with its parent (PR_SET_PDEATHSIG); everywhere a watcher thread
+    ends the child once its parent is gone."""
+    expected = os.environ.get(PARENT_VARIABLE)
+    if not expected or not expected.isdigit():
+        return
+    parent = int(expected)
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(3)  # the parent died before the above
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(3)
+
+    threading.Thread(target=watch, name="nuanqi-parent-watch", daemon=True).start()
+
+
 def main(argv: list[str]) -> int:
+    _die_with_parent()
     _prepare(Path(argv[0]))
     line = sys.stdin.readline()
     if not line.strip():

@@ -20,6 +20,7 @@ from .leakguard import value_sets
 from .mkdocs_run import MkDocsAhead
 from .model import Programme, build_programme
 from .schema import PROJECT_ROOT, WorkbookSchema, load_schema
+from .site_target import check_before_build
 from .sources import EXAMPLE_WORKBOOK, RawSheet, is_google
 
 # The bundled example is a year of 2022; its figures are shown as of its last day.
@@ -99,15 +100,19 @@ def build(
     published_dir: Path | None = None,
     freeze: str | None = None,
     reuse: bool = False,
+    force: bool = False,
     **options: Any,
 ) -> Built:
     """Validate, render and build the site. With ``reuse`` (the CLI's default)
     a site built from exactly the same inputs is kept as it is; ``publish``
-    (``freeze``) always runs, as it may have periods to freeze."""
+    (``freeze``) always runs, as it may have periods to freeze. ``force``
+    builds and replaces the whole site even when its pages are unchanged."""
     if audience == "internal":
         from .render.internal import check_internal_target
 
         check_internal_target(site_dir, docs_dir, DEFAULT_SITE)
+    check_before_build(site_dir, audience, specs=specs, docs_dir=docs_dir, config_file=config_file,
+                       published_dir=published_dir, templates=templates)
     schema = schema or load_schema()
     inputs = None
     fetched = None
@@ -125,7 +130,7 @@ def build(
     try:
         return _build(specs, as_of, site_dir=site_dir, audience=audience, config_file=config_file,
                       docs_dir=docs_dir, templates=templates, schema=schema, published_dir=published_dir,
-                      freeze=freeze, inputs=inputs, ahead=ahead, fetched=fetched, **options)
+                      freeze=freeze, inputs=inputs, ahead=ahead, fetched=fetched, force=force, **options)
     finally:
         if ahead is not None:
             ahead.close()
@@ -135,7 +140,7 @@ def _build(
     specs: list[str], as_of: dt.date, *, site_dir: Path, audience: str, config_file: Path, docs_dir: Path,
     templates: Path | None, schema: WorkbookSchema, published_dir: Path | None, freeze: str | None,
     inputs: str | None, ahead: MkDocsAhead | None, fetched: list[tuple[str, list[RawSheet]]] | None,
-    **options: Any,
+    force: bool = False, **options: Any,
 ) -> Built:
     checked = validate(specs, as_of, schema, **options) if fetched is None else check_sheets(fetched, schema, as_of)
     findings = [f.as_dict() for f in checked.report.warnings]
@@ -147,7 +152,7 @@ def _build(
             lambda docs: render_internal(programme, checked, schema, docs, templates),
             site_dir, config_file=config_file, docs_dir=docs_dir, keep_docs=False,
             overrides={"nav": INTERNAL_NAV, "site_name": f"{schema.title}（内部版）"},
-            inputs=inputs, findings=findings, ahead=ahead,
+            inputs=inputs, findings=findings, ahead=ahead, audience="internal", force=force,
         )
     else:
         # Imported here, not at the top: the figures bring in numpy and highspy,
@@ -161,7 +166,7 @@ def _build(
         result = build_site(
             lambda docs: render_public(programme, schema, docs, templates, progress=progress),
             site_dir, config_file=config_file, docs_dir=docs_dir, internal_values=internal,
-            inputs=inputs, findings=findings, ahead=ahead,
+            inputs=inputs, findings=findings, ahead=ahead, audience="public", force=force,
         )
         frozen = write_frozen(folder, progress.to_freeze) if freeze else []
         return Built(checked=checked, programme=programme, result=result, progress=progress, frozen=frozen)
