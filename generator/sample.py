@@ -370,12 +370,21 @@ def _cells(rows: list[dict[str, Any]], keys: list[str]) -> Iterator[list[Any]]:
         yield [row.get(k) for k in keys]
 
 
-def write_sample(out: Path, scale: str = "district", seed: int = 2022) -> dict[str, int]:
+def write_sample(out: Path, scale: str = "district", seed: int = 2022, *, overwrite: bool = True) -> dict[str, int]:
     """Write the workbook (xlsx); returns the row count of each sheet by its title.
+    An existing file (perhaps the staff's own workbook) is kept unless ``overwrite``
+    (the command line passes ``--force``).
 
     XlsxWriter in constant-memory mode streams rows to disk: the province
     workbook takes about a third of the time openpyxl's write-only mode took.
     """
+    if not overwrite and (out.exists() or out.is_symlink()):
+        from .errors import NuanqiError
+        from .i18n import _
+
+        raise NuanqiError(
+            _("{path} already exists and was left as it is; name a new file, or add --force to replace it.").format(path=out)
+        )
     schema = load_schema()
     return write_rows(out, generate(scale, seed, schema), schema)
 
@@ -393,7 +402,8 @@ def write_rows(out: Path, data: dict[str, list[dict[str, Any]]], schema: Workboo
             continue
         ws = book.add_worksheet(sheet.title)
         keys = [f.name for f in sheet.fields]
-        ws.write_row(0, 0, [f.title for f in sheet.fields])
+        for c, f in enumerate(sheet.fields):
+            ws.write_string(0, c, f.title)  # a string, never a formula (as every text cell below)
         for r, cells in enumerate(_cells(data[sheet.name], keys), start=1):
             for c, value in enumerate(cells):
                 if value is None:

@@ -11,6 +11,7 @@ the header row frozen. Written with openpyxl; everything follows
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -119,7 +120,7 @@ class _Lists:
                 self.sheet.sheet_state = "hidden"
             col = len(self.columns) + 1
             for row, choice in enumerate(choices, start=1):
-                self.sheet.cell(row=row, column=col, value=choice)
+                _text_cell(self.sheet.cell(row=row, column=col), choice)
             letter = get_column_letter(col)
             self.columns[choices] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$1:${letter}${len(choices)}"
         return "=" + self.columns[choices]
@@ -179,7 +180,7 @@ def build_template(schema: WorkbookSchema | None = None) -> Workbook:
         ws = book.create_sheet(sheet.title)
         for index, f in enumerate(sheet.fields, start=1):
             letter = get_column_letter(index)
-            cell = ws.cell(row=1, column=index, value=f.title)
+            cell = _text_cell(ws.cell(row=1, column=index), f.title)
             cell.font = Font(bold=True, color="9C0006" if f.required else "1F3864")
             cell.fill = _REQUIRED_FILL if f.required else _OPTIONAL_FILL
             cell.alignment = Alignment(horizontal="center", vertical="center")
@@ -198,6 +199,14 @@ def build_template(schema: WorkbookSchema | None = None) -> Workbook:
     if lists.sheet is not None:
         book.move_sheet(lists.sheet, offset=len(book.sheetnames))
     return book
+
+
+def _text_cell(cell: Any, text: str) -> Any:
+    """``cell`` holding ``text`` as a string, never a formula: openpyxl reads a
+    value starting with "=" as one unless the cell's type says string."""
+    cell.value = text
+    cell.data_type = "s"
+    return cell
 
 
 def write_template(out: Path, schema: WorkbookSchema | None = None, *, overwrite: bool = False) -> list[str]:

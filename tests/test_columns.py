@@ -166,12 +166,12 @@ def test_a_column_types_as_cell_by_cell(kind, cells):
         assert got == expected and type(got) is type(expected), (cell, got, expected)
 
 
-def test_integers_beyond_64_bits_keep_their_exact_value():
+def test_integers_beyond_what_a_float_holds_are_refused_at_the_cell():
     field = Field(name="n", title="n", kind="integer")
     typed = columns.type_column(columns_from_rows([["n"], ["99999999999999999999"], ["3"]])[0], field, SEPARATORS)
-    assert typed.values.dtype == pl.Float64
-    assert typed.exact == {0: 100000000000000000000}
-    assert typed.values.to_list()[1] == 3
+    assert typed.values.dtype == pl.Int64 and typed.exact == {}
+    assert typed.errors[0].code == "number_precision"
+    assert typed.values.to_list() == [None, 3]
 
 
 def test_default_fills_blank_cells_only():

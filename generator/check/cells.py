@@ -27,6 +27,13 @@ _DATE_YMD = re.compile(
 )
 _DATE_AMBIGUOUS = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+$")
+# Digits, the usual separators, a leading "+" and an extension (转 123, ext. 123).
+_PHONE_SHAPE = re.compile(r"^\+?[0-9][0-9 ()\-]*(?:\s*(?:转|分机|ext\.?|x)\s*[0-9]+)?$", re.IGNORECASE)
+# Characters a web address may not hold here: markup in Markdown, HTML or
+# attr_list, and quoting characters (RFC 3986 lets none of them in unescaped).
+URL_FORBIDDEN = frozenset(" []()<>\"'`{}|\\^")
+URL_MAX = 2000
+_HOST_LABEL = re.compile(r"^(?!-)[^\W_](?:[^\W_]|-){0,62}(?<!-)$")
 _INTEGER = re.compile(r"^[+-]?\d+(\.0+)?$")
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -36,6 +43,12 @@ _ID_BLANK_OR_CONTROL = re.compile(r"[\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Longest text a cell may hold (Excel's own limit), and the longest code.
 TEXT_MAX = 32767
 ID_MAX = 64
+
+# Numbers are published through a float (JSON, the site): beyond 15 significant
+# digits a float no longer holds every number exactly (IEEE 754 double).
+EXACT_DIGITS = 15
+EXACT_MAX = 10**EXACT_DIGITS - 1
+_NOT_FINITE = re.compile(r"^[+-]?(inf(inity)?|nan)$", re.IGNORECASE)
 
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×"}
@@ -92,9 +105,16 @@ def parse_id(value: Any) -> str:
     text = fold(str(value))
     if len(text) > ID_MAX:
         raise CellError("too_long", length=len(text), limit=ID_MAX)
-    if _ID_BLANK_OR_CONTROL.search(text):
+    if _ID_BLANK_OR_CONTROL.search(text) or any(_invisible(c) for c in text):
         raise CellError("id_space")
     return text
+
+
+def _invisible(char: str) -> bool:
+    """A character no one sees or that changes how others show: controls,
+    format characters (bidi overrides U+202E, zero-width U+200B, BOM ...),
+    separators, private-use, unassigned and surrogate code points."""
+    return unicodedata.category(char)[0] in "CZ"
 
 
 def parse_text(value: Any) -> str:
@@ -154,31 +174,50 @@ def parse_integer(value: Any) -> int:
     if isinstance(value, bool):
         raise CellError("integer_type")
     if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise CellError("number_not_finite")
         if isinstance(value, float) and not value.is_integer():
             raise CellError("integer_type")
+        if abs(value) > EXACT_MAX:
+            raise CellError("number_precision", digits=EXACT_DIGITS)
         return int(value)
     text = fold(str(value)).replace(",", "")
+    if _NOT_FINITE.match(text):
+        raise CellError("number_not_finite")
     if not _INTEGER.match(text):
         raise CellError("integer_type")
-    number = float(text)
-    if not math.isfinite(number):  # hundreds of digits: no float, so no whole number either
-        raise CellError("integer_type")
-    return int(number)
+    digits = text.lstrip("+-").split(".")[0].lstrip("0")
+    if len(digits) > EXACT_DIGITS:
+        raise CellError("number_precision", digits=EXACT_DIGITS)
+    return int(digits or "0") * (-1 if text.startswith("-") else 1)
 
 
 def parse_decimal(value: Any) -> float:
     if isinstance(value, bool):
         raise CellError("decimal_type")
     if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise CellError("number_not_finite")
+        if abs(value) > EXACT_MAX:
+            raise CellError("number_precision", digits=EXACT_DIGITS)
         return float(value)
     text = fold(str(value)).replace(",", "")
+    if _NOT_FINITE.match(text):
+        raise CellError("number_not_finite")
     if not _DECIMAL.match(text):
         raise CellError("decimal_type")
+    if len(text.lstrip("+-").replace(".", "").lstrip("0").rstrip("0") if "." in text
+           else text.lstrip("+-").lstrip("0")) > EXACT_DIGITS:
+        raise CellError("number_precision", digits=EXACT_DIGITS)
     return float(text)
 
 
 def _parse_phone(value: Any) -> phonenumbers.PhoneNumber:
     text = parse_id(value) if isinstance(value, (int, float)) else fold(str(value))
+    # Only what a phone number is written with (phonenumbers alone would skip
+    # letters and marks around the digits, e.g. "0580-2040448*a*").
+    if not _PHONE_SHAPE.match(text):
+        raise CellError("phone")
     text = re.sub(r"\s*(转|分机|ext\.?|x)\s*", " ext. ", text, flags=re.IGNORECASE)
     try:
         number = phonenumbers.parse(text, "CN")
@@ -211,13 +250,42 @@ def parse_email(value: Any) -> str:
 
 def parse_url(value: Any) -> str:
     text = fold(str(value))
+    problem = url_problem(text)
+    if problem is not None:
+        code, params = problem
+        raise CellError(code, **params)
+    return text
+
+
+def url_problem(text: str) -> tuple[str, dict[str, Any]] | None:
+    """What keeps ``text`` from being a whole web address we link to, or None.
+    http(s) only, a real host name (no user name, no "localhost"), and none of
+    the characters that are markup somewhere (Markdown, HTML, attr_list) or
+    that no one sees (controls, bidi, zero-width, white space)."""
+    if not text.lower().startswith(("http://", "https://")):
+        return "url", {}
+    for char in text:
+        if char in URL_FORBIDDEN or _invisible(char):
+            return "url_character", {"char": f"U+{ord(char):04X}" if _invisible(char) or char == " " else char}
     try:
         parts = urlsplit(text)
-    except ValueError as exc:  # e.g. "http://[x": an IPv6 address left open
-        raise CellError("url") from exc
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
-        raise CellError("url")
-    return text
+        port = parts.port
+    except ValueError:
+        return "url", {}
+    del port
+    host = parts.hostname or ""
+    if "@" in parts.netloc or not _real_host(host) or len(text) > URL_MAX:
+        return "url_host", {}
+    return None
+
+
+def _real_host(host: str) -> bool:
+    labels = host.split(".")
+    if len(labels) < 2 or not all(_HOST_LABEL.match(label) for label in labels):
+        return False
+    if all(label.isdigit() for label in labels):  # an IPv4 address
+        return len(labels) == 4 and all(int(label) <= 255 for label in labels)
+    return not labels[-1].isdigit()
 
 
 def parse_uscc(value: Any) -> str:

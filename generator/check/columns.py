@@ -29,7 +29,7 @@ import polars as pl
 from ..errors import ConfigError
 from ..schema import Field
 from ..sources.columns import RawColumn
-from .cells import CONTROL_CHARS, ID_MAX, TEXT_MAX, CellError, is_blank, parse_cell
+from .cells import CONTROL_CHARS, ID_MAX, TEXT_MAX, URL_MAX, CellError, is_blank, parse_cell
 
 # What ``str.strip()`` and ``str.isspace()`` count as white space (Python's own
 # set: it includes U+001C..U+001F, which polars' and Rust's white space do not).
@@ -44,7 +44,14 @@ _CONTROL = CONTROL_CHARS.pattern
 # Printable ASCII without space, not starting with "#" (which may be a formula
 # error): NFKC and strip leave it as it is, and it has no space or control.
 _PLAIN_ID = rf"^[\x21\x22\x24-\x7e][\x21-\x7e]{{0,{ID_MAX - 1}}}$"
-_PLAIN_URL = r"^https?://[A-Za-z0-9.\-]+(?:[/?#][\x21-\x7e]{0,2000})?$"
+# http(s)://, a host name of two or more labels ending in a letter label, and
+# printable ASCII without the characters cells.URL_FORBIDDEN names.
+_URL_CHAR = r"[!#$%&*+,\-./0-9:;=?@A-Z_a-z~]"
+_HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_PLAIN_URL = (
+    rf"^[hH][tT][tT][pP][sS]?://(?:{_HOST_LABEL}\.)+[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?"
+    rf"(?:[/?#]{_URL_CHAR}*)?$"
+)
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015, as python-stdnum
 # The weight of each character (the 18th is the check character itself).
 _USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28, 0]
@@ -103,10 +110,10 @@ def _fast_text(text: pl.Series) -> tuple[pl.Series, pl.Series]:
 
 
 def _fast_url(text: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """http(s)://host/...: printable ASCII without space, so NFKC and strip leave
-    it as it is, and no bracket or colon in the host, so urlsplit takes that
-    host as the non-empty netloc and checks nothing more."""
-    return text.str.contains(_PLAIN_URL), text
+    """http(s)://host/...: printable ASCII without space or markup, so NFKC and
+    strip leave it as it is; no bracket, colon or "@" in the host, so urlsplit
+    takes that host as the netloc, and it is a real host name (cells._real_host)."""
+    return text.str.contains(_PLAIN_URL) & (text.str.len_bytes() <= URL_MAX), text
 
 
 def _fast_mobile(text: pl.Series) -> tuple[pl.Series, pl.Series]:

@@ -35,6 +35,7 @@ def _catalogue() -> dict[str, tuple[str, str]]:
         "date_type": (_("{value} is not a date"), _("Type a date such as 2022-07-01, or use a date cell.")),
         "date_invalid": (_("{value} is not a real calendar date"), _("Check the month and day.")),
         "date_ambiguous": (_("{value} is ambiguous: day and month cannot be told apart"), _("Type the year first, e.g. 2022-07-01.")),
+        "date_out_of_range": (_("The date {value} is before the programme started ({earliest}) or after {latest}"), _("Check the year; dates from {earliest} to {latest} are accepted.")),
         "bool_type": (_("{value} is not 是 or 否"), _("Type 是 or 否.")),
         "integer_type": (_("{value} is not a whole number"), _("Type a whole number, e.g. 3.")),
         "decimal_type": (_("{value} is not a number"), _("Type a number, e.g. 1.25.")),
@@ -45,6 +46,10 @@ def _catalogue() -> dict[str, tuple[str, str]]:
         "mobile": (_("{value} is not a mobile phone number"), _("Type an 11-digit mobile number, e.g. 13800000000.")),
         "email": (_("{value} is not a valid e-mail address"), _("Type an address such as name@example.gov.cn.")),
         "url": (_("{value} is not a web address starting with http:// or https://"), _("Type the full address, starting with https://.")),
+        "url_character": (_("The web address {value} holds {char}, which a web address cannot hold here"), _("Type the address as the browser shows it, without brackets, quotes, spaces or invisible characters.")),
+        "url_host": (_("{value} has no valid host name such as www.example.gov.cn"), _("Type the full address, e.g. https://www.example.gov.cn/.")),
+        "number_not_finite": (_("{value} is not a finite number"), _("Type a number, e.g. 3.")),
+        "number_precision": (_("{value} has more than {digits} significant digits and cannot be published exactly"), _("Round the number; a code or ID belongs in a text column.")),
         "uscc_length": (_("The credit code {value} has {length} characters instead of 18"), _("Copy the 18-character code from the business licence.")),
         "uscc_check": (_("The credit code {value} fails its check character (GB 32100-2015)"), _("Copy the code again from the business licence; a character is wrong.")),
         # rows and tables

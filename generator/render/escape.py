@@ -11,10 +11,12 @@ import functools
 import hashlib
 import html
 import re
+import unicodedata
 from typing import Any
-from urllib.parse import urlsplit
 
 from markupsafe import Markup
+
+from ..check.cells import url_problem
 
 # The characters Python-Markdown lets a backslash make literal (its
 # ESCAPED_CHARS, plus `|` for tables); a backslash before any other character
@@ -26,7 +28,15 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 # Anything ``md`` would change besides stripping: most cells (names, towns,
 # categories, Chinese text) have none of these and are returned as they are.
-_MD_ANY = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>&\n]")
+_MD_ANY = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>&\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Everything that ends a line somewhere: Python-Markdown reads a bare CR as a
+# line break, ``str.splitlines`` also splits at VT, FF, FS..RS, NEL, LS and PS.
+_LINE_BREAK = re.compile(r"\s*(?:\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029])\s*")
+# In HTML text the Markdown characters become numeric character references:
+# the browser shows them as they are, and Markdown (which processes the text
+# of inline HTML in a paragraph or table row) sees nothing to act on, so such
+# text is inert in a raw HTML block and in a Markdown table cell alike.
+_HTML_INERT = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-.!|~"}
 
 
 def md(value: Any) -> Markup:
@@ -45,7 +55,7 @@ def _md_text(raw: str) -> Markup:
     text = html.escape(raw, quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
     # A line break inside a cell would end a table row or start a block.
-    text = re.sub(r"\s*\n\s*", "<br>", text.strip())
+    text = _LINE_BREAK.sub("<br>", text.strip())
     return Markup(text)
 
 
@@ -53,21 +63,27 @@ def title(value: Any) -> Markup:
     """Text for a page's H1. MkDocs makes the page title from it and the theme
     un-escapes it once into <title>; with no angle brackets left there, no tag
     can come back to life. Full-width brackets read the same to people."""
-    return md(str(value).replace("<", "＜").replace(">", "＞"))
+    text = _LINE_BREAK.sub(" ", str(value).strip())  # a heading is one line
+    return md(text.replace("<", "＜").replace(">", "＞"))
 
 
 def html_text(value: Any) -> Markup:
     """Text for a raw HTML context, where Markdown is not processed."""
     if isinstance(value, Markup):
         return value
-    return Markup(html.escape(str(value), quote=True).replace("\n", "<br>"))
+    return Markup(_html_inert(str(value)))
+
+
+def _html_inert(raw: str) -> str:
+    return _LINE_BREAK.sub("<br>", raw.strip().translate(_HTML_INERT))
 
 
 def safe_url(value: Any) -> Markup:
-    """An http(s) URL fit for an href; anything else becomes an empty string."""
+    """An http(s) URL fit for an href, by the check's own rule for a whole web
+    address (``cells.url_problem``: a real host, no markup, quote, space or
+    invisible character); anything else becomes an empty string."""
     text = str(value or "").strip()
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    if not text or url_problem(text) is not None or url_problem(unicodedata.normalize("NFKC", text)) is not None:
         return Markup("")
     return Markup(html.escape(text, quote=True))
 
@@ -87,3 +103,19 @@ def slug(identifier: str) -> str:
         return identifier
     digest = hashlib.sha1(identifier.encode("utf-8")).hexdigest()[:12]
     return f"id-{digest}"
+
+
+# What a spreadsheet program may take as the start of a formula (OWASP, CSV
+# injection), with the full-width forms some read the same way.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+_PLAIN_NUMBER = re.compile(r"^-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+def csv_cell(value: Any) -> str:
+    """A cell for a CSV file we publish: text that begins like a formula gets a
+    leading single quote, so a spreadsheet opening the file shows it as text
+    (OWASP's CSV injection advice). A plain number (-3, -0.5) stays a number."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_START) and not (isinstance(value, (int, float)) or _PLAIN_NUMBER.match(text)):
+        return "'" + text
+    return text

@@ -20,6 +20,7 @@ from ..figures.ledger import Headline
 from ..figures.periods import KIND_LABELS, KINDS
 from ..figures.report import Progress
 from .chart import trend_svg
+from .escape import csv_cell
 
 if TYPE_CHECKING:
     from .pages import PageWriter
@@ -79,20 +80,20 @@ def doc_csv(doc: PeriodDoc) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["table", "row", "column", "value"])
     for key in FIGURES:
-        writer.writerow(["figures", "", key, _csv_value(doc["figures"].get(key))])
+        writer.writerow(["figures", "", csv_cell(key), _csv_value(doc["figures"].get(key))])
     for name, table in doc["tables"].items():
         if table["withheld"]:
-            writer.writerow([name, "", "", "withheld"])
+            writer.writerow([csv_cell(name), "", "", "withheld"])
             continue
         for row in table["rows"]:
             for column in table["columns"]:
-                writer.writerow([name, row[name], column, _csv_value(row.get(column))])
+                writer.writerow([csv_cell(name), csv_cell(row[name]), csv_cell(column), _csv_value(row.get(column))])
     return out.getvalue()
 
 
 def _csv_value(value: Any) -> str:
     """As the JSON file writes it (66.7, 0.0, 12, <3); empty for none."""
-    return "" if value is None else str(value)
+    return csv_cell(value)
 
 
 def doc_json(doc: PeriodDoc) -> str:
