@@ -128,6 +128,10 @@ def build_key(
     digest.file("config", config_file)
     digest.tree("theme", theme_dir)
     digest.tree("docs", docs_dir, skip=generated)
+    # The override folder may come from the environment (render.environment
+    # reads NUANQI_TEMPLATES the same way): an edit there must rebuild too.
+    if templates is None and os.environ.get("NUANQI_TEMPLATES"):
+        templates = Path(os.environ["NUANQI_TEMPLATES"])
     digest.tree("templates", templates)
     digest.tree("published", published_dir)
     digest.tree("code", _CODE_DIR)
