@@ -73,6 +73,15 @@ def test_plain_ids_are_kept():
     assert slug("P0001") == "P0001"
 
 
+@pytest.mark.parametrize("other", ["政策1", "index", "../x"])
+def test_an_id_shaped_like_a_hashed_name_cannot_take_that_page(other):
+    hashed = slug(other)
+    assert hashed.startswith("id-")
+    for copy in (hashed, hashed.upper()):
+        assert slug(copy).startswith("id-")
+        assert slug(copy) != hashed
+
+
 def _md_reference(value: str) -> str:
     """md() as first written, without its shortcut for text it leaves alone."""
     import html

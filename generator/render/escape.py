@@ -97,9 +97,14 @@ _RESERVED = frozenset(
 )
 
 
+# The shape of a hashed name: an ID typed in that shape is hashed too, so it
+# can never take (and overwrite) the page of the ID whose hash it copies.
+_HASHED = re.compile(r"^id-[0-9a-f]{12}$", re.IGNORECASE)
+
+
 def slug(identifier: str) -> str:
     """A file name for an ID: the ID itself when plainly safe, else a hash."""
-    if _SAFE_ID.match(identifier) and identifier.lower() not in _RESERVED:
+    if _SAFE_ID.match(identifier) and identifier.lower() not in _RESERVED and not _HASHED.match(identifier):
         return identifier
     digest = hashlib.sha1(identifier.encode("utf-8")).hexdigest()[:12]
     return f"id-{digest}"
