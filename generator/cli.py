@@ -17,18 +17,29 @@ import click
 
 from . import i18n
 from .check.cells import CellError, parse_date
-from .errors import DataInvalid, NuanqiError
+from .errors import ConfigError, DataInvalid, NuanqiError
 from .i18n import _
-from .schema import load_schema
+from .schema import AS_OF_MAX, AS_OF_MIN, load_schema
 
 
 def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
     if value is None:
         return None
     try:
-        return parse_date(value)
+        day = parse_date(value)
     except CellError:
         raise click.BadParameter(_("use a date such as 2022-12-31")) from None
+    if not AS_OF_MIN <= day <= AS_OF_MAX:
+        raise click.BadParameter(_("{value} is out of range: use a date between {low} and {high}").format(
+            value=day.isoformat(), low=AS_OF_MIN.isoformat(), high=AS_OF_MAX.isoformat()))
+    try:
+        start = load_schema().programme_start
+    except ConfigError:
+        return day  # reported when the schema is loaded for the command
+    if day < start:
+        raise click.BadParameter(_("{value} is before the programme started ({start}, dates.programmeStart in workbook.yaml)").format(
+            value=day.isoformat(), start=start.isoformat()))
+    return day
 
 
 def _lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -209,13 +220,14 @@ def _echo_built(built: Any, day: dt.date) -> None:
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--scale", type=click.Choice(["district", "province"]), default="district")
 @click.option("--seed", type=int, default=2022, show_default=True)
+@click.option("--force", is_flag=True, help="Overwrite OUT if it already exists.")
 @lang_option
 @reports_errors
-def sample(out: Path, scale: str, seed: int) -> None:
+def sample(out: Path, scale: str, seed: int, force: bool) -> None:
     """Write a deterministic, obviously fictional workbook for demos and benchmarks."""
     from .sample import write_sample
 
-    counts = write_sample(out, scale=scale, seed=seed)
+    counts = write_sample(out, scale=scale, seed=seed, overwrite=force)
     summary = "，".join(f"{k} {v}" for k, v in counts.items())
     click.echo(_("Wrote {path}: {summary}").format(path=out, summary=summary))
 

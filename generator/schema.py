@@ -8,6 +8,7 @@ own properties: ``kind`` (how a cell is typed), ``visibility``, ``enumRef`` and
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import unicodedata
 from dataclasses import dataclass, field
@@ -22,6 +23,9 @@ from .i18n import _
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCHEMA_DIR = PROJECT_ROOT / "sheets_schema"
+# The as-of dates the generator accepts (--as-of, dates.programmeStart).
+AS_OF_MIN = dt.date(2000, 1, 1)
+AS_OF_MAX = dt.date(2100, 12, 31)
 
 KINDS = {
     "id", "text", "enum", "date", "boolean", "integer", "decimal",
@@ -97,6 +101,10 @@ class WorkbookSchema:
     directory: Path
     # Published counts drawing on fewer than k distinct enterprises are suppressed (site.md).
     suppression_k: int = 3
+    # Dates in the sheets: none before the programme started, none more than
+    # ``years_after_as_of`` years after the as-of date (workbook.yaml ``dates``).
+    programme_start: dt.date = dt.date(2015, 1, 1)
+    years_after_as_of: int = 30
     raw: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, hash=False)
 
     def sheet(self, name: str) -> SheetSchema:
@@ -151,6 +159,25 @@ def _field(raw: dict[str, Any], enums: dict[str, tuple[str, ...]], sheet_vis: st
     )
 
 
+def _date_bounds(raw: Any, where: Path) -> tuple[dt.date, int]:
+    if not isinstance(raw, dict):
+        raise ConfigError(_("{path}: dates must be a mapping with programmeStart and yearsAfterAsOf").format(path=where))
+    start = raw.get("programmeStart", dt.date(2015, 1, 1))
+    if isinstance(start, str):
+        try:
+            start = dt.date.fromisoformat(start)
+        except ValueError:
+            pass
+    if isinstance(start, dt.datetime) or not isinstance(start, dt.date) or not AS_OF_MIN <= start <= AS_OF_MAX:
+        raise ConfigError(_("{path}: dates.programmeStart must be a date between {low} and {high}, not {value!r}").format(
+            path=where, low=AS_OF_MIN.isoformat(), high=AS_OF_MAX.isoformat(), value=start))
+    years = raw.get("yearsAfterAsOf", 30)
+    if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 100:
+        raise ConfigError(_("{path}: dates.yearsAfterAsOf must be a whole number from 1 to 100, not {value!r}").format(
+            path=where, value=years))
+    return start, years
+
+
 def load_schema(directory: Path | str | None = None) -> WorkbookSchema:
     directory = Path(directory or os.environ.get("NUANQI_SCHEMA_DIR") or DEFAULT_SCHEMA_DIR)
     return _load_schema_cached(directory.resolve())
@@ -192,8 +219,11 @@ def _load_schema_cached(directory: Path) -> WorkbookSchema:
     if isinstance(k, bool) or not isinstance(k, int) or k < 2:
         raise ConfigError(_("{path}: suppression.k must be a whole number of at least 2, not {value!r}").format(
             path=directory / "workbook.yaml", value=k))
+    programme_start, years_after = _date_bounds(book.get("dates") or {}, directory / "workbook.yaml")
     return WorkbookSchema(
         suppression_k=k,
+        programme_start=programme_start,
+        years_after_as_of=years_after,
         title=book.get("title", ""),
         sheets=tuple(sheets),
         enums=enums,

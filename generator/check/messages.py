@@ -23,6 +23,7 @@ def _catalogue() -> dict[str, tuple[str, str]]:
         "duplicate_column": (_("Column {column} appears twice in the header row (also at {other})"), _("Delete or rename one of the two columns.")),
         "unknown_column": (_("Column {column} is not part of the sheet and is ignored"), _("Nothing to do if it is a helper column; otherwise check its spelling.")),
         "blank_header": (_("A column with data has no header and is ignored"), _("Give the column a header or clear its cells.")),
+        "beyond_header": (_("The row has a cell beyond the last of the {width} headers"), _("Check the row for a comma too many, or give the column a header.")),
         "merged_header": (_("The header row has merged cells"), _("Unmerge the cells of row 1 so that each column has its own header.")),
         # cells
         "required": (_("{column} is required but the cell is empty"), _("Fill in {column}.")),

@@ -59,6 +59,10 @@ class Table:
     cells: dict[str, RawColumn] = field(default_factory=dict)
     # Values the frame holds inexactly (see columns.TypedColumn), by data-row position.
     exact: dict[str, dict[int, Any]] = field(default_factory=dict)
+    # The dates a cell may hold (workbook.yaml ``dates``; rules.check_date_bounds):
+    # not before ``earliest``, at most ``years_after_as_of`` years after the as-of date.
+    earliest: dt.date = dt.date(2015, 1, 1)
+    years_after_as_of: int = 30
 
     def column_of(self, name: str) -> int | None:
         return self.columns.get(name)
@@ -271,6 +275,15 @@ def type_sheet(raw: RawSheet, sheet: SheetSchema, schema: WorkbookSchema, report
     columns, headers, ok = _match_headers(
         raw, header, lambda i: i < len(raw_columns) and not bool(blank_of(i).all()), sheet, report
     )
+    # Cells to the right of the header's last cell (a CSV row with a comma too
+    # many): they belong to no column, so they are an error at their first row.
+    for index in range(len(header), len(raw_columns)):
+        filled = (~blank_of(index)).arg_true()
+        if len(filled):
+            report.error("beyond_header", sheet.title, row=int(filled[0]) + 2, col=index,
+                         value=display(raw_columns[index].cell(int(filled[0]))), width=len(header),
+                         source=raw.source)
+            ok = False
     if not ok:
         return None
     typed: dict[str, TypedColumn] = {}
@@ -335,4 +348,5 @@ def type_sheet(raw: RawSheet, sheet: SheetSchema, schema: WorkbookSchema, report
         bad=pl.DataFrame(bad, height=frame.height), blank=pl.DataFrame(blank, height=frame.height),
         cells={name: raw_columns[columns[name]] for name in typed},
         exact={name: c.exact for name, c in typed.items() if c.exact},
+        earliest=schema.programme_start, years_after_as_of=schema.years_after_as_of,
     )

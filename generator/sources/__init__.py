@@ -93,6 +93,8 @@ def read_source(spec: str, **options: Any) -> list[RawSheet]:
         return read_csv_folder(path)
     if not path.exists():
         raise SourceError(_("Source {spec} not found: check the path.").format(spec=spec))
+    if not path.is_file():
+        raise SourceError(_("{spec} is not a regular file (a pipe, a device or a broken link) and cannot be read as a workbook: give a saved .xlsx or .ods file.").format(spec=spec))
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         from .excel import read_spreadsheet

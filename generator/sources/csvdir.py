@@ -100,6 +100,10 @@ def _read_csv_module(text: str, path: Path) -> list[list[str]]:
 
 
 def read_csv_folder(folder: Path) -> list[RawSheet]:
+    special = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and not p.is_file() and not p.is_dir())
+    if special:
+        raise SourceError(_("{name} is not a regular file (a pipe, a device or a broken link) and cannot be read as a sheet: put a saved CSV file there.").format(
+            name=f"{folder.name}/{special[0].name}"))
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
     if not files:
         raise SourceError(_("The folder {folder} has no CSV files: save each sheet as a .csv file named after the sheet.").format(folder=folder))

@@ -277,6 +277,35 @@ def grid_titles(metadata: Mapping[str, Any]) -> list[str]:
     ]
 
 
+@contextmanager
+def _unreadable_answers(key: str) -> Iterator[None]:
+    """An answer that is not the JSON the API gives (an HTML page from a proxy
+    or a login portal with status 200, a cut-off body) is a source error."""
+    try:
+        yield
+    except (ValueError, AttributeError, TypeError, KeyError, IndexError) as exc:
+        raise SourceError(_(
+            "Google Sheets gave an answer that is not spreadsheet data for {key} (perhaps a proxy or "
+            "login page of the network, or a broken connection): check the network and run again"
+        ).format(key=key)) from exc
+
+
+def _check_text(key: str, tab: str, rows: list[list[Any]]) -> None:
+    """A text cell that cannot be written as UTF-8 (a lone surrogate, which JSON can carry)."""
+    from ..check.report import column_letter
+
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            if isinstance(cell, str):
+                try:
+                    cell.encode("utf-8")
+                except UnicodeEncodeError as exc:
+                    raise SourceError(_(
+                        "The cell {cell} of the tab {tab} in the Google spreadsheet {key} holds a broken "
+                        "character (a lone surrogate): retype the text of that cell"
+                    ).format(cell=f"{column_letter(c)}{r + 1}", tab=tab, key=key)) from exc
+
+
 def fetch(client: Client, key: str, email: str | None = None) -> Fetched:
     """All tabs of a spreadsheet, in two requests: metadata, then values:batchGet.
 
@@ -285,7 +314,7 @@ def fetch(client: Client, key: str, email: str | None = None) -> Fetched:
     the HTTP client's own calls give both answers whole.
     """
     http = client.http_client
-    with api_errors(key, email):
+    with api_errors(key, email), _unreadable_answers(key):
         metadata = http.fetch_sheet_metadata(key)  # request 1: the metadata
         titles = [t for t in grid_titles(metadata) if t != RESULTS_TAB]
         tabs: list[tuple[str, list[list[Any]]]] = []
@@ -298,7 +327,9 @@ def fetch(client: Client, key: str, email: str | None = None) -> Fetched:
             ranges = answer.get("valueRanges", [])
             for index, title in enumerate(titles):
                 values = ranges[index].get("values", []) if index < len(ranges) else []
-                tabs.append((title, [list(r) for r in values]))
+                rows = [list(r) for r in values]
+                _check_text(key, title, rows)
+                tabs.append((title, rows))
     title = str(metadata.get("properties", {}).get("title", key))
     return Fetched(
         key=key, title=title, tabs=tabs,
