@@ -167,7 +167,7 @@ def validate(sources: tuple[str, ...], as_of: dt.date | None, fmt: str, credenti
 @credentials_option
 @snapshot_option
 @click.option("--force", is_flag=True,
-              help="Build again even when nothing changed since the last build of this site.")
+              help="Build the whole site again, MkDocs included, even when nothing changed: repairs a damaged site.")
 @lang_option
 @reports_errors
 def build(sources: tuple[str, ...], as_of: dt.date | None, audience: str, site_dir: Path | None,

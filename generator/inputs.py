@@ -3,8 +3,8 @@ the schema, the hand-written docs, the MkDocs configuration and theme, the
 template overrides, the frozen periods, the message language, this generator's
 own code and the installed packages.
 
-When the key equals the one stored with the site in place (``BUILD_MARKER``),
-that site *is* what the build would produce again, so ``build`` keeps it
+When the key equals the one stored beside the site in place
+(``site_target``: ``.nuanqi-build-<site>/build.json``), that site *is* what the build would produce again, so ``build`` keeps it
 without reading, checking or rendering anything (issue 8: a rebuild with
 unchanged inputs within 2 s, also at province scale where checking alone takes
 seconds). Google Sheets have no fingerprint before they are fetched: the
