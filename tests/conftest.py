@@ -76,3 +76,26 @@ def make_workbook(tmp_path: Path, sample_rows) -> Callable[..., Path]:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+# build_site on its own: a tiny MkDocs configuration and one page.
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """(mkdocs.yml, docs folder, site folder) of a one-page site."""
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: t\nuse_directory_urls: false\n", encoding="utf-8")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    return config, docs, tmp_path / "site"
+
+
+def render_page(text: str) -> Callable[[Path], list[Path]]:
+    """A render step for build_site that writes ``text`` as the home page."""
+    def render(stage_docs: Path) -> list[Path]:
+        page = stage_docs / "index.md"
+        page.write_text(text, encoding="utf-8")
+        return [page]
+
+    return render

@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import render_page
 
 from generator.build import BUILD_MARKER, DEFAULT_DOCS, build_site, copy_handwritten
 from generator.pipeline import build
@@ -163,40 +164,22 @@ def test_a_rebuild_with_unchanged_inputs_keeps_the_site(example):
 # build_site on its own, with a tiny configuration: what invalidates the last build.
 
 
-@pytest.fixture
-def tiny(tmp_path):
-    config = tmp_path / "mkdocs.yml"
-    config.write_text("site_name: t\nuse_directory_urls: false\n", encoding="utf-8")
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    return config, docs, tmp_path / "site"
-
-
-def _render(text: str):
-    def render(stage_docs: Path) -> list[Path]:
-        page = stage_docs / "index.md"
-        page.write_text(text, encoding="utf-8")
-        return [page]
-
-    return render
-
-
 def test_a_changed_page_rebuilds(tiny):
     config, docs, site = tiny
-    assert not build_site(_render("# 甲\n"), site, config_file=config, docs_dir=docs).skipped
-    assert build_site(_render("# 甲\n"), site, config_file=config, docs_dir=docs).skipped
-    assert not build_site(_render("# 乙\n"), site, config_file=config, docs_dir=docs).skipped
+    assert not build_site(render_page("# 甲\n"), site, config_file=config, docs_dir=docs).skipped
+    assert build_site(render_page("# 甲\n"), site, config_file=config, docs_dir=docs).skipped
+    assert not build_site(render_page("# 乙\n"), site, config_file=config, docs_dir=docs).skipped
     assert "乙" in (site / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_changed_configuration_or_handwritten_page_rebuilds(tiny):
     config, docs, site = tiny
-    build_site(_render("# 甲\n"), site, config_file=config, docs_dir=docs)
+    build_site(render_page("# 甲\n"), site, config_file=config, docs_dir=docs)
     config.write_text("site_name: t2\nuse_directory_urls: false\n", encoding="utf-8")
-    assert not build_site(_render("# 甲\n"), site, config_file=config, docs_dir=docs).skipped
+    assert not build_site(render_page("# 甲\n"), site, config_file=config, docs_dir=docs).skipped
     assert "t2" in (site / "index.html").read_text(encoding="utf-8")
     (docs / "help.md").write_text("# 帮助\n", encoding="utf-8")
-    assert not build_site(_render("# 甲\n"), site, config_file=config, docs_dir=docs).skipped
+    assert not build_site(render_page("# 甲\n"), site, config_file=config, docs_dir=docs).skipped
     assert (site / "help.html").is_file()
 
 
@@ -207,35 +190,35 @@ def test_a_changed_theme_override_rebuilds(tiny):
     (overrides / "main.html").write_text('{% extends "base.html" %}\n', encoding="utf-8")
     config.write_text("site_name: t\nuse_directory_urls: false\ntheme:\n  name: mkdocs\n  custom_dir: overrides\n",
                       encoding="utf-8")
-    build_site(_render("# 甲\n"), site, config_file=config, docs_dir=docs)
+    build_site(render_page("# 甲\n"), site, config_file=config, docs_dir=docs)
     (overrides / "main.html").write_text('{% extends "base.html" %}\n{% block footer %}改{% endblock %}\n',
                                          encoding="utf-8")
-    assert not build_site(_render("# 甲\n"), site, config_file=config, docs_dir=docs).skipped
+    assert not build_site(render_page("# 甲\n"), site, config_file=config, docs_dir=docs).skipped
 
 
 def test_new_guarded_values_rerun_the_leak_guard(tiny):
     config, docs, site = tiny
-    assert not build_site(_render("# 甲乙丙丁\n"), site, config_file=config, docs_dir=docs, internal_values={}).skipped
+    assert not build_site(render_page("# 甲乙丙丁\n"), site, config_file=config, docs_dir=docs, internal_values={}).skipped
     from generator.errors import LeakError
 
     with pytest.raises(LeakError):
-        build_site(_render("# 甲乙丙丁\n"), site, config_file=config, docs_dir=docs,
+        build_site(render_page("# 甲乙丙丁\n"), site, config_file=config, docs_dir=docs,
                    internal_values={"甲乙丙丁": "企业!C2"})
     assert (site / "index.html").is_file()  # the last good site stays
 
 
 def test_a_site_missing_pages_is_built_again(tiny):
     config, docs, site = tiny
-    build_site(_render("# 甲\n"), site, config_file=config, docs_dir=docs)
+    build_site(render_page("# 甲\n"), site, config_file=config, docs_dir=docs)
     (site / "index.html").unlink()
-    assert not build_site(_render("# 甲\n"), site, config_file=config, docs_dir=docs).skipped
+    assert not build_site(render_page("# 甲\n"), site, config_file=config, docs_dir=docs).skipped
     assert (site / "index.html").is_file()
 
 
 def test_a_deleted_site_is_built_again(tiny):
     config, docs, site = tiny
-    build_site(_render("# 甲\n"), site, config_file=config, docs_dir=docs)
+    build_site(render_page("# 甲\n"), site, config_file=config, docs_dir=docs)
     shutil.rmtree(site)
-    result = build_site(_render("# 甲\n"), site, config_file=config, docs_dir=docs)
+    result = build_site(render_page("# 甲\n"), site, config_file=config, docs_dir=docs)
     assert not result.skipped
     assert (site / "index.html").is_file()

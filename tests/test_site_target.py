@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import render_page
 
 import generator.site_target as site_target
 from generator.build import BUILD_MARKER, DEFAULT_DOCS, build_site, copy_handwritten
@@ -40,30 +41,12 @@ def _dead_pid() -> int:
     return child.pid
 
 
-# A tiny configuration, for build_site on its own.
-
-
-@pytest.fixture
-def tiny(tmp_path):
-    config = tmp_path / "mkdocs.yml"
-    config.write_text("site_name: t\nuse_directory_urls: false\n", encoding="utf-8")
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    return config, docs, tmp_path / "site"
-
-
-def _render(text: str):
-    def render(stage_docs: Path) -> list[Path]:
-        page = stage_docs / "index.md"
-        page.write_text(text, encoding="utf-8")
-        return [page]
-
-    return render
+# build_site on its own, with the one-page site of conftest.tiny.
 
 
 def _tiny_build(tiny, text="# 甲\n", **options):
     config, docs, site = tiny
-    return build_site(_render(text), site, config_file=config, docs_dir=docs, **options)
+    return build_site(render_page(text), site, config_file=config, docs_dir=docs, **options)
 
 
 # Folders that are not ours.
@@ -117,12 +100,12 @@ def test_a_repository_or_a_file_is_refused(tiny, tmp_path):
     (repo / ".git").mkdir(parents=True)
     (repo / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=f"{repo} {NOT_OURS}"):
-        build_site(_render("# 甲\n"), repo, config_file=config, docs_dir=docs)
+        build_site(render_page("# 甲\n"), repo, config_file=config, docs_dir=docs)
     assert (repo / ".git" / "HEAD").is_file()
     afile = tmp_path / "notes.txt"
     afile.write_text("x", encoding="utf-8")
     with pytest.raises(ConfigError, match="是一个文件"):
-        build_site(_render("# 甲\n"), afile, config_file=config, docs_dir=docs)
+        build_site(render_page("# 甲\n"), afile, config_file=config, docs_dir=docs)
     assert afile.read_text(encoding="utf-8") == "x"
 
 
@@ -136,7 +119,7 @@ def test_an_empty_or_absent_folder_and_an_earlier_versions_site_are_replaced(tin
     (older / "index.html").write_text("old", encoding="utf-8")
     (older / BUILD_MARKER).write_text(json.dumps({"fingerprint": "x", "findings": [{"value": "E001"}]}),
                                       encoding="utf-8")
-    build_site(_render("# 乙\n"), older, config_file=config, docs_dir=docs, internal_values={})
+    build_site(render_page("# 乙\n"), older, config_file=config, docs_dir=docs, internal_values={})
     assert "乙" in (older / "index.html").read_text(encoding="utf-8")
     assert "E001" not in (older / BUILD_MARKER).read_text(encoding="utf-8")
 
