@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import NuanqiError
-from .render.escape import FORMULA_START
+from .render.escape import csv_cell
 from .schema import Field, SheetSchema, WorkbookSchema
 
 if TYPE_CHECKING:
@@ -110,16 +110,6 @@ def _csv_value(f: Field, typed: Any, raw: Any) -> str:
     return str(typed)
 
 
-def _safe(f: Field, typed: Any, text: str) -> str:
-    """``text`` with a leading single quote when it begins like a formula,
-    unless it is the number of a numeric cell (-3 stays -3)."""
-    if not text.startswith(FORMULA_START):
-        return text
-    if f.kind in ("integer", "decimal") and isinstance(typed, (int, float)) and not isinstance(typed, bool):
-        return text
-    return "'" + text
-
-
 def export_csv(checked: Checked, directory: Path, schema: WorkbookSchema) -> dict[str, list[int]]:
     """Write each checked sheet to ``<key>.csv`` and the descriptor to
     ``datapackage.json``; returns, per sheet key, the spreadsheet row number
@@ -136,8 +126,7 @@ def export_csv(checked: Checked, directory: Path, schema: WorkbookSchema) -> dic
                 writer.writerow([f.name for f in sheet.fields])
                 for row in table.rows:
                     writer.writerow(
-                        [_safe(f, row.values.get(f.name), _csv_value(f, row.values.get(f.name), row.raw.get(f.name)))
-                         for f in sheet.fields]
+                        [csv_cell(_csv_value(f, row.values.get(f.name), row.raw.get(f.name))) for f in sheet.fields]
                     )
             rows_of[sheet.name] = [row.number for row in table.rows]
         package = descriptor(schema)

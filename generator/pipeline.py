@@ -107,10 +107,6 @@ def build(
     a site built from exactly the same inputs is kept as it is; ``publish``
     (``freeze``) always runs, as it may have periods to freeze. ``force``
     builds and replaces the whole site even when its pages are unchanged."""
-    if audience == "internal":
-        from .render.internal import check_internal_target
-
-        check_internal_target(site_dir, docs_dir, DEFAULT_SITE)
     check_before_build(site_dir, audience, specs=specs, docs_dir=docs_dir, config_file=config_file,
                        published_dir=published_dir, templates=templates)
     schema = schema or load_schema()

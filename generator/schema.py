@@ -26,6 +26,9 @@ DEFAULT_SCHEMA_DIR = PROJECT_ROOT / "sheets_schema"
 # The as-of dates the generator accepts (--as-of, dates.programmeStart).
 AS_OF_MIN = dt.date(2000, 1, 1)
 AS_OF_MAX = dt.date(2100, 12, 31)
+# workbook.yaml ``dates`` when it names none.
+DEFAULT_PROGRAMME_START = dt.date(2015, 1, 1)
+DEFAULT_YEARS_AFTER_AS_OF = 30
 
 KINDS = {
     "id", "text", "enum", "date", "boolean", "integer", "decimal",
@@ -103,8 +106,8 @@ class WorkbookSchema:
     suppression_k: int = 3
     # Dates in the sheets: none before the programme started, none more than
     # ``years_after_as_of`` years after the as-of date (workbook.yaml ``dates``).
-    programme_start: dt.date = dt.date(2015, 1, 1)
-    years_after_as_of: int = 30
+    programme_start: dt.date = DEFAULT_PROGRAMME_START
+    years_after_as_of: int = DEFAULT_YEARS_AFTER_AS_OF
     raw: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, hash=False)
 
     def sheet(self, name: str) -> SheetSchema:
@@ -162,7 +165,7 @@ def _field(raw: dict[str, Any], enums: dict[str, tuple[str, ...]], sheet_vis: st
 def _date_bounds(raw: Any, where: Path) -> tuple[dt.date, int]:
     if not isinstance(raw, dict):
         raise ConfigError(_("{path}: dates must be a mapping with programmeStart and yearsAfterAsOf").format(path=where))
-    start = raw.get("programmeStart", dt.date(2015, 1, 1))
+    start = raw.get("programmeStart", DEFAULT_PROGRAMME_START)
     if isinstance(start, str):
         try:
             start = dt.date.fromisoformat(start)
@@ -171,7 +174,7 @@ def _date_bounds(raw: Any, where: Path) -> tuple[dt.date, int]:
     if isinstance(start, dt.datetime) or not isinstance(start, dt.date) or not AS_OF_MIN <= start <= AS_OF_MAX:
         raise ConfigError(_("{path}: dates.programmeStart must be a date between {low} and {high}, not {value!r}").format(
             path=where, low=AS_OF_MIN.isoformat(), high=AS_OF_MAX.isoformat(), value=start))
-    years = raw.get("yearsAfterAsOf", 30)
+    years = raw.get("yearsAfterAsOf", DEFAULT_YEARS_AFTER_AS_OF)
     if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 100:
         raise ConfigError(_("{path}: dates.yearsAfterAsOf must be a whole number from 1 to 100, not {value!r}").format(
             path=where, value=years))

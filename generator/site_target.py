@@ -329,6 +329,19 @@ def environment_errors(site: Path) -> Iterator[None]:
                           "或用 --site-dir 指定另一个目录") from exc
 
 
+def _check_reserved(site: Path, audience: str, docs: Path) -> None:
+    """No site inside the docs folder (MkDocs would read it as pages), and the
+    internal edition never at, in or around the public site's default folder,
+    even before a public site was built there."""
+    from .schema import PROJECT_ROOT
+
+    public = (PROJECT_ROOT / _DEFAULT_DIRS["public"]).resolve()
+    if audience == "internal" and (site == public or site.is_relative_to(public) or public.is_relative_to(site)):
+        raise ConfigError(f"内部版不能生成到公开站点目录 {public}；请用 --site-dir 指定另一个目录（默认 site-internal/）")
+    if site.is_relative_to(docs):
+        raise ConfigError(f"不能把站点生成到页面源目录 {docs} 中；请用 --site-dir 指定另一个目录")
+
+
 def check_before_build(
     site: Path, audience: str, *, specs: Iterable[str], docs_dir: Path, config_file: Path,
     published_dir: Path | None = None, templates: Path | None = None,
@@ -346,6 +359,7 @@ def check_before_build(
             protect.append(("数据源", path if path.is_dir() else path.parent))
     protect += [(what, path) for what, path in (("定稿目录", published_dir), ("模板目录", templates)) if path]
     check_location(site, protect)
+    _check_reserved(site.resolve(), audience, docs_dir.resolve())
     target = SiteTarget(site)
     if target.state_dir.is_dir() or target.legacy_old.is_dir():
         with environment_errors(target.site), target.locked():

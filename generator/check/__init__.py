@@ -10,7 +10,13 @@ from typing import Any
 from ..schema import WorkbookSchema
 from ..sources import RawSheet, read_source
 from .report import Report
-from .rules import check_declared_rules, check_references, check_unique
+from .rules import (
+    check_date_bounds,
+    check_declared_rules,
+    check_references,
+    check_unique,
+    years_after,
+)
 from .tables import Row, Table, type_sheet
 
 __all__ = ["Checked", "Report", "Row", "Table", "check_sheets", "read_and_check"]
@@ -54,6 +60,8 @@ def check_sheets(raw_by_source: list[tuple[str, list[RawSheet]]], schema: Workbo
             tables[sheet.name] = table
     check_unique(tables, report)
     check_references(tables, report)
+    # Dates first: an out-of-range one becomes untyped before any rule reads it.
+    check_date_bounds(tables, report, schema.programme_start, years_after(as_of, schema.years_after_as_of))
     check_declared_rules(tables, report, as_of)
     return Checked(tables=tables, report=report, as_of=as_of, sources=[s for s, _ in raw_by_source])
 

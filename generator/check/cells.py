@@ -186,10 +186,10 @@ def parse_integer(value: Any) -> int:
         raise CellError("number_not_finite")
     if not _INTEGER.match(text):
         raise CellError("integer_type")
-    digits = text.lstrip("+-").split(".")[0].lstrip("0")
-    if len(digits) > EXACT_DIGITS:
+    whole = text.split(".")[0]  # the point, if any, is followed by zeros only
+    if _significant_digits(whole) > EXACT_DIGITS:
         raise CellError("number_precision", digits=EXACT_DIGITS)
-    return int(digits or "0") * (-1 if text.startswith("-") else 1)
+    return int(whole)
 
 
 def parse_decimal(value: Any) -> float:
@@ -206,10 +206,18 @@ def parse_decimal(value: Any) -> float:
         raise CellError("number_not_finite")
     if not _DECIMAL.match(text):
         raise CellError("decimal_type")
-    if len(text.lstrip("+-").replace(".", "").lstrip("0").rstrip("0") if "." in text
-           else text.lstrip("+-").lstrip("0")) > EXACT_DIGITS:
+    if _significant_digits(text) > EXACT_DIGITS:
         raise CellError("number_precision", digits=EXACT_DIGITS)
     return float(text)
+
+
+def _significant_digits(text: str) -> int:
+    """How many digits a number typed as text holds: leading zeros never count;
+    with a decimal point, trailing zeros do not either (001.50 has 2, 1000 has 4)."""
+    unsigned = text.lstrip("+-")
+    if "." not in unsigned:
+        return len(unsigned.lstrip("0"))
+    return len(unsigned.replace(".", "").strip("0"))
 
 
 def _parse_phone(value: Any) -> phonenumbers.PhoneNumber:
@@ -269,10 +277,9 @@ def url_problem(text: str) -> tuple[str, dict[str, Any]] | None:
             return "url_character", {"char": f"U+{ord(char):04X}" if _invisible(char) or char == " " else char}
     try:
         parts = urlsplit(text)
-        port = parts.port
+        parts.port  # noqa: B018 -- raises ValueError for a port that is no number
     except ValueError:
         return "url", {}
-    del port
     host = parts.hostname or ""
     if "@" in parts.netloc or not _real_host(host) or len(text) > URL_MAX:
         return "url_host", {}

@@ -465,32 +465,31 @@ RULES: dict[str, Callable[..., None]] = {
 }
 
 
-def _years_after(day: dt.date, years: int) -> dt.date:
+def years_after(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
 
 
-def check_date_bounds(tables: Tables, report: Report, as_of: dt.date) -> None:
-    """A date before the programme started or far beyond the as-of date (a
-    mistyped year: 1022, 2202) is an error at its cell; the cell then counts as
-    not typed, so that no rule, figure or period list reaches back or forward
-    to it."""
+def check_date_bounds(tables: Tables, report: Report, earliest: dt.date, latest: dt.date) -> None:
+    """A date before ``earliest`` (the programme's start) or after ``latest``
+    (a mistyped year: 1022, 2202) is an error at its cell; the cell then counts
+    as not typed, so that no rule, figure or period list reaches back or
+    forward to it."""
     for table in tables.values():
-        latest = _years_after(as_of, table.years_after_as_of)
         for f in table.schema.fields:
             if f.kind != "date" or f.name not in table.columns:
                 continue
             values = table.col(f.name)
             if values.dtype != pl.Date:
                 continue
-            mask = ((values < table.earliest) | (values > latest)).fill_null(False)
+            mask = ((values < earliest) | (values > latest)).fill_null(False)
             if not mask.any():
                 continue
             for index in mask.arg_true().to_list():
                 _add(report, table, index, f.name, "date_out_of_range",
-                     earliest=table.earliest.isoformat(), latest=latest.isoformat())
+                     earliest=earliest.isoformat(), latest=latest.isoformat())
             table.frame = table.frame.with_columns(
                 pl.when(mask).then(None).otherwise(values).alias(f.name))
             if f.name in table.bad.columns:
@@ -498,7 +497,6 @@ def check_date_bounds(tables: Tables, report: Report, as_of: dt.date) -> None:
 
 
 def check_declared_rules(tables: Tables, report: Report, as_of: dt.date) -> None:
-    check_date_bounds(tables, report, as_of)
     for table in tables.values():
         for rule in table.schema.rules:
             fn = RULES.get(str(rule.get("rule")))

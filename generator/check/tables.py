@@ -59,10 +59,6 @@ class Table:
     cells: dict[str, RawColumn] = field(default_factory=dict)
     # Values the frame holds inexactly (see columns.TypedColumn), by data-row position.
     exact: dict[str, dict[int, Any]] = field(default_factory=dict)
-    # The dates a cell may hold (workbook.yaml ``dates``; rules.check_date_bounds):
-    # not before ``earliest``, at most ``years_after_as_of`` years after the as-of date.
-    earliest: dt.date = dt.date(2015, 1, 1)
-    years_after_as_of: int = 30
 
     def column_of(self, name: str) -> int | None:
         return self.columns.get(name)
@@ -348,5 +344,4 @@ def type_sheet(raw: RawSheet, sheet: SheetSchema, schema: WorkbookSchema, report
         bad=pl.DataFrame(bad, height=frame.height), blank=pl.DataFrame(blank, height=frame.height),
         cells={name: raw_columns[columns[name]] for name in typed},
         exact={name: c.exact for name, c in typed.items() if c.exact},
-        earliest=schema.programme_start, years_after_as_of=schema.years_after_as_of,
     )

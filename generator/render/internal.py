@@ -24,7 +24,6 @@ from typing import Any
 
 from ..check import Checked
 from ..check.report import ERROR, Finding
-from ..errors import ConfigError
 from ..figures.leniency import follow_ups
 from ..figures.projects import project_figures, week_label
 from ..model import Issue, Officer, Programme
@@ -253,16 +252,6 @@ def _projects(w: PageWriter, programme: Programme, schema: WorkbookSchema) -> li
     w.page("internal/projects.md.j2", "projects/index.md", figures=figures, missing=missing,
            blockers=blockers, week_label=week_label)
     return missing
-
-
-def check_internal_target(site_dir: Path, docs_dir: Path, public_site: Path) -> None:
-    """The internal edition never goes into the public site folder, nor into
-    (or around) the docs folder."""
-    target, docs, public = site_dir.resolve(), docs_dir.resolve(), public_site.resolve()
-    if target == public or target.is_relative_to(public) or public.is_relative_to(target):
-        raise ConfigError(f"内部版不能生成到公开站点目录 {public}；请用 --site-dir 指定另一个目录（默认 site-internal/）")
-    if target == docs or target.is_relative_to(docs) or docs.is_relative_to(target):
-        raise ConfigError(f"内部版不能生成到页面源目录 {docs} 中，也不能包含它；请用 --site-dir 指定另一个目录")
 
 
 def render_internal(
