@@ -99,3 +99,25 @@ def render_page(text: str) -> Callable[[Path], list[Path]]:
         return [page]
 
     return render
+
+
+def plant_hostile(rows: dict[str, list[dict[str, Any]]], texts: list[str]) -> None:
+    """Put ``texts`` in turn into every public text column the site shows:
+    department, officer, policy, step and key-project cells."""
+    def pick(i: int) -> str:
+        return texts[i % len(texts)]
+
+    for i, d in enumerate(rows["departments"]):
+        d["name"] = f"部门{i}{pick(i)}"
+        d["address"] = pick(i + 1)
+    for i, o in enumerate(rows["officers"]):
+        o["home_unit"] = pick(i)
+    for i, p in enumerate(rows["policies"]):
+        p["title"] = f"政策{i}{pick(i)}"
+        p["issuer"] = pick(i + 2)
+        p["benefit"] = pick(i + 3)
+    for i, s in enumerate(rows["policy_steps"]):
+        s["action"] = pick(i)
+    for i, k in enumerate(rows.get("key_projects", [])):
+        k["name"] = f"项目{i}{pick(i)}"
+        k["lead"] = pick(i + 3)

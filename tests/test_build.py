@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import plant_hostile
 
 from generator.cli import cli
 from generator.errors import LeakError
@@ -178,19 +179,7 @@ def test_hostile_cells_stay_inert_on_every_page(make_workbook, tmp_path):
     built site (progress, projects, finder data included) may run or link them."""
 
     def edit(rows):
-        for i, d in enumerate(rows["departments"]):
-            d["name"] = f"部门{i}{HOSTILE[i % len(HOSTILE)]}"
-            d["address"] = HOSTILE[(i + 1) % len(HOSTILE)]
-        for i, o in enumerate(rows["officers"]):
-            o["home_unit"] = HOSTILE[i % len(HOSTILE)]
-        for i, p in enumerate(rows["policies"]):
-            p["title"] = f"政策{i}{HOSTILE[i % len(HOSTILE)]}"
-            p["issuer"] = HOSTILE[(i + 2) % len(HOSTILE)]
-        for i, s in enumerate(rows["policy_steps"]):
-            s["action"] = HOSTILE[i % len(HOSTILE)]
-        for i, k in enumerate(rows.get("key_projects", [])):
-            k["name"] = f"项目{i}{HOSTILE[i % len(HOSTILE)]}"
-            k["lead"] = HOSTILE[(i + 3) % len(HOSTILE)]
+        plant_hostile(rows, HOSTILE)
 
     site = tmp_path / "site"
     build([str(make_workbook(edit))], dt.date(2022, 12, 31), site_dir=site, docs_dir=tmp_path / "docs")

@@ -16,6 +16,7 @@ import markdown
 import openpyxl
 import polars as pl
 import pytest
+from conftest import plant_hostile
 from htmltree import Node, parse
 
 from generator.check import columns
@@ -289,20 +290,9 @@ HOSTILE_PARTS = ["em", "第二行", "第三行", "x | y", "点此", "文字", "a
 def hostile_site(sample_rows, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile")
     rows = copy.deepcopy(sample_rows)
-    pick = HOSTILE_TEXT
-    for i, d in enumerate(rows["departments"]):
-        d["name"] = FORMULA_NAMES[i % len(FORMULA_NAMES)] + f"{i}" if i < 12 else f"部门{i}{pick[i % len(pick)]}"
-        d["address"] = pick[(i + 1) % len(pick)]
-    for i, o in enumerate(rows["officers"]):
-        o["home_unit"] = pick[i % len(pick)]
-    for i, p in enumerate(rows["policies"]):
-        p["title"] = f"政策{i}{pick[i % len(pick)]}"
-        p["issuer"] = pick[(i + 2) % len(pick)]
-        p["benefit"] = pick[(i + 3) % len(pick)]
-    for i, s in enumerate(rows["policy_steps"]):
-        s["action"] = pick[i % len(pick)]
-    for i, k in enumerate(rows.get("key_projects", [])):
-        k["name"] = f"项目{i}{pick[i % len(pick)]}"
+    plant_hostile(rows, HOSTILE_TEXT)
+    for i, d in enumerate(rows["departments"][:12]):
+        d["name"] = FORMULA_NAMES[i % len(FORMULA_NAMES)] + f"{i}"
     path = _write(tmp / "book.xlsx", rows)
     site = tmp / "site"
     build([str(path)], AS_OF, site_dir=site, docs_dir=tmp / "docs")
