@@ -32,10 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.ahead:
         os.environ["NUANQI_MKDOCS_AHEAD"] = args.ahead
     start = time.process_time()
-    import generator.build as build_module
-    import generator.freeze as freeze_module
+    import generator.figures.store as freeze_module
     import generator.pipeline as pipeline
     import generator.render as render_module
+    import generator.site.build as build_module
 
     from .run import prepare_project
     from .stages import Clock, _timed

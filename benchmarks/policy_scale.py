@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from generator.pipeline import build
-from generator.sample import generate, grow_policies, write_rows
 from generator.schema import load_schema
+from generator.workbook.sample import generate, grow_policies, write_rows
 
 LIMIT = 100_000
 

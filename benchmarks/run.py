@@ -136,7 +136,7 @@ def stage(label: str, name: str, work: Path, tag: str | None = None, **args: str
 def prepare_project(project: Path) -> None:
     """A copy of the project's MkDocs setup: mkdocs.yml, theme overrides and the
     hand-written docs (what rendering owns is left out), with no site yet."""
-    from generator.build import copy_handwritten
+    from generator.site.build import copy_handwritten
 
     if project.exists():
         shutil.rmtree(project)

@@ -63,7 +63,7 @@ def _progress(programme: Any, schema: Any) -> Any:
 
 
 def stage_sample(args: argparse.Namespace, clock: Clock) -> None:
-    from generator.sample import write_sample
+    from generator.workbook.sample import write_sample
 
     with clock("sample"):
         counts = write_sample(Path(args.out_file), scale=args.scale, seed=2022)
@@ -167,7 +167,7 @@ def _timed(module: Any, name: str, clock: Clock, step: str) -> None:
 def stage_build(args: argparse.Namespace, clock: Clock) -> None:
     """Our whole ``build`` (as the CLI runs it) into a copy of the project's
     MkDocs configuration, with the MkDocs run and the leak guard timed apart."""
-    import generator.build as build_module
+    import generator.site.build as build_module
     from generator.pipeline import build
 
     project = Path(args.project)
@@ -191,8 +191,8 @@ def stage_build(args: argparse.Namespace, clock: Clock) -> None:
 
 
 def stage_export_csv(args: argparse.Namespace, clock: Clock) -> None:
-    from generator.datapackage import export_csv
     from generator.schema import load_schema
+    from generator.workbook.descriptor import export_csv
 
     out = Path(args.out_dir)
     if out.exists():

@@ -151,7 +151,7 @@ def validate(sources: tuple[str, ...], as_of: dt.date | None, fmt: str, credenti
     else:
         click.echo(report.to_text(color=True), color=None)
     if write_back:
-        from .gsheets_write import write_report
+        from .workbook.google import write_report
 
         for done in write_report(specs, report, credentials=credentials):
             click.echo(_("Wrote the report into the tab 校验结果 of gsheet:{key}").format(key=done.key), err=True)
@@ -225,7 +225,7 @@ def _echo_built(built: Any, day: dt.date) -> None:
 @reports_errors
 def sample(out: Path, scale: str, seed: int, force: bool) -> None:
     """Write a deterministic, obviously fictional workbook for demos and benchmarks."""
-    from .sample import write_sample
+    from .workbook.sample import write_sample
 
     counts = write_sample(out, scale=scale, seed=seed, overwrite=force)
     summary = "，".join(f"{k} {v}" for k, v in counts.items())
@@ -245,7 +245,7 @@ def template(out: Path | None, google: str | None, credentials: Path | None, for
     if out is None and google is None:
         raise click.UsageError(_("Name the workbook to write (OUT.xlsx), or a Google spreadsheet with --google KEY."))
     if google is not None:
-        from .gsheets_write import add_template_tabs
+        from .workbook.google import add_template_tabs
 
         added = add_template_tabs(google, load_schema(), credentials=credentials)
         if added:
@@ -255,7 +255,7 @@ def template(out: Path | None, google: str | None, credentials: Path | None, for
             click.echo(_("The Google spreadsheet already has every tab; nothing was changed."))
     if out is None:
         return
-    from .template import write_template
+    from .workbook.template import write_template
 
     sheets = write_template(out, load_schema(), overwrite=force)
     click.echo(_("Wrote {path}: {summary}").format(path=out, summary="、".join(sheets)))
@@ -273,7 +273,7 @@ def schema() -> None:
 @reports_errors
 def schema_export(out: Path | None) -> None:
     """Print (or write) a Frictionless Data Package descriptor of the sheets."""
-    from .datapackage import descriptor_json
+    from .workbook.descriptor import descriptor_json
 
     text = descriptor_json(load_schema())
     if out is None:

@@ -11,16 +11,16 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .build import DEFAULT_CONFIG, DEFAULT_DOCS, BuildResult, build_site, kept_site, theme_dir
 from .check import Checked, check_sheets, read_and_check, read_sources
 from .check.report import Finding
 from .errors import DataInvalid
 from .i18n import get_language
-from .leakguard import value_sets
-from .mkdocs_run import MkDocsAhead
 from .model import Programme, build_programme
 from .schema import PROJECT_ROOT, WorkbookSchema, load_schema
-from .site_target import check_before_build
+from .site.build import DEFAULT_CONFIG, DEFAULT_DOCS, BuildResult, build_site, kept_site, theme_dir
+from .site.leakguard import value_sets
+from .site.mkdocs_run import MkDocsAhead
+from .site.target import check_before_build
 from .sources import EXAMPLE_WORKBOOK, RawSheet, is_google
 
 # The bundled example is a year of 2022; its figures are shown as of its last day.
@@ -75,9 +75,9 @@ def _inputs_key(
     specs: list[str], as_of: dt.date, audience: str, schema: WorkbookSchema, config_file: Path, docs_dir: Path,
     templates: Path | None, published_dir: Path | None, fetched: list[tuple[str, list[RawSheet]]] | None = None,
 ) -> str | None:
-    from .freeze import default_published_dir
-    from .inputs import build_key
+    from .figures.store import default_published_dir
     from .render import GENERATED_PATHS
+    from .site.build_key import build_key
 
     return build_key(
         specs, as_of, audience=audience, language=get_language(), schema_dir=schema.directory,
@@ -153,7 +153,7 @@ def _build(
     else:
         # Imported here, not at the top: the figures bring in numpy and highspy,
         # start-up that `validate` does not need.
-        from .freeze import prepare, write_frozen
+        from .figures.store import prepare, write_frozen
         from .render import render_public
 
         # Frozen periods, protection and the audit come first: a failure publishes nothing.

@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from generator import i18n
-from generator.sample import generate
 from generator.schema import load_schema
 from generator.sources import EXAMPLE_WORKBOOK
+from generator.workbook.sample import generate
 
 AS_OF = dt.date(2022, 12, 31)
 

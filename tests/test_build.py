@@ -11,8 +11,8 @@ from conftest import plant_hostile
 
 from generator.cli import cli
 from generator.errors import LeakError
-from generator.leakguard import normalise, value_sets
 from generator.pipeline import build, validate
+from generator.site.leakguard import normalise, value_sets
 
 
 class Collect(HTMLParser):
@@ -49,7 +49,7 @@ def example_build(tmp_path_factory):
     site = tmp_path_factory.mktemp("site") / "site"
     docs = tmp_path_factory.mktemp("docs")
     # The hand-written pages (help/, assets/) come along, as in a real build.
-    from generator.build import DEFAULT_DOCS, copy_handwritten
+    from generator.site.build import DEFAULT_DOCS, copy_handwritten
     from generator.sources import EXAMPLE_WORKBOOK
 
     copy_handwritten(DEFAULT_DOCS, docs)

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import generator.pipeline as pipeline
-from generator.build import DEFAULT_DOCS, copy_handwritten
+from generator.site.build import DEFAULT_DOCS, copy_handwritten
 from generator.sources import EXAMPLE_WORKBOOK
 
 AS_OF = dt.date(2022, 12, 31)
@@ -25,7 +25,7 @@ def test_an_override_named_by_the_environment_is_part_of_the_key(tmp_path: Path,
     page.write_text("# 工作进展\n\n第一版说明\n", encoding="utf-8")
     monkeypatch.setenv("NUANQI_TEMPLATES", str(overrides))
     # The key covers the generator's code too; hold it still while others edit it.
-    monkeypatch.setattr("generator.inputs._CODE_DIR", tmp_path / "code")
+    monkeypatch.setattr("generator.site.build_key._CODE_DIR", tmp_path / "code")
 
     def build():
         return pipeline.build([str(source)], AS_OF, site_dir=tmp_path / "site", docs_dir=docs,

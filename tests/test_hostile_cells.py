@@ -29,12 +29,12 @@ from generator.check.cells import (
     parse_phone,
     parse_url,
 )
-from generator.datapackage import export_csv
 from generator.pipeline import build, validate
 from generator.render.escape import FORMULA_START, csv_cell, html_text, md, safe_url, title
-from generator.sample import write_rows
 from generator.schema import Field, load_schema
 from generator.sources.columns import columns_from_rows
+from generator.workbook.descriptor import export_csv
+from generator.workbook.sample import write_rows
 
 SCHEMA = load_schema()
 SEPARATORS = SCHEMA.list_separators
@@ -366,7 +366,7 @@ def test_spreadsheets_we_write_keep_formula_like_text_as_text(tmp_path):
 
 
 def test_the_template_writes_text_cells_as_strings(tmp_path):
-    from generator.template import _text_cell
+    from generator.workbook.template import _text_cell
 
     book = openpyxl.Workbook()
     cell = _text_cell(book.active.cell(row=1, column=1), "=cmd|' /C calc'!A0")

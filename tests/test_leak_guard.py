@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import LeakError
-from generator.leakguard import normalise, scan, value_sets
 from generator.pipeline import build, model_of, public_names, validate
+from generator.site.leakguard import normalise, scan, value_sets
 
 AS_OF = dt.date(2022, 12, 31)
 SECRET = "某某泄露测试企业有限公司"

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import mkdocs_run
-from generator.build import DEFAULT_CONFIG, DEFAULT_DOCS, copy_handwritten
 from generator.errors import ConfigError, DataInvalid
-from generator.mkdocs_run import AHEAD_VARIABLE, MkDocsAhead, MkDocsProblem
 from generator.pipeline import build
+from generator.site import mkdocs_run
+from generator.site.build import DEFAULT_CONFIG, DEFAULT_DOCS, copy_handwritten
+from generator.site.mkdocs_run import AHEAD_VARIABLE, MkDocsAhead, MkDocsProblem
 from generator.sources import EXAMPLE_WORKBOOK
 
 AS_OF = dt.date(2022, 12, 31)
@@ -101,7 +101,7 @@ def test_the_child_reports_what_mkdocs_refused(tmp_path, monkeypatch):
 
 
 def test_the_child_without_a_job_exits_quietly():
-    done = subprocess.run([sys.executable, "-m", "generator.mkdocs_run", str(DEFAULT_CONFIG)], input="",
+    done = subprocess.run([sys.executable, "-m", "generator.site.mkdocs_run", str(DEFAULT_CONFIG)], input="",
                           capture_output=True, text=True, timeout=120)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
 

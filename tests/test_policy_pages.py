@@ -19,7 +19,7 @@ from htmltree import Node, article
 from generator.pipeline import Built, build
 from generator.render.escape import slug
 from generator.render.pages import finder_data
-from generator.sample import grow_policies
+from generator.workbook.sample import grow_policies
 
 AS_OF = dt.date(2022, 12, 31)
 

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from generator.cli import cli
-from generator.freeze import EXAMPLE_PUBLISHED, default_published_dir
+from generator.figures.store import EXAMPLE_PUBLISHED, default_published_dir
 from generator.sources import EXAMPLE_WORKBOOK
 
 

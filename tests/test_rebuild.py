@@ -15,11 +15,17 @@ from cassettes.playback import play, write_key_file
 
 import generator.pipeline as pipeline
 from generator import i18n
-from generator.build import BUILD_MARKER, DEFAULT_CONFIG, DEFAULT_DOCS, copy_handwritten, theme_dir
 from generator.cli import cli
-from generator.inputs import build_key
 from generator.render import GENERATED_PATHS
 from generator.schema import load_schema
+from generator.site.build import (
+    BUILD_MARKER,
+    DEFAULT_CONFIG,
+    DEFAULT_DOCS,
+    copy_handwritten,
+    theme_dir,
+)
+from generator.site.build_key import build_key
 from generator.sources import EXAMPLE_WORKBOOK, RawSheet
 
 AS_OF = dt.date(2022, 12, 31)

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import render_page
 
-from generator.build import BUILD_MARKER, DEFAULT_DOCS, build_site, copy_handwritten
 from generator.pipeline import build
 from generator.render import pages as render_pages
 from generator.render.escape import slug
+from generator.site.build import BUILD_MARKER, DEFAULT_DOCS, build_site, copy_handwritten
 from generator.sources import EXAMPLE_WORKBOOK
 
 AS_OF = dt.date(2022, 12, 31)

@@ -9,7 +9,7 @@ from python_calamine import CalamineWorkbook
 
 from generator.cli import cli
 from generator.pipeline import validate
-from generator.sample import generate
+from generator.workbook.sample import generate
 
 
 def test_district_scale_matches_the_programme(sample_rows):

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import cli
-from generator.datapackage import descriptor, export_csv
 from generator.pipeline import validate
+from generator.workbook.descriptor import descriptor, export_csv
 
 frictionless = pytest.importorskip("frictionless")
 

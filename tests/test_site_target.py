@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 from conftest import render_page
 
-import generator.site_target as site_target
-from generator.build import BUILD_MARKER, DEFAULT_DOCS, build_site, copy_handwritten
+import generator.site.target as site_target
 from generator.cli import cli
 from generator.errors import ConfigError, NuanqiError
 from generator.pipeline import build
-from generator.site_target import SiteTarget, check_before_build
+from generator.site.build import BUILD_MARKER, DEFAULT_DOCS, build_site, copy_handwritten
+from generator.site.target import SiteTarget, check_before_build
 
 AS_OF = dt.date(2022, 12, 31)
 NOT_OURS = "不是本系统生成的站点目录"
@@ -311,14 +311,14 @@ def test_an_unwritable_folder_is_an_environment_error(runner, example_workbook):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_the_mkdocs_child_dies_with_a_killed_build(tmp_path):
-    from generator.build import DEFAULT_CONFIG
+    from generator.site.build import DEFAULT_CONFIG
 
     # A process holding the child's stdin open, as a shell or a supervisor may:
     # the child does not see the end of its input when the build dies.
     script = (
         "import os, subprocess, sys, time\n"
         "os.environ['NUANQI_MKDOCS_AHEAD'] = '1'\n"
-        "from generator.mkdocs_run import MkDocsAhead\n"
+        "from generator.site.mkdocs_run import MkDocsAhead\n"
         f"ahead = MkDocsAhead.start(__import__('pathlib').Path({str(DEFAULT_CONFIG)!r}))\n"
         "fd = ahead.process.stdin.fileno()\n"
         "holder = subprocess.Popen(['sleep', '60'], pass_fds=[fd], stdin=subprocess.DEVNULL)\n"

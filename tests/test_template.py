@@ -15,7 +15,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from generator.cli import cli
-from generator.template import LISTS_SHEET, TEMPLATE_ROWS
+from generator.workbook.template import LISTS_SHEET, TEMPLATE_ROWS
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_dropdowns_for_enums_booleans_and_references(template):
 
 
 def test_long_lists_go_to_a_hidden_sheet(tmp_path, schema, monkeypatch):
-    from generator import template as tpl
+    from generator.workbook import template as tpl
 
     monkeypatch.setattr(tpl, "LIST_LITERAL_MAX", 20)
     book = tpl.build_template(schema)

@@ -201,7 +201,7 @@ def check_references(tables: Tables, report: Report) -> None:
             values = table.col(fk.field)
             # A key cell that could not be read (a code with a space) does not
             # count as known: rows referring to the code are reported too, as
-            # any other tool checking the foreign key would (see datapackage.py).
+            # any other tool checking the foreign key would (see workbook/descriptor.py).
             missing = values.is_not_null() & ~table.bad_col(fk.field) & ~_isin(values, target.col(fk.target))
             for index in missing.arg_true().to_list():
                 _add(

@@ -25,8 +25,8 @@ from urllib.parse import urlencode
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from generator.sample import generate  # noqa: E402
 from generator.schema import WorkbookSchema, load_schema  # noqa: E402
+from generator.workbook.sample import generate  # noqa: E402
 
 SAMPLE_KEY = "1NqSampleBookDinghai2022xxxxxxxxxxxxxxxxxxx"
 SMALL_KEY = "1NqSmallBookDepartmentsOnlyxxxxxxxxxxxxxxxxx"
@@ -382,8 +382,8 @@ def write_cassettes(schema: WorkbookSchema, small: list[tuple[str, list[list[Any
                     small_meta: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Template and write-back traffic; the request bodies are what the generator sends."""
     from generator.check import check_sheets
-    from generator.gsheets_write import report_request, template_request
     from generator.sources import RawSheet
+    from generator.workbook.google import report_request, template_request
 
     read = [token(), small_meta, batch_get(SMALL_KEY, small)]
     small_sheets = sheet_entries(small)

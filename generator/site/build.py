@@ -1,7 +1,7 @@
 """The site build: render into a staging folder, run MkDocs there, check the
 output, and only then replace the site folder. A failure at any step leaves
 the last good site as it was. Which folders may be replaced, the markers, the
-atomic swap and the repair of interrupted builds: ``site_target``.
+atomic swap and the repair of interrupted builds: ``site/target.py``.
 
 Two skips, both decided by what the last build stored beside the site
 (``SiteTarget.state``: valid only while the site is that build's, file for
@@ -25,13 +25,13 @@ from typing import Any
 
 import yaml
 
-from .errors import BuildError, ConfigError, LeakError
-from .i18n import _
+from ..errors import BuildError, ConfigError, LeakError
+from ..i18n import _
+from ..schema import PROJECT_ROOT
 from .leakguard import Leak, scan
 from .mkdocs_run import MkDocsAhead, MkDocsProblem, mkdocs_build
-from .schema import PROJECT_ROOT
-from .site_target import BUILD_MARKER as BUILD_MARKER
-from .site_target import SiteTarget, check_location, default_protected, environment_errors, survey
+from .target import BUILD_MARKER as BUILD_MARKER
+from .target import SiteTarget, check_location, default_protected, environment_errors, survey
 
 DEFAULT_CONFIG = PROJECT_ROOT / "mkdocs.yml"
 DEFAULT_DOCS = PROJECT_ROOT / "docs"
@@ -51,7 +51,7 @@ class BuildResult:
 
 def copy_handwritten(docs_dir: Path, stage_docs: Path) -> None:
     """Hand-written pages and assets, without what rendering owns."""
-    from .render import GENERATED_PATHS
+    from ..render import GENERATED_PATHS
 
     stage_docs.mkdir(parents=True, exist_ok=True)
     if not docs_dir.is_dir():
@@ -85,7 +85,7 @@ def sync_generated(stage_docs: Path, docs_dir: Path) -> None:
     """Leave the rendered pages in docs/ too, so that ``mkdocs serve`` shows them.
     The staging folder is discarded next, so its pages are moved, not copied
     (0.1 s at district scale), unless docs/ is on another file system."""
-    from .render import GENERATED_PATHS
+    from ..render import GENERATED_PATHS
 
     docs_dir.mkdir(parents=True, exist_ok=True)
     for name in GENERATED_PATHS:
@@ -129,7 +129,7 @@ def _fingerprint(
     """What the site is a function of: the staged docs, the configuration and
     theme overrides, the installed packages (MkDocs, Material …), and the
     values the leak guard looks for."""
-    from .inputs import Digest, environment
+    from .build_key import Digest, environment
 
     digest = Digest()
     digest.text("version", _FINGERPRINT_VERSION)

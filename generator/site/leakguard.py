@@ -27,9 +27,9 @@ from typing import Any
 
 import ahocorasick
 
-from .check import Checked
-from .check.report import column_letter
-from .schema import WorkbookSchema
+from ..check import Checked
+from ..check.report import column_letter
+from ..schema import WorkbookSchema
 
 TEXT_KINDS = {"id", "text", "phone", "mobile", "email", "url", "uscc"}
 SCANNED_SUFFIXES = {".html", ".htm", ".json", ".csv", ".xml", ".txt", ".svg", ".js", ".md"}

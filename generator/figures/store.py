@@ -16,13 +16,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
-from .figures.breakdowns import PeriodDoc
-from .figures.periods import KINDS, parse_key
-from .figures.report import FrozenKey, Progress
-from .i18n import _
-from .schema import PROJECT_ROOT
-from .sources import EXAMPLE_WORKBOOK
+from ..errors import ConfigError
+from ..i18n import _
+from ..schema import PROJECT_ROOT
+from ..sources import EXAMPLE_WORKBOOK
+from .breakdowns import PeriodDoc
+from .periods import KINDS, parse_key
+from .report import FrozenKey, Progress
 
 EXAMPLE_PUBLISHED = PROJECT_ROOT / "examples" / "published"
 FORMAT = 1
@@ -106,8 +106,8 @@ def prepare(
     """The audited progress figures with the frozen periods; with ``freeze_kind``, the
     finished periods of that kind not frozen yet are marked for freezing (written by
     ``write_frozen`` only after the site built)."""
-    from .figures.report import compile_progress
-    from .figures.suppression import threshold
+    from .report import compile_progress
+    from .suppression import threshold
 
     folder = (published_dir or default_published_dir(specs)).resolve()
     progress = compile_progress(programme, schema, threshold(schema), load_frozen(folder))

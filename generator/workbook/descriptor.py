@@ -16,12 +16,12 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import NuanqiError
-from .render.escape import csv_cell
-from .schema import Field, SheetSchema, WorkbookSchema
+from ..errors import NuanqiError
+from ..render.escape import csv_cell
+from ..schema import Field, SheetSchema, WorkbookSchema
 
 if TYPE_CHECKING:
-    from .check import Checked
+    from ..check import Checked
 
 TRUE_VALUE, FALSE_VALUE = "是", "否"
 _TYPES = {"date": "date", "boolean": "boolean", "integer": "integer", "decimal": "number"}
@@ -96,7 +96,7 @@ def _csv_value(f: Field, typed: Any, raw: Any) -> str:
     if typed is None or typed == ():
         if raw is None:
             return ""
-        from .check.cells import display
+        from ..check.cells import display
 
         return display(raw)
     if isinstance(typed, bool):

@@ -20,9 +20,9 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .errors import NuanqiError
-from .i18n import _
-from .schema import Field, SheetSchema, WorkbookSchema, load_schema
+from ..errors import NuanqiError
+from ..i18n import _
+from ..schema import Field, SheetSchema, WorkbookSchema, load_schema
 
 # Rows covered by drop-downs and formats (the data validation ranges).
 TEMPLATE_ROWS = 5000

@@ -22,10 +22,10 @@ from typing import Any
 
 from gspread import Client
 
-from .check.report import ERROR, Report
-from .i18n import _
-from .schema import Field, SheetSchema, WorkbookSchema
-from .sources.gsheets import RESULTS_TAB, WRITE_SCOPES, api_errors, connect, spreadsheet_key
+from ..check.report import ERROR, Report
+from ..i18n import _
+from ..schema import Field, SheetSchema, WorkbookSchema
+from ..sources.gsheets import RESULTS_TAB, WRITE_SCOPES, api_errors, connect, spreadsheet_key
 from .template import BOOLEAN_CHOICES, header_note
 
 DEFAULT_ROWS = 1000
@@ -179,7 +179,7 @@ class WrittenBack:
 def write_report(specs: list[str], report: Report, *, credentials: str | os.PathLike[str] | None = None,
                  gspread_client: Client | None = None) -> list[WrittenBack]:
     """Write the report into 校验结果 of every Google spreadsheet among the sources."""
-    from .sources import is_google
+    from ..sources import is_google
 
     keys = list(dict.fromkeys(spreadsheet_key(s) for s in specs if is_google(s)))
     if not keys:

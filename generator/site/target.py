@@ -47,7 +47,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, NuanqiError
+from ..errors import ConfigError, NuanqiError
 
 BUILD_MARKER = ".nuanqi-build.json"
 STATE_PREFIX = ".nuanqi-build-"
@@ -72,7 +72,7 @@ def check_location(site: Path, protect: Iterable[tuple[str, Path]]) -> None:
 
 
 def default_protected(docs_dir: Path, config_file: Path) -> list[tuple[str, Path]]:
-    from .schema import PROJECT_ROOT
+    from ..schema import PROJECT_ROOT
 
     protect = [("本项目", PROJECT_ROOT), ("页面源目录", docs_dir), ("MkDocs 配置", config_file)]
     with contextlib.suppress(RuntimeError, KeyError, OSError):  # no home, or no working folder any more
@@ -333,7 +333,7 @@ def _check_reserved(site: Path, audience: str, docs: Path) -> None:
     """No site inside the docs folder (MkDocs would read it as pages), and the
     internal edition never at, in or around the public site's default folder,
     even before a public site was built there."""
-    from .schema import PROJECT_ROOT
+    from ..schema import PROJECT_ROOT
 
     public = (PROJECT_ROOT / _DEFAULT_DIRS["public"]).resolve()
     if audience == "internal" and (site == public or site.is_relative_to(public) or public.is_relative_to(site)):
@@ -350,7 +350,7 @@ def check_before_build(
     place and audience, and the repair of an interrupted build (so that an
     unchanged site can be kept). Whether the folder is ours is left to the
     build, after the data was checked: invalid data says so first."""
-    from .sources import is_google
+    from ..sources import is_google
 
     protect = default_protected(docs_dir, config_file)
     for spec in specs:

@@ -11,7 +11,7 @@ single core it would only compete with the generator, so the build runs in
 process there.
 
 This module imports nothing of the generator, so that the child starts quickly
-(``python -m generator.mkdocs_run``).
+(``python -m generator.site.mkdocs_run``).
 """
 
 from __future__ import annotations
@@ -110,11 +110,11 @@ class MkDocsAhead:
         if wanted == "0" or (wanted != "1" and _usable_cores() < 2):
             return None
         # The child imports this package from where this process did, whatever the working folder.
-        here = str(Path(__file__).resolve().parent.parent)
+        here = str(Path(__file__).resolve().parents[2])
         path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
         try:
             process = subprocess.Popen(
-                [sys.executable, "-m", "generator.mkdocs_run", str(config_file)],
+                [sys.executable, "-m", "generator.site.mkdocs_run", str(config_file)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                 text=True, encoding="utf-8", errors="replace",
                 env={**os.environ, "PYTHONPATH": path, PARENT_VARIABLE: str(os.getpid())},

@@ -20,7 +20,7 @@ import xlsxwriter
 from faker import Faker
 from stdnum.cn import uscc
 
-from .schema import WorkbookSchema, load_schema
+from ..schema import WorkbookSchema, load_schema
 
 
 @dataclass(frozen=True)
@@ -379,8 +379,8 @@ def write_sample(out: Path, scale: str = "district", seed: int = 2022, *, overwr
     workbook takes about a third of the time openpyxl's write-only mode took.
     """
     if not overwrite and (out.exists() or out.is_symlink()):
-        from .errors import NuanqiError
-        from .i18n import _
+        from ..errors import NuanqiError
+        from ..i18n import _
 
         raise NuanqiError(
             _("{path} already exists and was left as it is; name a new file, or add --force to replace it.").format(path=out)

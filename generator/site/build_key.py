@@ -4,7 +4,7 @@ template overrides, the frozen periods, the message language, this generator's
 own code and the installed packages.
 
 When the key equals the one stored beside the site in place
-(``site_target``: ``.nuanqi-build-<site>/build.json``), that site *is* what the build would produce again, so ``build`` keeps it
+(``site/target.py``: ``.nuanqi-build-<site>/build.json``), that site *is* what the build would produce again, so ``build`` keeps it
 without reading, checking or rendering anything (issue 8: a rebuild with
 unchanged inputs within 2 s, also at province scale where checking alone takes
 seconds). Google Sheets have no fingerprint before they are fetched: the
@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .sources import RawSheet
+    from ..sources import RawSheet
 
 KEY_VERSION = "1"
-_CODE_DIR = Path(__file__).resolve().parent
+_CODE_DIR = Path(__file__).resolve().parent.parent  # the whole generator package
 
 
 class Digest:
@@ -104,7 +104,7 @@ def build_key(
 ) -> str | None:
     """The key of a build, or None when a source is a Google spreadsheet not
     ``fetched`` yet (spec -> its tabs) or is not there (the build reports it)."""
-    from .sources import is_google
+    from ..sources import is_google
 
     digest = Digest()
     digest.text("version", KEY_VERSION)
