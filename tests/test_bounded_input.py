@@ -28,7 +28,7 @@ from conftest import write_workbook
 
 from generator.cli import cli
 from generator.errors import SourceError
-from generator.sources import EXAMPLE_WORKBOOK, excel, read_source
+from generator.sources import EXAMPLE_WORKBOOK, bounds, parts, read_source
 from generator.sources.gsheets import RetryingHTTPClient
 
 AS_OF = ["--as-of", "2022-12-31"]
@@ -79,7 +79,7 @@ def test_a_stray_cell_behind_a_small_dimension_is_found(runner, tmp_path):
 
 
 def test_the_bounds_leave_the_example_alone(runner):
-    assert excel._check_bounds(EXAMPLE_WORKBOOK) is None
+    assert bounds.check_bounds(EXAMPLE_WORKBOOK) is None
     result = validate(runner, EXAMPLE_WORKBOOK)
     assert result.exit_code == 0, result.output
 
@@ -153,7 +153,7 @@ def test_a_zip_bomb_is_refused_before_inflating(runner, tmp_path):
 
 
 def test_a_workbook_unpacking_beyond_the_limit_is_refused(runner, monkeypatch):
-    monkeypatch.setattr(excel, "MAX_UNCOMPRESSED", 1_000_000)  # the example unpacks to 2.2 MB
+    monkeypatch.setattr(bounds, "MAX_UNCOMPRESSED", 1_000_000)  # the example unpacks to 2.2 MB
     result = validate(runner, EXAMPLE_WORKBOOK)
     assert result.exit_code == 2 and "dinghai-2022.xlsx" in result.output and "MB" in result.output
 
@@ -253,7 +253,7 @@ def test_an_uncached_shared_formula_is_an_error_at_its_cell(runner, tmp_path):
 
 def _sheet_parts(path: Path) -> dict[str, str]:
     with zipfile.ZipFile(path) as book:
-        return excel._xlsx_sheet_paths(book)
+        return parts.xlsx_sheet_paths(book)
 
 
 # --- dates -----------------------------------------------------------------------------
