@@ -11,17 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import ConfigError
-from .i18n import _
+from ..errors import ConfigError
+from ..i18n import _
+from .rules import Rule, parse_rules
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SCHEMA_DIR = PROJECT_ROOT / "sheets_schema"
 # The as-of dates the generator accepts (--as-of, dates.programmeStart).
 AS_OF_MIN = dt.date(2000, 1, 1)
@@ -86,7 +87,7 @@ class SheetSchema:
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
-    rules: tuple[dict[str, Any], ...] = ()
+    rules: tuple[Rule, ...] = ()
     description: str = ""
 
     def field(self, name: str) -> Field:
@@ -301,6 +302,37 @@ def _dimensions(raw: Any, sheets: list[SheetSchema], where: Path) -> dict[str, D
     return {name: out[name] for name in raw}
 
 
+def _check_keys(sheet: SheetSchema, by_name: dict[str, SheetSchema], where: Path) -> None:
+    """primaryKey and foreignKeys name fields (and sheets) the workbook has."""
+    names = {f.name for f in sheet.fields}
+    for key in sheet.primary_key:
+        if key not in names:
+            raise ConfigError(_("{path}: primaryKey names the field {field}, which {sheet} has not got").format(
+                path=where, field=key, sheet=sheet.name))
+    for fk in sheet.foreign_keys:
+        target = by_name.get(fk.sheet)
+        if fk.field not in names:
+            raise ConfigError(_("{path}: a foreign key names the field {field}, which {sheet} has not got").format(
+                path=where, field=fk.field, sheet=sheet.name))
+        if target is None:
+            raise ConfigError(_("{path}: the foreign key of {field} refers to the sheet {target}, which the workbook has not got").format(
+                path=where, field=fk.field, target=fk.sheet))
+        if fk.target not in {f.name for f in target.fields}:
+            raise ConfigError(_("{path}: the foreign key of {field} refers to the field {target_field}, which {target} has not got").format(
+                path=where, field=fk.field, target_field=fk.target, target=fk.sheet))
+
+
+def _with_rules(sheets: list[SheetSchema], raw: dict[str, dict[str, Any]], directory: Path) -> list[SheetSchema]:
+    """The sheets with their keys checked and their rules parsed (rules may look at other sheets)."""
+    by_name = {s.name: s for s in sheets}
+    out = []
+    for sheet in sheets:
+        where = directory / f"{sheet.name}.yaml"
+        _check_keys(sheet, by_name, where)
+        out.append(replace(sheet, rules=parse_rules(raw[sheet.name].get("rules"), sheet, by_name, where)))
+    return out
+
+
 def load_schema(directory: Path | str | None = None) -> WorkbookSchema:
     directory = Path(directory or os.environ.get("NUANQI_SCHEMA_DIR") or DEFAULT_SCHEMA_DIR)
     return _load_schema_cached(directory.resolve())
@@ -333,11 +365,11 @@ def _load_schema_cached(directory: Path) -> WorkbookSchema:
                 fields=fields,
                 primary_key=tuple(raw.get("primaryKey", [])),
                 foreign_keys=fks,
-                rules=tuple(raw.get("rules", [])),
                 description=raw.get("description", ""),
             )
         )
         raw_sheets[raw["name"]] = raw
+    sheets = _with_rules(sheets, raw_sheets, directory)
     k = (book.get("suppression") or {}).get("k", 3)
     if isinstance(k, bool) or not isinstance(k, int) or k < 2:
         raise ConfigError(_("{path}: suppression.k must be a whole number of at least 2, not {value!r}").format(
