@@ -15,7 +15,7 @@ from .check import Checked, check_sheets, read_and_check, read_sources
 from .check.report import Finding
 from .errors import DataInvalid
 from .i18n import get_language
-from .model import Programme, build_programme
+from .model import Programme, build_programme, check_record_types
 from .schema import PROJECT_ROOT, WorkbookSchema, load_schema
 from .site.build import DEFAULT_CONFIG, DEFAULT_DOCS, BuildResult, build_site, kept_site, theme_dir
 from .site.leakguard import value_sets
@@ -40,7 +40,9 @@ def resolve(specs: tuple[str, ...] | list[str], as_of: dt.date | None, schema: W
 
 
 def validate(specs: list[str], as_of: dt.date, schema: WorkbookSchema | None = None, **options: Any) -> Checked:
-    return read_and_check(specs, schema or load_schema(), as_of, **options)
+    schema = schema or load_schema()
+    check_record_types(schema)
+    return read_and_check(specs, schema, as_of, **options)
 
 
 def model_of(checked: Checked) -> Programme:
@@ -110,6 +112,7 @@ def build(
     check_before_build(site_dir, audience, specs=specs, docs_dir=docs_dir, config_file=config_file,
                        published_dir=published_dir, templates=templates)
     schema = schema or load_schema()
+    check_record_types(schema)
     inputs = None
     fetched = None
     if reuse and freeze is None and not options.get("snapshot"):
