@@ -51,11 +51,6 @@ def model_of(checked: Checked) -> Programme:
     return build_programme(checked)
 
 
-def public_names(programme: Programme) -> set[str]:
-    """Internal values the public site may show: names of consenting enterprises."""
-    return {e.name for e in programme.enterprises.values() if e.publish_name}
-
-
 @dataclass
 class Built:
     result: BuildResult
@@ -161,7 +156,7 @@ def _build(
 
         # Frozen periods, protection and the audit come first: a failure publishes nothing.
         progress, folder = prepare(programme, schema, specs, published_dir, freeze)
-        internal, _public = value_sets(checked, schema, public_names(programme))
+        internal, _public = value_sets(checked, schema)
         result = build_site(
             lambda docs: render_public(programme, schema, docs, templates, progress=progress),
             site_dir, config_file=config_file, docs_dir=docs_dir, internal_values=internal,
