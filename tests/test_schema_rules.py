@@ -90,6 +90,12 @@ def test_rules_are_typed():
     ("issues", "{fields: dept_id, reference: {resource: departments, fields: dept_id}}",
      "{fields: unit_id, reference: {resource: departments, fields: dept_id}}",
      "外键引用的字段 unit_id 在 issues 中不存在"),
+    ("policies", "publishedBy: published", "publishedBy: issuer",
+     "publishedBy 指定的 issuer 不是 policies 的“是/否”字段"),
+    ("enterprises", "releases: [name]", "releases: [enterprise_name]",
+     "publish_name 的 releases 引用的字段 enterprise_name 在 enterprises 中不存在"),
+    ("enterprises", "kind: phone, example: \"13800000000\"}", "kind: phone, example: \"13800000000\", releases: [name]}",
+     "contact_phone 设置了 releases，必须是“是/否”字段"),
 ])
 def test_configuration_errors(folder, sheet, old, new, message):
     assert _error(folder, sheet, old, new) == message

@@ -1,5 +1,6 @@
-"""Rules across cells and rows: unique keys, references between sheets, and the
-rules a sheet declares under ``rules:`` in its schema file.
+"""The rules a sheet declares under ``rules:`` in its schema file, as typed
+by schema/rules.py when the schema loaded (unique keys, references between
+sheets and date bounds are in keys.py, re-exported here).
 
 Each rule works on whole typed columns (tables.py): a mask, a join or a
 group-by picks the rows at fault, and a finding is made for each of those
