@@ -9,19 +9,26 @@ from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
 from .check import Checked
+from .errors import ConfigError
+from .i18n import _
+from .schema import SheetSchema, WorkbookSchema
 
 T = TypeVar("T")
+# A field of a record type not read from its sheet (a policy's steps come from policy_steps).
+DERIVED = {"derived": True}
 
 
 @functools.cache
-def _field_names(cls: type) -> frozenset[str]:
+def _field_names(cls: type) -> tuple[str, ...]:
     # Once per class, not per row: 200,000 issues at province scale.
-    return frozenset(f.name for f in fields(cls))
+    return tuple(f.name for f in fields(cls) if not f.metadata.get("derived"))
 
 
 def _make(cls: type[T], values: dict[str, Any]) -> T:
-    names = _field_names(cls)  # type: ignore[arg-type]
-    return cls(**{k: v for k, v in values.items() if k in names})
+    """A record from a typed row: every field the record type reads (a row holds
+    every field of its sheet, check_record_types made sure the sheet has them);
+    the sheet's other fields are not the model's."""
+    return cls(**{name: values[name] for name in _field_names(cls)})  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -135,7 +142,7 @@ class Policy:
     effective_to: dt.date | None = None
     online_url: str | None = None
     phone: str | None = None
-    steps: tuple[PolicyStep, ...] = field(default=(), compare=False)
+    steps: tuple[PolicyStep, ...] = field(default=(), compare=False, metadata=DERIVED)
 
     def expired_at(self, day: dt.date) -> bool:
         return self.effective_to is not None and self.effective_to < day
@@ -216,8 +223,43 @@ class Programme:
         return [a for a in self.assignments if a.active_on(day)]
 
 
+# The sheet each record type is made from.
+RECORD_SHEETS: dict[type, str] = {
+    Department: "departments", Enterprise: "enterprises", Officer: "officers", Assignment: "assignments",
+    Issue: "issues", Policy: "policies", PolicyStep: "policy_steps", LeniencyCase: "leniency_cases",
+    KeyProject: "key_projects", ProjectReport: "project_reports",
+}
+
+
+def _check_sheet(cls: type, sheet: SheetSchema, where: str) -> None:
+    names = {f.name for f in sheet.fields}
+    for name in _field_names(cls):
+        if name not in names:
+            raise ConfigError(_("{path}: the sheet {sheet} has no field {field}, which the programme reads ({record})").format(
+                path=where, sheet=sheet.name, field=name, record=cls.__name__))
+
+
+def check_record_types(schema: WorkbookSchema) -> None:
+    """Every field a record type reads is a field of its sheet's schema: a field
+    renamed in sheets_schema/ but not here is a configuration error before any
+    figure is computed, not an empty column of figures. Call it right after
+    loading the schema."""
+    for cls, sheet_name in RECORD_SHEETS.items():
+        where = str(schema.directory / f"{sheet_name}.yaml")
+        try:
+            sheet = schema.sheet(sheet_name)
+        except KeyError:
+            raise ConfigError(_("{path}: the workbook has no sheet {sheet}, which the programme reads ({record})").format(
+                path=schema.directory / "workbook.yaml", sheet=sheet_name, record=cls.__name__)) from None
+        _check_sheet(cls, sheet, where)
+
+
 def build_programme(checked: Checked) -> Programme:
     """The model; call only when ``checked.report.ok``."""
+    for cls, sheet_name in RECORD_SHEETS.items():
+        table = checked.tables.get(sheet_name)
+        if table is not None:
+            _check_sheet(cls, table.schema, f"sheets_schema/{sheet_name}.yaml")
 
     def rows(sheet: str) -> list[dict[str, Any]]:
         return [r.values for r in checked.rows(sheet)]

@@ -15,7 +15,7 @@ from .check import Checked, check_sheets, read_and_check, read_sources
 from .check.report import Finding
 from .errors import DataInvalid
 from .i18n import get_language
-from .model import Programme, build_programme
+from .model import Programme, build_programme, check_record_types
 from .schema import PROJECT_ROOT, WorkbookSchema, load_schema
 from .site.build import DEFAULT_CONFIG, DEFAULT_DOCS, BuildResult, build_site, kept_site, theme_dir
 from .site.leakguard import value_sets
@@ -40,18 +40,15 @@ def resolve(specs: tuple[str, ...] | list[str], as_of: dt.date | None, schema: W
 
 
 def validate(specs: list[str], as_of: dt.date, schema: WorkbookSchema | None = None, **options: Any) -> Checked:
-    return read_and_check(specs, schema or load_schema(), as_of, **options)
+    schema = schema or load_schema()
+    check_record_types(schema)
+    return read_and_check(specs, schema, as_of, **options)
 
 
 def model_of(checked: Checked) -> Programme:
     if not checked.report.ok:
         raise DataInvalid(checked.report.to_text())
     return build_programme(checked)
-
-
-def public_names(programme: Programme) -> set[str]:
-    """Internal values the public site may show: names of consenting enterprises."""
-    return {e.name for e in programme.enterprises.values() if e.publish_name}
 
 
 @dataclass
@@ -110,6 +107,7 @@ def build(
     check_before_build(site_dir, audience, specs=specs, docs_dir=docs_dir, config_file=config_file,
                        published_dir=published_dir, templates=templates)
     schema = schema or load_schema()
+    check_record_types(schema)
     inputs = None
     fetched = None
     if reuse and freeze is None and not options.get("snapshot"):
@@ -158,7 +156,7 @@ def _build(
 
         # Frozen periods, protection and the audit come first: a failure publishes nothing.
         progress, folder = prepare(programme, schema, specs, published_dir, freeze)
-        internal, _public = value_sets(checked, schema, public_names(programme))
+        internal, _public = value_sets(checked, schema)
         result = build_site(
             lambda docs: render_public(programme, schema, docs, templates, progress=progress),
             site_dir, config_file=config_file, docs_dir=docs_dir, internal_values=internal,

@@ -22,6 +22,7 @@ from generator.figures.periods import (
 from generator.figures.report import compile_progress
 from generator.model import Department, Enterprise, Issue, Programme
 from generator.pipeline import model_of, validate
+from generator.schema import EnumRole
 
 D = dt.date
 
@@ -94,6 +95,18 @@ def test_figures_of_a_small_ledger():
     assert later.on_time_rate == 0.5
     assert later.median_days_to_close == 9.0
     assert later.p90_days_to_close == 16.0
+
+
+def test_satisfaction_levels_come_from_the_schemas_role():
+    """The ratings counted are workbook.yaml's roles.satisfaction, in its order."""
+    role = EnumRole("satisfaction", {"satisfied": "好", "basic": "一般", "dissatisfied": "差"})
+    ledger = [issue(1, D(2022, 1, 3), closed=D(2022, 1, 5), satisfaction="好"),
+              issue(2, D(2022, 1, 4), closed=D(2022, 1, 6), satisfaction="差"),
+              issue(3, D(2022, 1, 4), closed=D(2022, 1, 7))]
+    f = period_figures(ledger, None, D(2022, 1, 31), role)
+    assert list(f.satisfaction) == ["好", "一般", "差"]
+    assert f.satisfaction == {"好": 0.5, "一般": 0.0, "差": 0.5}
+    assert f.satisfaction_count == 2
 
 
 def test_a_zero_denominator_is_none_and_the_page_shows_a_dash(schema):

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import LeakError
-from generator.pipeline import build, model_of, public_names, validate
-from generator.site.leakguard import normalise, scan, value_sets
+from generator.pipeline import build, model_of, validate
+from generator.site.leakguard import consented_values, normalise, scan, value_sets
 
 AS_OF = dt.date(2022, 12, 31)
 SECRET = "某某泄露测试企业有限公司"
@@ -34,7 +34,7 @@ def test_a_name_typed_into_a_public_cell_is_still_internal(make_workbook, schema
         rows["policies"][0].update(issuer=SECRET, published="是")
 
     checked = validate([str(make_workbook(edit))], AS_OF, schema)
-    internal, public = value_sets(checked, schema, public_names(model_of(checked)))
+    internal, public = value_sets(checked, schema)
     assert SECRET in public  # the 发文单位 cell is public text …
     assert internal[SECRET].startswith("企业!")  # … and the name is looked for all the same
 
@@ -70,7 +70,7 @@ def test_a_contact_name_that_is_also_public_is_not_a_leak(make_workbook, schema)
         rows["policies"][0].update(issuer="区经信局联络员")
 
     checked = validate([str(make_workbook(edit))], AS_OF, schema)
-    internal, _public = value_sets(checked, schema, public_names(model_of(checked)))
+    internal, _public = value_sets(checked, schema)
     assert "区经信局联络员" not in internal
 
 
@@ -93,3 +93,12 @@ def test_scan_finds_a_full_width_credit_code(tmp_path: Path):
     (site / "page.html").write_text(f"<td>{wide}</td>", encoding="utf-8")
     leaks = scan(site, {normalise(code): "企业!B2"})
     assert [(leak.page, leak.origin) for leak in leaks] == [("page.html", "企业!B2")]
+
+
+def test_consent_and_drafts_come_from_the_schema(example_workbook, schema):
+    """enterprises.yaml's publish_name releases [name]; policies.yaml is publishedBy published."""
+    assert schema.sheet("enterprises").field("publish_name").releases == ("name",)
+    assert schema.sheet("policies").published_by == "published"
+    checked = validate([str(example_workbook)], AS_OF, schema)
+    named = {normalise(e.name) for e in model_of(checked).enterprises.values() if e.publish_name}
+    assert named and consented_values(checked, schema) == named

@@ -1,4 +1,4 @@
-"""Rules on typed columns (generator/check/rules.py) against the row-by-row
+"""Rules on typed columns (generator/check/rules.py, keys.py) against the row-by-row
 definitions they replace, written out here on ``Table.rows``."""
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.check import check_sheets, rules
+from generator.check import check_sheets, frames, keys, rules
 from generator.check.report import Report
 from generator.check.tables import Table
 from generator.schema import load_schema
+from generator.schema.rules import NoOverlap
 from generator.sources import RawSheet
 
 SCHEMA = load_schema()
@@ -55,9 +56,10 @@ assignment = st.fixed_dictionaries({
 
 def _overlaps_row_by_row(tables: dict[str, Table]) -> list[tuple[int, int]]:
     """The old ``no_overlap``, on Python rows."""
-    rule = next(r for r in SCHEMA.sheet("assignments").rules if r["rule"] == "no_overlap")
-    ref = rule["only"]
-    allowed = {r.get(ref["key"]) for r in tables[ref["sheet"]].rows if r.get(ref["field"]) in ref["values"]}
+    rule = next(r for r in SCHEMA.sheet("assignments").rules if isinstance(r, NoOverlap))
+    ref = rule.only
+    assert ref is not None
+    allowed = {r.get(ref.key) for r in tables[ref.sheet].rows if r.get(ref.field) in ref.values}
     by_group: dict[Any, list[Any]] = {}
     for row in tables["assignments"].rows:
         if row.get("start_on") is None or row.get("enterprise_id") is None or row.get("officer_id") not in allowed:
@@ -80,7 +82,7 @@ def test_overlaps_as_row_by_row(rows):
     checked = check_sheets([("t", [_sheet("officers", _officers(6)), _sheet("assignments", rows)])], SCHEMA, AS_OF)
     report = Capture()
     rules._no_overlap(checked.tables, checked.tables["assignments"],
-                      next(r for r in SCHEMA.sheet("assignments").rules if r["rule"] == "no_overlap"), report, AS_OF)
+                      next(r for r in SCHEMA.sheet("assignments").rules if isinstance(r, NoOverlap)), report, AS_OF)
     assert [(kw["row"], kw["other_row"]) for _code, kw in report.calls] == _overlaps_row_by_row(checked.tables)
 
 
@@ -94,7 +96,7 @@ def test_unique_as_row_by_row(ids):
     rows = [{"dept_id": v, "name": f"部门{i}"} for i, v in enumerate(ids)]
     checked = check_sheets([("t", [_sheet("departments", rows)])], SCHEMA, AS_OF)
     report = Capture()
-    rules.check_unique({"departments": checked.tables["departments"]}, report)
+    keys.check_unique({"departments": checked.tables["departments"]}, report)
     first: dict[Any, int] = {}
     expected = []
     for row in checked.tables["departments"].rows:
@@ -113,14 +115,14 @@ def test_unique_as_row_by_row(ids):
 @given(values=st.lists(st.one_of(st.none(), st.text(max_size=6),
                                  st.text(alphabet="AbCßﬁİΣσς示例１Ｅｅ", max_size=6)), max_size=20))
 def test_casefold_is_pythons(values):
-    assert rules._casefold(pl.Series(values, dtype=pl.String)).to_list() == [
+    assert frames.casefold(pl.Series(values, dtype=pl.String)).to_list() == [
         None if v is None else v.casefold() for v in values]
 
 
 def test_caseless_characters_fold_to_themselves():
     chars = [chr(c) for c in range(0x110000) if 0xD800 > c or c > 0xDFFF]
     series = pl.Series(chars, dtype=pl.String)
-    caseless = series.str.contains(f"^[{rules._CASELESS_CHARS}]$")
+    caseless = series.str.contains(f"^[{frames.CASELESS_CHARS}]$")
     listed = series.filter(caseless)
     assert len(listed) > 25_000
     assert all(c.casefold() == c for c in listed.to_list())

@@ -254,6 +254,38 @@ def _match_headers(
     return columns, headers, ok
 
 
+def _report_cells(
+    raw: RawSheet, sheet: SheetSchema, typed: dict[str, TypedColumn], keep: pl.Series,
+    columns: dict[str, int], headers: dict[str, str], report: Report,
+) -> dict[str, list[int]]:
+    """Each cell that could not be typed and each required cell left empty (in
+    a row kept) is an error at its cell; returns the empty required cells' rows by field."""
+    raw_columns = raw.columns
+    # Findings in the order the cells are read: by row, then by field.
+    errors: list[tuple[int, int, str, CellError | None]] = []
+    for order, f in enumerate(sheet.fields):
+        if f.name not in typed:
+            continue
+        column = typed[f.name]
+        errors.extend((p, order, f.name, e) for p, e in column.errors.items())
+        if f.required:
+            empty = (column.blank & keep).arg_true().to_list()
+            errors.extend((p, order, f.name, None) for p in empty)
+    errors.sort(key=lambda e: (e[0], e[1]))
+    required_empty: dict[str, list[int]] = {}
+    for position, _order, name, err in errors:
+        number, col, column_header = position + 2, columns[name], headers[name]
+        if err is None:
+            report.error("required", sheet.title, row=number, col=col, column=column_header, source=raw.source)
+            required_empty.setdefault(name, []).append(position)
+        else:
+            report.error(
+                err.code, sheet.title, row=number, col=col, column=column_header,
+                value=display(raw_columns[col].cell(position)), source=raw.source, **err.params,
+            )
+    return required_empty
+
+
 def type_sheet(raw: RawSheet, sheet: SheetSchema, schema: WorkbookSchema, report: Report) -> Table | None:
     """The typed table, or None when its header is unusable (already reported)."""
     header = raw.header
@@ -296,29 +328,7 @@ def type_sheet(raw: RawSheet, sheet: SheetSchema, schema: WorkbookSchema, report
         keep = constant(True, raw.height)
     kept = keep.arg_true()
     every_row = len(kept) == raw.height
-    # Findings in the order the cells are read: by row, then by field.
-    errors: list[tuple[int, int, str, CellError | None]] = []
-    for order, f in enumerate(sheet.fields):
-        if f.name not in typed:
-            continue
-        column = typed[f.name]
-        errors.extend((p, order, f.name, e) for p, e in column.errors.items())
-        if f.required:
-            empty = (column.blank & keep).arg_true().to_list()
-            errors.extend((p, order, f.name, None) for p in empty)
-    errors.sort(key=lambda e: (e[0], e[1]))
-    required_empty: dict[str, list[int]] = {}
-    for position, _order, name, err in errors:
-        number, col, column_header = position + 2, columns[name], headers[name]
-        if err is None:
-            report.error("required", sheet.title, row=number, col=col, column=column_header, source=raw.source)
-            required_empty.setdefault(name, []).append(position)
-        else:
-            report.error(
-                err.code, sheet.title, row=number, col=col, column=column_header,
-                value=display(raw_columns[col].cell(position)), source=raw.source, **err.params,
-            )
-
+    required_empty = _report_cells(raw, sheet, typed, keep, columns, headers, report)
     data: dict[str, pl.Series] = {ROW: (kept + 2).cast(pl.Int64)}
     bad: dict[str, pl.Series] = {}
     blank: dict[str, pl.Series] = {}

@@ -13,8 +13,13 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from ..model import Issue, Programme
+from ..schema import EnumRole, load_schema
 
-SATISFACTION_LEVELS = ("满意", "基本满意", "不满意")
+
+def satisfaction_levels(role: EnumRole | None = None) -> tuple[str, ...]:
+    """The ratings counted, in the order of their list: workbook.yaml's
+    ``roles.satisfaction`` (of the schema in use when no role is passed in)."""
+    return (role or load_schema().roles["satisfaction"]).ordered
 
 
 def percentile(values: list[int], q: float) -> float | None:
@@ -66,9 +71,13 @@ class Figures:
         }
 
 
-def period_figures(issues: Iterable[Issue], start: dt.date | None, end: dt.date) -> Figures:
-    """Figures for the period start..end (both included); start None = from the first issue."""
+def period_figures(
+    issues: Iterable[Issue], start: dt.date | None, end: dt.date, satisfaction: EnumRole | None = None,
+) -> Figures:
+    """Figures for the period start..end (both included); start None = from the first issue.
+    ``satisfaction``: the schema's role of the ratings (see ``satisfaction_levels``)."""
     issues = list(issues)
+    levels = satisfaction_levels(satisfaction)
 
     def in_period(day: dt.date | None) -> bool:
         return day is not None and (start is None or start <= day) and day <= end
@@ -94,7 +103,7 @@ def period_figures(issues: Iterable[Issue], start: dt.date | None, end: dt.date)
         p90_days_to_close=percentile(days, 0.9),
         satisfaction={
             level: rate(sum(1 for i in rated if i.satisfaction == level), len(rated))
-            for level in SATISFACTION_LEVELS
+            for level in levels
         },
         satisfaction_count=len(rated),
     )
@@ -108,11 +117,11 @@ class Headline:
     figures: Figures
 
 
-def headline(programme: Programme) -> Headline:
+def headline(programme: Programme, satisfaction: EnumRole | None = None) -> Headline:
     day = programme.as_of
     return Headline(
         as_of=day,
         officers_in_post=len(programme.officers_in_post()),
         enterprises_served=len({a.enterprise_id for a in programme.active_assignments(day)}),
-        figures=period_figures(programme.issues, None, day),
+        figures=period_figures(programme.issues, None, day, satisfaction),
     )

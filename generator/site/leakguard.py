@@ -77,12 +77,30 @@ def _keep(text: str) -> bool:
     return not (text.isdigit() and len(text) < MIN_DIGITS)
 
 
+def consented_values(checked: Checked, schema: WorkbookSchema) -> set[str]:
+    """The internal values the public site may show all the same, normalised:
+    in each row where a consent field (one with ``releases`` in the schema) is
+    是, the fields it releases (the names of enterprises that consented)."""
+    found: set[str] = set()
+    for table in checked.tables.values():
+        for consent in table.schema.fields:
+            if not consent.releases:
+                continue
+            for row in table.rows:
+                if row.values.get(consent.name) is True:
+                    found.update(normalise(str(v)) for name in consent.releases
+                                 if (v := row.values.get(name)) is not None)
+    return found
+
+
 def value_sets(checked: Checked, schema: WorkbookSchema, public_extra: Iterable[str] = ()) -> tuple[dict[str, str], set[str]]:
     """(internal value -> where it came from, public values), both normalised.
 
-    ``public_extra``: internal values the site may show all the same (the names
-    of enterprises that consented)."""
-    consented = {normalise(v) for v in public_extra}
+    Which values are internal comes from the schema: internal sheets and
+    fields, the draft rows of a sheet with ``publishedBy``; the values a
+    consent field releases (``consented_values``) and ``public_extra`` may be
+    shown all the same."""
+    consented = consented_values(checked, schema) | {normalise(v) for v in public_extra}
     public: set[str] = {normalise(schema.title), *consented}
     for values in schema.enums.values():
         public.update(normalise(v) for v in values)
@@ -90,7 +108,7 @@ def value_sets(checked: Checked, schema: WorkbookSchema, public_extra: Iterable[
     identifying: set[str] = set()
     for _name, table in checked.tables.items():
         sheet = table.schema
-        draft_key = "published" if sheet.name == "policies" else None
+        draft_key = sheet.published_by
         for f in sheet.fields:
             if f.kind not in TEXT_KINDS:
                 continue

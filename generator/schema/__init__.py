@@ -2,8 +2,11 @@
 
 Each sheet is a YAML file in the Frictionless Table Schema vocabulary (``name``,
 ``title``, ``type``, ``constraints``, ``primaryKey``, ``foreignKeys``) plus our
-own properties: ``kind`` (how a cell is typed), ``visibility``, ``enumRef`` and
-``rules`` (rules across cells of a row or across rows).
+own properties: ``kind`` (how a cell is typed), ``visibility``, ``enumRef``,
+``rules`` (rules across cells of a row or across rows; typed in rules.py),
+``publishedBy`` (the 是/否 field that makes a row public) and ``releases`` (a
+consent field and the internal fields it lets the public site show).
+workbook.yaml's ``roles`` and ``dimensions`` are typed in roles.py.
 """
 
 from __future__ import annotations
@@ -11,17 +14,25 @@ from __future__ import annotations
 import datetime as dt
 import os
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import ConfigError
-from .i18n import _
+from ..errors import ConfigError
+from ..i18n import _
+from .roles import DIMENSIONS_USED, ROLES_USED, Dimension, EnumRole, load_dimensions, load_roles
+from .rules import Rule, parse_rules
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+__all__ = [
+    "AS_OF_MAX", "AS_OF_MIN", "DEFAULT_PROGRAMME_START", "DEFAULT_SCHEMA_DIR", "DEFAULT_YEARS_AFTER_AS_OF",
+    "DIMENSIONS_USED", "KINDS", "PROJECT_ROOT", "ROLES_USED", "Dimension", "EnumRole", "Field", "ForeignKey",
+    "Rule", "SheetSchema", "WorkbookSchema", "fold_header", "load_schema",
+]
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SCHEMA_DIR = PROJECT_ROOT / "sheets_schema"
 # The as-of dates the generator accepts (--as-of, dates.programmeStart).
 AS_OF_MIN = dt.date(2000, 1, 1)
@@ -29,15 +40,6 @@ AS_OF_MAX = dt.date(2100, 12, 31)
 # workbook.yaml ``dates`` when it names none.
 DEFAULT_PROGRAMME_START = dt.date(2015, 1, 1)
 DEFAULT_YEARS_AFTER_AS_OF = 30
-
-# The roles the code uses (workbook.yaml ``roles``): each must name a value of its list.
-ROLES_USED: dict[str, tuple[str, ...]] = {
-    "satisfaction": ("satisfied", "basic", "dissatisfied"),
-    "issue_status": ("registered", "assigned", "in_progress", "closed"),
-    "leniency_outcome": ("open", "rectified", "filed"),
-}
-# The progress tables by enterprise attribute (workbook.yaml ``dimensions``).
-DIMENSIONS_USED = ("town", "industry", "size", "above_scale")
 
 KINDS = {
     "id", "text", "enum", "date", "boolean", "integer", "decimal",
@@ -64,6 +66,9 @@ class Field:
     example: str | None = None
     description: str | None = None
     default: Any = None
+    # A 是/否 field of consent: 是 lets the public site show these (internal)
+    # fields of its row (``releases``: an enterprise's name).
+    releases: tuple[str, ...] = ()
 
     @property
     def is_internal(self) -> bool:
@@ -86,8 +91,11 @@ class SheetSchema:
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
-    rules: tuple[dict[str, Any], ...] = ()
+    rules: tuple[Rule, ...] = ()
     description: str = ""
+    # A 是/否 field: a row where it is 否 is a draft, internal in all its fields
+    # (``publishedBy``: a policy not yet published).
+    published_by: str | None = None
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -101,43 +109,6 @@ class SheetSchema:
             if key in (fold_header(f.title), fold_header(f.name)):
                 return f
         return None
-
-
-@dataclass(frozen=True)
-class EnumRole:
-    """Which value of an enumeration plays which part (workbook.yaml ``roles``)."""
-
-    name: str
-    values: dict[str, str]  # role -> value, in the order of the enumeration
-
-    def __getitem__(self, role: str) -> str:
-        return self.values[role]
-
-    @property
-    def ordered(self) -> tuple[str, ...]:
-        return tuple(self.values.values())
-
-    def role_of(self, value: str | None) -> str | None:
-        for role, v in self.values.items():
-            if v == value:
-                return role
-        return None
-
-
-@dataclass(frozen=True)
-class Dimension:
-    """A progress table grouped by a field of 企业名录 (workbook.yaml ``dimensions``)."""
-
-    name: str
-    field: str
-    values: tuple[str, ...]
-    # For a 是/否 field: the word shown for each answer.
-    answers: tuple[tuple[bool, str], ...] = ()
-
-    def value_of(self, cell: Any) -> str:
-        if self.answers:
-            return dict(self.answers)[bool(cell)]
-        return str(cell)
 
 
 @dataclass(frozen=True)
@@ -207,6 +178,7 @@ def _field(raw: dict[str, Any], enums: dict[str, tuple[str, ...]], sheet_vis: st
         example=None if example is None else str(example),
         description=raw.get("description"),
         default=raw.get("default"),
+        releases=tuple(str(v) for v in raw.get("releases") or ()),
     )
 
 
@@ -229,76 +201,52 @@ def _date_bounds(raw: Any, where: Path) -> tuple[dt.date, int]:
     return start, years
 
 
-def _enum_of(spec: dict[str, Any], enums: dict[str, tuple[str, ...]], sheets: list[SheetSchema]) -> tuple[str, ...] | None:
-    if "enum" in spec:
-        return enums.get(str(spec["enum"]))
-    sheet_name, _dot, field_name = str(spec.get("field", "")).partition(".")
+def _check_keys(sheet: SheetSchema, by_name: dict[str, SheetSchema], where: Path) -> None:
+    """primaryKey and foreignKeys name fields (and sheets) the workbook has."""
+    names = {f.name for f in sheet.fields}
+    for key in sheet.primary_key:
+        if key not in names:
+            raise ConfigError(_("{path}: primaryKey names the field {field}, which {sheet} has not got").format(
+                path=where, field=key, sheet=sheet.name))
+    for fk in sheet.foreign_keys:
+        target = by_name.get(fk.sheet)
+        if fk.field not in names:
+            raise ConfigError(_("{path}: a foreign key names the field {field}, which {sheet} has not got").format(
+                path=where, field=fk.field, sheet=sheet.name))
+        if target is None:
+            raise ConfigError(_("{path}: the foreign key of {field} refers to the sheet {target}, which the workbook has not got").format(
+                path=where, field=fk.field, target=fk.sheet))
+        if fk.target not in {f.name for f in target.fields}:
+            raise ConfigError(_("{path}: the foreign key of {field} refers to the field {target_field}, which {target} has not got").format(
+                path=where, field=fk.field, target_field=fk.target, target=fk.sheet))
+
+
+def _check_visibility(sheet: SheetSchema, where: Path) -> None:
+    """``publishedBy`` and ``releases`` name 是/否 fields and fields of the sheet."""
+    kinds = {f.name: f.kind for f in sheet.fields}
+    if sheet.published_by is not None and kinds.get(sheet.published_by) != "boolean":
+        raise ConfigError(_("{path}: publishedBy names {field}, which is not a 是/否 field of {sheet}").format(
+            path=where, field=sheet.published_by, sheet=sheet.name))
+    for f in sheet.fields:
+        if f.releases and f.kind != "boolean":
+            raise ConfigError(_("{path}: {field} releases fields, so it must be a 是/否 field").format(
+                path=where, field=f.name))
+        for name in f.releases:
+            if name not in kinds:
+                raise ConfigError(_("{path}: {field} releases the field {released}, which {sheet} has not got").format(
+                    path=where, field=f.name, released=name, sheet=sheet.name))
+
+
+def _with_rules(sheets: list[SheetSchema], raw: dict[str, dict[str, Any]], directory: Path) -> list[SheetSchema]:
+    """The sheets with their keys checked and their rules parsed (rules may look at other sheets)."""
+    by_name = {s.name: s for s in sheets}
+    out = []
     for sheet in sheets:
-        if sheet.name == sheet_name:
-            for f in sheet.fields:
-                if f.name == field_name:
-                    return f.enum
-    return None
-
-
-def _roles(raw: Any, enums: dict[str, tuple[str, ...]], sheets: list[SheetSchema], where: Path) -> dict[str, EnumRole]:
-    raw = raw or {}
-    if not isinstance(raw, dict):
-        raise ConfigError(_("{path}: roles must be a mapping of role lists").format(path=where))
-    roles: dict[str, EnumRole] = {}
-    for name in sorted(set(raw) | set(ROLES_USED)):
-        spec = raw.get(name)
-        if name not in ROLES_USED:
-            raise ConfigError(_("{path}: roles.{name} is not a role the generator knows (known: {known})").format(
-                path=where, name=name, known=", ".join(ROLES_USED)))
-        if not isinstance(spec, dict) or not isinstance(spec.get("values"), dict):
-            raise ConfigError(_("{path}: roles.{name} is missing: give its enum (or field) and values").format(
-                path=where, name=name))
-        listed = _enum_of(spec, enums, sheets)
-        if listed is None:
-            raise ConfigError(_("{path}: roles.{name} names no enumeration ({spec}): use enum: NAME of enums.yaml or field: sheet.field").format(
-                path=where, name=name, spec=spec.get("enum", spec.get("field"))))
-        values = {str(k): str(v) for k, v in spec["values"].items()}
-        wanted = ROLES_USED[name]
-        if set(values) != set(wanted):
-            raise ConfigError(_("{path}: roles.{name} must name exactly these roles: {wanted}").format(
-                path=where, name=name, wanted=", ".join(wanted)))
-        for role, value in values.items():
-            if value not in listed:
-                raise ConfigError(_("{path}: roles.{name}.{role} is “{value}”, which is not a value of its list ({values})").format(
-                    path=where, name=name, role=role, value=value, values="、".join(listed)))
-        ordered = {role: v for v in listed for role, value in values.items() if value == v}
-        roles[name] = EnumRole(name, ordered)
-    return roles
-
-
-def _dimensions(raw: Any, sheets: list[SheetSchema], where: Path) -> dict[str, Dimension]:
-    raw = raw or {}
-    if not isinstance(raw, dict) or set(raw) != set(DIMENSIONS_USED):
-        raise ConfigError(_("{path}: dimensions must name exactly these tables: {wanted}").format(
-            path=where, wanted=", ".join(DIMENSIONS_USED)))
-    firms = next((s for s in sheets if s.name == "enterprises"), None)
-    out: dict[str, Dimension] = {}
-    for name, spec in raw.items():
-        spec = spec if isinstance(spec, dict) else {}
-        found = [f for f in (firms.fields if firms else ()) if f.name == spec.get("field")]
-        if not found:
-            raise ConfigError(_("{path}: dimensions.{name} names the field “{field}”, which enterprises.yaml does not have").format(
-                path=where, name=name, field=spec.get("field")))
-        f = found[0]
-        if f.kind == "boolean":
-            answers = spec.get("values")
-            if not isinstance(answers, dict) or set(answers) != {True, False}:
-                raise ConfigError(_("{path}: dimensions.{name} is a 是/否 field: give values: {{true: …, false: …}}").format(
-                    path=where, name=name))
-            out[name] = Dimension(name, f.name, (str(answers[True]), str(answers[False])),
-                                  ((True, str(answers[True])), (False, str(answers[False]))))
-        elif f.enum:
-            out[name] = Dimension(name, f.name, f.enum)
-        else:
-            raise ConfigError(_("{path}: dimensions.{name}: the field “{field}” has neither a list of values nor 是/否").format(
-                path=where, name=name, field=f.name))
-    return {name: out[name] for name in raw}
+        where = directory / f"{sheet.name}.yaml"
+        _check_keys(sheet, by_name, where)
+        _check_visibility(sheet, where)
+        out.append(replace(sheet, rules=parse_rules(raw[sheet.name].get("rules"), sheet, by_name, where)))
+    return out
 
 
 def load_schema(directory: Path | str | None = None) -> WorkbookSchema:
@@ -333,11 +281,12 @@ def _load_schema_cached(directory: Path) -> WorkbookSchema:
                 fields=fields,
                 primary_key=tuple(raw.get("primaryKey", [])),
                 foreign_keys=fks,
-                rules=tuple(raw.get("rules", [])),
                 description=raw.get("description", ""),
+                published_by=raw.get("publishedBy"),
             )
         )
         raw_sheets[raw["name"]] = raw
+    sheets = _with_rules(sheets, raw_sheets, directory)
     k = (book.get("suppression") or {}).get("k", 3)
     if isinstance(k, bool) or not isinstance(k, int) or k < 2:
         raise ConfigError(_("{path}: suppression.k must be a whole number of at least 2, not {value!r}").format(
@@ -345,8 +294,8 @@ def _load_schema_cached(directory: Path) -> WorkbookSchema:
     programme_start, years_after = _date_bounds(book.get("dates") or {}, directory / "workbook.yaml")
     where = directory / "workbook.yaml"
     return WorkbookSchema(
-        roles=_roles(book.get("roles"), enums, sheets, where),
-        dimensions=_dimensions(book.get("dimensions"), sheets, where),
+        roles=load_roles(book.get("roles"), enums, sheets, where),
+        dimensions=load_dimensions(book.get("dimensions"), sheets, where),
         suppression_k=k,
         programme_start=programme_start,
         years_after_as_of=years_after,

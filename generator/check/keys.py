@@ -1,0 +1,79 @@
+"""Unique keys, references between sheets and the date bounds of workbook.yaml."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from .frames import Tables, add_finding, casefold, isin
+from .report import Report
+from .tables import ROW
+
+
+def check_unique(tables: Tables, report: Report) -> None:
+    for table in tables.values():
+        for f in table.schema.fields:
+            if not f.unique or f.name not in table.columns:
+                continue
+            values = table.col(f.name)
+            key = casefold(values) if values.dtype == pl.String else values
+            counted = pl.DataFrame({"k": key, "i": pl.int_range(table.height, eager=True)}).filter(
+                values.is_not_null() & ~table.bad_col(f.name)
+            )
+            if counted["k"].n_unique() == counted.height:
+                continue  # no value twice: the common case, decided by one hash pass
+            dups = counted.with_columns(first=pl.col("i").first().over("k")).filter(pl.col("i") != pl.col("first"))
+            for index, first in dups.select("i", "first").iter_rows():
+                add_finding(report, table, index, f.name, "unique", other_row=table.frame[ROW][first])
+
+
+def check_references(tables: Tables, report: Report) -> None:
+    for table in tables.values():
+        for fk in table.schema.foreign_keys:
+            target = tables.get(fk.sheet)
+            if target is None or fk.field not in table.columns:
+                continue
+            values = table.col(fk.field)
+            # A key cell that could not be read (a code with a space) does not
+            # count as known: rows referring to the code are reported too, as
+            # any other tool checking the foreign key would (see workbook/descriptor.py).
+            missing = values.is_not_null() & ~table.bad_col(fk.field) & ~isin(values, target.col(fk.target))
+            for index in missing.arg_true().to_list():
+                add_finding(
+                    report, table, index, fk.field, "reference",
+                    target_sheet=target.schema.title, target_column=target.header_of(fk.target),
+                )
+
+
+def years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def check_date_bounds(tables: Tables, report: Report, earliest: dt.date, latest: dt.date) -> None:
+    """A date before ``earliest`` (the programme's start) or after ``latest``
+    (a mistyped year: 1022, 2202) is an error at its cell; the cell then counts
+    as not typed, so that no rule, figure or period list reaches back or
+    forward to it."""
+    for table in tables.values():
+        for f in table.schema.fields:
+            if f.kind != "date" or f.name not in table.columns:
+                continue
+            values = table.col(f.name)
+            if values.dtype != pl.Date:
+                continue
+            mask = ((values < earliest) | (values > latest)).fill_null(False)
+            if not mask.any():
+                continue
+            for index in mask.arg_true().to_list():
+                add_finding(report, table, index, f.name, "date_out_of_range",
+                     earliest=earliest.isoformat(), latest=latest.isoformat())
+            table.frame = table.frame.with_columns(
+                pl.when(mask).then(None).otherwise(values).alias(f.name))
+            if f.name in table.bad.columns:
+                table.bad = table.bad.with_columns((table.bad[f.name] | mask).alias(f.name))
+
+
