@@ -19,7 +19,6 @@ import json
 from pathlib import Path
 
 from ..check import Checked
-from ..i18n import _
 from ..model import Programme
 from ..schema import WorkbookSchema
 from .environment import make_environment
@@ -46,7 +45,6 @@ from .views.issues import (
     order_groups,
     overdue_groups,
 )
-from .views.ledgers import week_label
 from .writer import PageWriter
 
 INTERNAL_NAV: list[dict[str, str]] = [
@@ -109,7 +107,7 @@ def _officers(w: PageWriter, officers: list[OfficerView], programme: Programme) 
 def _orders(w: PageWriter, groups: list[OrderGroup], programme: Programme, schema: WorkbookSchema) -> None:
     w.copy_asset("internal/print.css", "orders/print.css")
     # The issues not yet assigned are named by their status (schema.roles["issue_status"]).
-    unassigned = _("Not yet assigned ({status})").format(status=schema.roles["issue_status"]["registered"])
+    unassigned = w.label("unassigned_orders", schema.roles["issue_status"]["registered"])
     index = []
     for g in groups:
         name = unassigned if g.dept_name is None else g.dept_name
@@ -126,12 +124,12 @@ def _quality(w: PageWriter, view: QualityView, checked: Checked) -> None:
 
 def _leniency(w: PageWriter, view: LeniencyView, programme: Programme) -> None:
     w.page("internal/leniency.md.j2", "leniency/index.md", items=view.items, names=view.names,
-           as_of=programme.as_of, outcomes=view.outcomes, total=view.total)
+           as_of=programme.as_of, outcomes=view.outcomes, total=view.total, follow_up_kind=w.labels.follow_up_kind)
 
 
 def _projects(w: PageWriter, view: ProjectsView) -> None:
     w.page("internal/projects.md.j2", "projects/index.md", figures=view.figures, missing=view.missing,
-           blockers=view.blockers, week_label=week_label)
+           blockers=view.blockers, week_label=w.labels.week_label)
 
 
 def render_internal(

@@ -15,7 +15,7 @@ from ..figures.suppression import threshold
 from ..model import Programme
 from ..schema import WorkbookSchema
 from .escape import slug
-from .views.ledgers import enum_of, leniency_total, level_sentence, total_level, week_label
+from .views.ledgers import enum_of
 from .writer import PageWriter
 
 LEDGER_PATHS = ("projects", "leniency")
@@ -23,6 +23,7 @@ LEDGER_PATHS = ("projects", "leniency")
 
 def render_ledgers(w: PageWriter, programme: Programme, schema: WorkbookSchema) -> None:
     figures = project_figures(programme, enum_of(schema, "key_projects", "level"))
+    week_label, level_sentence = w.labels.week_label, w.labels.level_sentence
     w.page(
         "ledgers/projects.md.j2", "projects/index.md", figures=figures, week_label=week_label,
         level_sentence=level_sentence, reported=sum(1 for p in figures.projects if p.reported_this_week),
@@ -32,9 +33,9 @@ def render_ledgers(w: PageWriter, programme: Programme, schema: WorkbookSchema) 
             "ledgers/project.md.j2", f"projects/{slug(p.project.project_id)}.md",
             p=p, year=figures.year, history=p.history(figures.year), week_label=week_label,
         )
-    lf = leniency_figures(programme, enum_of(schema, "leniency_cases", "field"), schema.roles["leniency_outcome"],
-                          k=threshold(schema))
-    w.page("ledgers/leniency.md.j2", "leniency/index.md", f=lf)
+    outcomes = schema.roles["leniency_outcome"]
+    lf = leniency_figures(programme, enum_of(schema, "leniency_cases", "field"), outcomes, k=threshold(schema))
+    w.page("ledgers/leniency.md.j2", "leniency/index.md", f=lf, rectified=outcomes["rectified"])
     # The published figures as open data beside each page (suppressed cells as shown).
-    w.text("projects/index.json", json.dumps(figures.as_dict(total_level()), ensure_ascii=False, indent=1))
-    w.text("leniency/index.json", json.dumps(lf.as_dict(leniency_total()), ensure_ascii=False, indent=1))
+    w.text("projects/index.json", json.dumps(figures.as_dict(w.label("total_level")), ensure_ascii=False, indent=1))
+    w.text("leniency/index.json", json.dumps(lf.as_dict(w.label("leniency_total")), ensure_ascii=False, indent=1))

@@ -16,6 +16,8 @@ from jinja2 import Environment
 # hand-written and copied as it is.
 GENERATED_PATHS = ("index.md", "policies", "officers", "departments", "progress", "data", "projects", "leniency")
 
+LABELS = "_labels.j2"
+
 
 class PageWriter:
     def __init__(self, env: Environment, docs_dir: Path) -> None:
@@ -31,6 +33,16 @@ class PageWriter:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content, encoding="utf-8")
         self.written.append(target)
+
+    @property
+    def labels(self) -> Any:
+        """The macros of ``_labels.j2`` (overridable like every template): the
+        labels and sentences that render code needs as well as templates."""
+        return self.env.get_template(LABELS).module
+
+    def label(self, name: str, *args: Any) -> str:
+        """One of those labels as text, e.g. ``label("leniency_total")``."""
+        return str(getattr(self.labels, name)(*args))
 
     def asset(self, name: str) -> str:
         """A static file kept beside the templates (overridable like them), as it is."""

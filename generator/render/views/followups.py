@@ -4,7 +4,6 @@ the problems their recent reports raise), the data-quality report by sheet."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -13,9 +12,9 @@ from ...check import Checked
 from ...check.report import ERROR, Finding
 from ...figures.leniency import FollowUp, follow_ups
 from ...figures.projects import ProjectProgress, ProjectsFigures, project_figures
-from ...model import LeniencyCase, Programme, ProjectReport
+from ...model import Programme, ProjectReport
 from ...schema import WorkbookSchema
-from .ledgers import enum_of, follow_up_kind
+from .ledgers import enum_of
 
 # Reports of the last this many days (at most the last four of a project) show their 存在问题.
 BLOCKER_DAYS = 28
@@ -23,22 +22,8 @@ BLOCKER_REPORTS = 4
 
 
 @dataclass(frozen=True)
-class FollowUpRow:
-    """A check or return visit that is due or late, with its kind as the page names it."""
-
-    kind: str
-    case: LeniencyCase
-    due_on: dt.date
-    days_late: int  # > 0 late, 0 due today, < 0 due in that many days
-
-    @property
-    def late(self) -> bool:
-        return self.days_late > 0
-
-
-@dataclass(frozen=True)
 class LeniencyView:
-    items: list[FollowUpRow]  # latest first
+    items: list[FollowUp]  # latest first
     names: dict[str, tuple[str, str]]  # case id -> (enterprise, department) names
     outcomes: list[tuple[str, int]]  # cases found by the as-of date, per outcome
     total: int  # cases on the sheet
@@ -48,12 +33,8 @@ class LeniencyView:
         return sum(1 for f in self.items if f.late)
 
 
-def _row(f: FollowUp) -> FollowUpRow:
-    return FollowUpRow(follow_up_kind(f.kind), f.case, f.due_on, f.days_late)
-
-
 def leniency_view(programme: Programme, schema: WorkbookSchema) -> LeniencyView:
-    items = [_row(f) for f in follow_ups(programme, schema.roles["leniency_outcome"])]
+    items = follow_ups(programme, schema.roles["leniency_outcome"])
     names = {
         c.case_id: (
             programme.enterprises[c.enterprise_id].name if c.enterprise_id in programme.enterprises else c.enterprise_id,
