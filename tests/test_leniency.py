@@ -5,13 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from htmltree import read
 
-from generator.figures.leniency import follow_ups, leniency_figures
+from generator.figures.leniency import FollowUpKind, follow_ups, leniency_figures
 from generator.model import LeniencyCase, Programme
 from generator.pipeline import build, validate
+from generator.render.environment import make_environment
+from generator.render.writer import PageWriter
+from generator.schema import load_schema
+
+OUTCOMES = load_schema().roles["leniency_outcome"]
+
+
+def label(name, *args):
+    """A label of templates/_labels.j2 as the pages print it (before escaping)."""
+    return PageWriter(make_environment(), Path("unused")).label(name, *args)
 
 AS_OF = dt.date(2022, 12, 31)
 FIELDS = ("安全生产", "生态环境", "市场监管", "消防", "其他")
@@ -86,7 +97,7 @@ def test_threshold_counts_enterprises_not_cases():
     cases += [case(200 + n, f"E{20 + n}", "生态环境") for n in range(5)]
     cases += [case(300 + n, f"E{30 + n}", "市场监管") for n in range(3)]
     cases += [case(400, "E40", "生态环境", outcome="整改中", checked=None, revisit=None)]
-    f = leniency_figures(programme_with(cases), FIELDS, k=3)
+    f = leniency_figures(programme_with(cases), FIELDS, OUTCOMES, k=3)
     rows = {r.label: (r.found, r.rectified, None if r.rate_withheld else r.rate) for r in f.by_field}
     assert rows == {
         "安全生产": (12, 12, 1.0),
@@ -100,19 +111,21 @@ def test_threshold_counts_enterprises_not_cases():
     assert (f.total.found, f.total.rectified) == (27, 26)
     assert f.total.rate == pytest.approx(26 / 27)
     assert not f.withheld
+    assert f.total.label is None
+    assert f.as_dict(label("leniency_total"))["total"]["label"] == "合计"
 
 
 def test_rectified_needs_a_check_by_the_as_of_date():
     cases = [case(n, f"E{n}", "安全生产", checked=dt.date(2022, 12, 30), revisit=None) for n in range(4)]
-    before = leniency_figures(programme_with(cases, dt.date(2022, 12, 29)), FIELDS)
-    after = leniency_figures(programme_with(cases), FIELDS)
+    before = leniency_figures(programme_with(cases, dt.date(2022, 12, 29)), FIELDS, OUTCOMES)
+    after = leniency_figures(programme_with(cases), FIELDS, OUTCOMES)
     assert (before.total.found, before.total.rectified) == (4, 0)
     assert (after.total.found, after.total.rectified) == (4, 4)
 
 
 def test_too_few_enterprises_overall_withholds_the_table():
     cases = [case(n, "E1", "安全生产") for n in range(5)]
-    f = leniency_figures(programme_with(cases), FIELDS)
+    f = leniency_figures(programme_with(cases), FIELDS, OUTCOMES)
     assert f.total.found == "<3"
     assert f.withheld
 
@@ -134,10 +147,12 @@ def test_follow_ups_due_and_late():
         # turned into a case: nothing to follow
         case(7, "E7", "消防", outcome="未整改转立案", checked=dt.date(2022, 12, 1), revisit=None),
     ]
-    items = follow_ups(programme_with(cases))
+    items = follow_ups(programme_with(cases), OUTCOMES)
+    visit, check = FollowUpKind.VISIT, FollowUpKind.CHECK
     assert [(i.kind, i.case.case_id, i.days_late) for i in items] == [
-        ("回访", "L0004", 30), ("核查", "L0001", 11), ("回访", "L0006", -3), ("核查", "L0002", -5),
+        (visit, "L0004", 30), (check, "L0001", 11), (visit, "L0006", -3), (check, "L0002", -5),
     ]
+    assert [label("follow_up_kind", i.kind) for i in items] == ["回访", "核查", "回访", "核查"]
 
 
 

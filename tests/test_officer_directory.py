@@ -18,7 +18,7 @@ import yaml
 from conftest import write_workbook
 from htmltree import Node, article, parse
 
-import generator.render.pages as pages
+import generator.render.views.public as public_views
 from generator.pipeline import Built, build
 from generator.render.escape import slug
 from generator.schema import DEFAULT_SCHEMA_DIR, load_schema
@@ -46,7 +46,7 @@ def _edit(rows: dict[str, list[dict[str, Any]]]) -> None:
 def _build(base: Path, rows: dict[str, list[dict[str, Any]]], per_page: int, **options: Any) -> Built:
     book = write_workbook(base / "book.xlsx", rows)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pages, "OFFICERS_PER_PAGE", per_page)
+        mp.setattr(public_views, "OFFICERS_PER_PAGE", per_page)
         return build([str(book)], AS_OF, site_dir=base / "site", docs_dir=base / "docs", **options)
 
 

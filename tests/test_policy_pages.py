@@ -261,9 +261,9 @@ def test_a_long_policy_list_is_split_into_pages(tmp_path, sample_rows, monkeypat
     """A province lists thousands of policies: the list goes on pages of
     POLICIES_PER_PAGE, each category's link leads to the page it begins on, and
     pages named after policies (``index-2``, ``Finder``) take nothing's place."""
-    import generator.render.pages as pages
+    import generator.render.views.public as public_views
 
-    monkeypatch.setattr(pages, "POLICIES_PER_PAGE", 20)
+    monkeypatch.setattr(public_views, "POLICIES_PER_PAGE", 20)
     rows = copy.deepcopy(sample_rows)
     for old, new in (("P0005", "index-2"), ("P0006", "Finder")):
         _policy(rows, old).update(policy_id=new, published="是", effective_to=None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from htmltree import read
@@ -14,9 +15,16 @@ from htmltree import read
 from generator.figures.projects import project_figures
 from generator.model import KeyProject, Programme, ProjectReport
 from generator.pipeline import build, validate
+from generator.render.environment import make_environment
+from generator.render.writer import PageWriter
 
 AS_OF = dt.date(2022, 12, 31)
 LEVELS = ("省重点", "市重点", "区重点")
+
+
+def label(name, *args):
+    """A label of templates/_labels.j2 as the pages print it (before escaping)."""
+    return PageWriter(make_environment(), Path("unused")).label(name, *args)
 
 
 def report_findings(path, schema, as_of=AS_OF):
@@ -93,10 +101,14 @@ def test_progress_per_project_and_level():
     programme = Programme(as_of=AS_OF, departments={}, enterprises={}, officers={}, assignments=[], issues=[],
                           policies={}, projects=projects, project_reports=reports)
     f = project_figures(programme, LEVELS)
-    assert [lv.sentence() for lv in f.levels] == [
+    assert [label("level_sentence", lv) for lv in f.levels] == [
         "6 个省重点项目完成投资 22.63 亿元，完成年度计划的 144.1%",
         "1 个市重点项目完成投资 0.40 亿元，完成年度计划的 —",
     ]
+    assert f.total.level is None
+    assert label("level_sentence", f.total) == "7 个重点项目完成投资 23.03 亿元，完成年度计划的 146.7%"
+    assert f.as_dict(label("total_level"))["total"]["level"] == "重点"
+    assert label("week_label", f.week) == "2022年第52周"
     first = f.projects[0]
     assert (first.project.project_id, str(first.invested), round(first.rate or 0, 4)) == ("XM001", "3.5", 1.4)
     assert [str(total) for _r, total in first.history(2022)] == ["3.5", "1.2"]
@@ -142,7 +154,7 @@ def test_public_page_per_level(built, schema):
     page = read(tmp / "site/projects/index.html")
     text = "".join(page.text)
     for level in f.levels:
-        assert level.sentence() in text
+        assert label("level_sentence", level) in text
     assert "XM0001.html" in page.hrefs
     province = [r for r in page.rows if r and r[0] == "省重点"]
     lv = f.levels[0]

@@ -14,8 +14,8 @@ import pytest
 from conftest import render_page
 
 from generator.pipeline import build
-from generator.render import pages as render_pages
 from generator.render.escape import slug
+from generator.render.views import public as public_views
 from generator.site.build import BUILD_MARKER, DEFAULT_DOCS, build_site, copy_handwritten
 from generator.sources import EXAMPLE_WORKBOOK
 
@@ -87,7 +87,7 @@ def _town_pages_bound(programme) -> int:
     for o in programme.officers_in_post():
         for town in set(o.towns or ("",)):
             serving[town] = serving.get(town, 0) + 1
-    return sum(math.ceil(n / render_pages.OFFICERS_PER_PAGE) for n in serving.values())
+    return sum(math.ceil(n / public_views.OFFICERS_PER_PAGE) for n in serving.values())
 
 
 def test_no_page_per_enterprise_issue_or_officer(example):

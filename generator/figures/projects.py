@@ -3,7 +3,8 @@ per project and per level, and the weekly reports (ISO weeks, Monday to Sunday).
 
 The year is the as-of date's calendar year; a project's completed investment
 is the sum of 本期完成投资 of its reports dated in that year up to the as-of
-date. Sums are exact decimals (cells are read as floats).
+date. Sums are exact decimals (cells are read as floats). Week labels and
+the sentences of the page are render's (``render.views.ledgers``).
 """
 
 from __future__ import annotations
@@ -27,10 +28,6 @@ def _rate(part: Decimal, whole: Decimal) -> float | None:
 def iso_week(day: dt.date) -> tuple[int, int]:
     year, week, _weekday = day.isocalendar()
     return year, week
-
-
-def week_label(week: tuple[int, int]) -> str:
-    return f"{week[0]}年第{week[1]}周"
 
 
 def week_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -66,15 +63,11 @@ class ProjectProgress:
 
 @dataclass(frozen=True)
 class LevelProgress:
-    level: str
+    level: str | None  # None: all levels together
     projects: int
     invested: Decimal
     plan: Decimal
     rate: float | None
-
-    def sentence(self) -> str:
-        rate = "—" if self.rate is None else f"{self.rate * 100:.1f}%"
-        return f"{self.projects} 个{self.level}项目完成投资 {self.invested:.2f} 亿元，完成年度计划的 {rate}"
 
 
 @dataclass(frozen=True)
@@ -96,9 +89,10 @@ class ProjectsFigures:
             if not p.reported_this_week and (p.project.start_on is None or p.project.start_on <= self.as_of)
         ]
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self, total_level: str) -> dict[str, object]:
+        """The open data file; ``total_level`` names the level of the total."""
         def level(x: LevelProgress) -> dict[str, object]:
-            return {"level": x.level, "projects": x.projects, "invested": float(x.invested),
+            return {"level": total_level if x.level is None else x.level, "projects": x.projects, "invested": float(x.invested),
                     "annual_plan": float(x.plan), "plan_rate": x.rate}
 
         return {
@@ -112,7 +106,7 @@ class ProjectsFigures:
         }
 
 
-def _level(name: str, items: Sequence[ProjectProgress]) -> LevelProgress:
+def _level(name: str | None, items: Sequence[ProjectProgress]) -> LevelProgress:
     invested = sum((p.invested for p in items), Decimal(0))
     plan = sum((_dec(p.project.annual_plan) for p in items), Decimal(0))
     return LevelProgress(name, len(items), invested, plan, _rate(invested, plan))
@@ -140,7 +134,7 @@ def project_figures(programme: Programme, levels: Sequence[str]) -> ProjectsFigu
     start, end = week_bounds(day)
     return ProjectsFigures(
         as_of=day, year=day.year, week=week, week_start=start, week_end=end,
-        levels=per_level, total=_level("重点", progress), projects=tuple(progress),
+        levels=per_level, total=_level(None, progress), projects=tuple(progress),
     )
 
 

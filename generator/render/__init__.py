@@ -1,5 +1,6 @@
 """Rendering: the model and its figures into Markdown pages under a docs folder."""
 
-from .pages import GENERATED_PATHS, render_public
+from .pages import render_public
+from .writer import GENERATED_PATHS
 
 __all__ = ["GENERATED_PATHS", "render_public"]

@@ -8,42 +8,34 @@ page; without the sheets they say there is nothing to show yet.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 from ..figures.leniency import leniency_figures
-from ..figures.projects import project_figures, week_label
+from ..figures.projects import project_figures
 from ..figures.suppression import threshold
 from ..model import Programme
 from ..schema import WorkbookSchema
 from .escape import slug
-
-if TYPE_CHECKING:
-    from .pages import PageWriter
+from .views.ledgers import enum_of
+from .writer import PageWriter
 
 LEDGER_PATHS = ("projects", "leniency")
 
 
-def enum_of(schema: WorkbookSchema, sheet: str, field: str) -> tuple[str, ...]:
-    """An enumeration of an optional sheet; empty when the schema lacks it."""
-    try:
-        return schema.sheet(sheet).field(field).enum or ()
-    except KeyError:
-        return ()
-
-
 def render_ledgers(w: PageWriter, programme: Programme, schema: WorkbookSchema) -> None:
     figures = project_figures(programme, enum_of(schema, "key_projects", "level"))
+    week_label, level_sentence = w.labels.week_label, w.labels.level_sentence
     w.page(
         "ledgers/projects.md.j2", "projects/index.md", figures=figures, week_label=week_label,
-        reported=sum(1 for p in figures.projects if p.reported_this_week),
+        level_sentence=level_sentence, reported=sum(1 for p in figures.projects if p.reported_this_week),
     )
     for p in figures.projects:
         w.page(
             "ledgers/project.md.j2", f"projects/{slug(p.project.project_id)}.md",
             p=p, year=figures.year, history=p.history(figures.year), week_label=week_label,
         )
-    lf = leniency_figures(programme, enum_of(schema, "leniency_cases", "field"), k=threshold(schema))
-    w.page("ledgers/leniency.md.j2", "leniency/index.md", f=lf)
+    outcomes = schema.roles["leniency_outcome"]
+    lf = leniency_figures(programme, enum_of(schema, "leniency_cases", "field"), outcomes, k=threshold(schema))
+    w.page("ledgers/leniency.md.j2", "leniency/index.md", f=lf, rectified=outcomes["rectified"])
     # The published figures as open data beside each page (suppressed cells as shown).
-    w.text("projects/index.json", json.dumps(figures.as_dict(), ensure_ascii=False, indent=1))
-    w.text("leniency/index.json", json.dumps(lf.as_dict(), ensure_ascii=False, indent=1))
+    w.text("projects/index.json", json.dumps(figures.as_dict(w.label("total_level")), ensure_ascii=False, indent=1))
+    w.text("leniency/index.json", json.dumps(lf.as_dict(w.label("leniency_total")), ensure_ascii=False, indent=1))

@@ -23,7 +23,7 @@ from .chart import trend_svg
 from .escape import csv_cell
 
 if TYPE_CHECKING:
-    from .pages import PageWriter
+    from .writer import PageWriter
 
 TREND_LENGTH = 12
 TREND_SERIES = (("issues_new", "新增问题"), ("issues_closed", "销号"), ("issues_open", "期末在办"))

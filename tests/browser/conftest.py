@@ -80,10 +80,10 @@ PAGED_OFFICERS_PER_PAGE = 4
 @pytest.fixture(scope="session")
 def paged_site(tmp_path_factory: pytest.TempPathFactory) -> ExampleSite:
     """The example again, with so few officers per directory page that towns have several."""
-    from generator.render import pages
+    from generator.render.views import public as public_views
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pages, "OFFICERS_PER_PAGE", PAGED_OFFICERS_PER_PAGE)
+        mp.setattr(public_views, "OFFICERS_PER_PAGE", PAGED_OFFICERS_PER_PAGE)
         return _build_example(tmp_path_factory.mktemp("browser-paged-site"))
 
 

@@ -1,0 +1,54 @@
+"""The page writer: Markdown pages from templates, and data files (JSON, CSV,
+SVG, scripts, stylesheets) written as they are, into a docs folder.
+
+Every page module writes through one ``PageWriter``, which keeps the list of
+what it wrote (the pipeline syncs exactly those into docs/).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+
+# What rendering owns inside docs/ (ignored by git); everything else there is
+# hand-written and copied as it is.
+GENERATED_PATHS = ("index.md", "policies", "officers", "departments", "progress", "data", "projects", "leniency")
+
+LABELS = "_labels.j2"
+
+
+class PageWriter:
+    def __init__(self, env: Environment, docs_dir: Path) -> None:
+        self.env = env
+        self.docs_dir = docs_dir
+        self.written: list[Path] = []
+
+    def page(self, template: str, path: str, **context: Any) -> None:
+        self.text(path, self.env.get_template(template).render(**context))
+
+    def text(self, path: str, content: str) -> None:
+        target = self.docs_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+        self.written.append(target)
+
+    @property
+    def labels(self) -> Any:
+        """The macros of ``_labels.j2`` (overridable like every template): the
+        labels and sentences that render code needs as well as templates."""
+        return self.env.get_template(LABELS).module
+
+    def label(self, name: str, *args: Any) -> str:
+        """One of those labels as text, e.g. ``label("leniency_total")``."""
+        return str(getattr(self.labels, name)(*args))
+
+    def asset(self, name: str) -> str:
+        """A static file kept beside the templates (overridable like them), as it is."""
+        assert self.env.loader is not None
+        source, _filename, _uptodate = self.env.loader.get_source(self.env, name)
+        return source
+
+    def copy_asset(self, name: str, path: str) -> None:
+        self.text(path, self.asset(name))
