@@ -9,9 +9,10 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import build, validate
 
 from generator.errors import LeakError
-from generator.pipeline import build, model_of, public_names, validate
+from generator.pipeline import model_of, public_names
 from generator.site.leakguard import normalise, scan, value_sets
 
 AS_OF = dt.date(2022, 12, 31)

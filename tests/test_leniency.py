@@ -7,11 +7,11 @@ import datetime as dt
 import json
 
 import pytest
+from conftest import build, validate
 from htmltree import read
 
 from generator.figures.leniency import follow_ups, leniency_figures
 from generator.model import LeniencyCase, Programme
-from generator.pipeline import build, validate
 
 AS_OF = dt.date(2022, 12, 31)
 FIELDS = ("安全生产", "生态环境", "市场监管", "消防", "其他")

@@ -9,11 +9,11 @@ import datetime as dt
 import json
 
 import pytest
+from conftest import build, validate
 from htmltree import read
 
 from generator.figures.projects import project_figures
 from generator.model import KeyProject, Programme, ProjectReport
-from generator.pipeline import build, validate
 
 AS_OF = dt.date(2022, 12, 31)
 LEVELS = ("省重点", "市重点", "区重点")

@@ -11,9 +11,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import render_page
+from conftest import build, render_page
 
-from generator.pipeline import build
 from generator.render import pages as render_pages
 from generator.render.escape import slug
 from generator.site.build import BUILD_MARKER, DEFAULT_DOCS, build_site, copy_handwritten
