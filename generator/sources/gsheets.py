@@ -7,8 +7,9 @@ serial numbers, so that cells reach the typing in ``check/`` as they would from
 an xlsx file. The tab ``校验结果`` (written by ``validate --write-back``) is
 never read.
 
-Credentials are a service-account key file, named by ``--credentials`` or (read by the CLI)
-``GOOGLE_APPLICATION_CREDENTIALS``; reading asks only for the read-only scope.
+Credentials are a service-account key file, named by ``--credentials`` or else
+by ``GOOGLE_APPLICATION_CREDENTIALS`` (the CLI reads it, into ``GoogleAccess``);
+reading asks only for the read-only scope.
 Quota (429), timeouts (408), server errors (5xx) and dropped connections are
 retried with exponential backoff within a bounded total time
 (:class:`RetryingHTTPClient`; gspread's ``BackOffHTTPClient`` may wait up to
