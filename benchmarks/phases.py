@@ -36,13 +36,15 @@ def main(argv: list[str] | None = None) -> int:
     import generator.pipeline as pipeline
     import generator.render as render_module
     import generator.site.build as build_module
+    from generator.request import BuildRequest
+    from generator.sources import parse_sources
 
     from .run import prepare_project
     from .stages import Clock, _timed
 
     imports = time.process_time() - start
     clock = Clock()
-    _timed(pipeline, "_inputs_key", clock, "inputs key")
+    _timed(pipeline, "build_key", clock, "inputs key")
     _timed(pipeline, "validate", clock, "validate (read + check)")
     _timed(pipeline, "model_of", clock, "model")
     _timed(freeze_module, "prepare", clock, "period figures + audit")
@@ -54,9 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         project = Path(tmp) / "project"
         prepare_project(project)
         begun = time.process_time()
-        pipeline.build([args.source], dt.date.fromisoformat(args.as_of), site_dir=project / "site",
-                       config_file=project / "mkdocs.yml", docs_dir=project / "docs",
-                       published_dir=project / "published", reuse=True)
+        pipeline.build(BuildRequest(
+            sources=parse_sources([args.source]), as_of=dt.date.fromisoformat(args.as_of), site_dir=project / "site",
+            config_file=project / "mkdocs.yml", docs_dir=project / "docs",
+            published_dir=project / "published", reuse=True))
         whole = time.process_time() - begun
     print(f"{'imports':<26} {imports:6.3f} s")
     for label, seconds in clock.cpu.items():

@@ -17,7 +17,9 @@ import time
 from pathlib import Path
 
 from generator.pipeline import build
+from generator.request import BuildRequest
 from generator.schema import load_schema
+from generator.sources import parse_sources
 from generator.workbook.sample import generate, grow_policies, write_rows
 
 LIMIT = 100_000
@@ -33,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         book = Path(tmp) / "policies.xlsx"
         write_rows(book, rows, load_schema())
         start = time.perf_counter()
-        built = build([str(book)], dt.date(2022, 12, 31), site_dir=Path(tmp) / "site", docs_dir=Path(tmp) / "docs")
+        built = build(BuildRequest(sources=parse_sources([str(book)]), as_of=dt.date(2022, 12, 31),
+                                   site_dir=Path(tmp) / "site", docs_dir=Path(tmp) / "docs"))
         seconds = time.perf_counter() - start
         pages = sorted((p.stat().st_size, p.name) for p in (built.result.site_dir / "policies").glob("P*.html"))
         size, name = pages[-1]

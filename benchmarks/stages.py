@@ -48,8 +48,10 @@ class Clock:
 
 def _checked(source: str) -> Any:
     from generator.pipeline import validate
+    from generator.request import ValidateRequest
+    from generator.sources import parse_sources
 
-    return validate([source], AS_OF)
+    return validate(ValidateRequest(sources=parse_sources([source]), as_of=AS_OF))
 
 
 def _progress(programme: Any, schema: Any) -> Any:
@@ -71,10 +73,10 @@ def stage_sample(args: argparse.Namespace, clock: Clock) -> None:
 
 
 def stage_read(args: argparse.Namespace, clock: Clock) -> None:
-    from generator.sources import read_source
+    from generator.sources import parse_source, read_source
 
     with clock("read"):
-        sheets = read_source(args.source)
+        sheets = read_source(parse_source(args.source))
     clock.info["cells"] = sum(len(r) for s in sheets for r in s.rows)
     clock.info["rows"] = sum(len(s.rows) for s in sheets)
 
@@ -100,11 +102,11 @@ def stage_read_openpyxl(args: argparse.Namespace, clock: Clock) -> None:
 def stage_check(args: argparse.Namespace, clock: Clock) -> None:
     from generator.check import check_sheets
     from generator.schema import load_schema
-    from generator.sources import read_source
+    from generator.sources import parse_source, read_source
 
     schema = load_schema()
     with clock("read"):
-        raw = [(args.source, read_source(args.source))]
+        raw = [(args.source, read_source(parse_source(args.source)))]
     with clock("check"):
         checked = check_sheets(raw, schema, AS_OF)
     clock.info["errors"] = len(checked.report.errors)
@@ -173,17 +175,16 @@ def stage_build(args: argparse.Namespace, clock: Clock) -> None:
     project = Path(args.project)
     _timed(build_module, "run_mkdocs", clock, "mkdocs")
     _timed(build_module, "scan", clock, "leak_guard")
-    options: dict[str, Any] = {}
-    parameters = inspect.signature(build).parameters
-    if "published_dir" in parameters:
-        options["published_dir"] = project / "published"
-    if "reuse" in parameters:  # as the CLI's build does (no --force)
-        options["reuse"] = True
+    from generator.request import BuildRequest
+    from generator.sources import parse_sources
+
+    request = BuildRequest(
+        sources=parse_sources([args.source]), as_of=AS_OF, site_dir=project / "site",
+        config_file=project / "mkdocs.yml", docs_dir=project / "docs", published_dir=project / "published",
+        reuse=True,  # as the CLI's build does (no --force)
+    )
     with clock("build"):
-        built = build(
-            [args.source], AS_OF, site_dir=project / "site", config_file=project / "mkdocs.yml",
-            docs_dir=project / "docs", **options,
-        )
+        built = build(request)
     clock.info["pages"] = built.result.pages
     clock.info["warnings"] = len(built.result.warnings)
     clock.info["skipped_mkdocs"] = bool(getattr(built.result, "skipped", False))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,8 @@ from .check.cells import CellError, parse_date
 from .errors import ConfigError, DataInvalid, NuanqiError
 from .i18n import _
 from .schema import AS_OF_MAX, AS_OF_MIN, load_schema
+
+TEMPLATES_ENV = "NUANQI_TEMPLATES"
 
 
 def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -73,6 +76,21 @@ lang_option = click.option(
     "--lang", type=click.Choice(i18n.LANGUAGES), default="zh", callback=_lang, expose_value=False,
     is_eager=True, help="Language of messages.",
 )
+
+
+def templates_folder(given: Path | None) -> Path | None:
+    """--templates, else the folder named by NUANQI_TEMPLATES (the environment is
+    read here, once, and travels in the build request, so it is in the build key)."""
+    named = os.environ.get(TEMPLATES_ENV)
+    return given or (Path(named) if named else None)
+
+
+def credentials_file(given: Path | None) -> Path | None:
+    """--credentials, else the key file named by GOOGLE_APPLICATION_CREDENTIALS."""
+    from .sources.source import CREDENTIALS_ENV
+
+    named = os.environ.get(CREDENTIALS_ENV)
+    return given or (Path(named) if named else None)
 
 
 def site_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -134,15 +152,19 @@ def validate(sources: tuple[str, ...], as_of: dt.date | None, fmt: str, credenti
     """Read and check all sheets; print every error and warning."""
     from .pipeline import resolve
     from .pipeline import validate as run_validate
-    from .sources import is_google
+    from .request import ValidateRequest
     from .sources.snapshot import saving_snapshot
+    from .sources.source import GoogleAccess, google_keys
 
     schema = load_schema()
-    specs, day = resolve(sources, as_of, schema)
-    if write_back and not any(is_google(s) for s in specs):
+    parsed, day = resolve(sources, as_of, schema)
+    if write_back and not google_keys(parsed):
         raise NuanqiError(_("--write-back writes into Google spreadsheets, and no source is one"))
-    with saving_snapshot(save_snapshot, specs, schema) as options:
-        checked = run_validate(specs, day, schema, credentials=credentials, **options)
+    credentials = credentials_file(credentials)
+    with saving_snapshot(save_snapshot, parsed, schema) as snapshot:
+        checked = run_validate(ValidateRequest(
+            sources=parsed, as_of=day, google=GoogleAccess(credentials=credentials, snapshot=snapshot),
+            schema_dir=schema.directory))
     if save_snapshot is not None:
         click.echo(_("Saved the fetched sheets to {folder}").format(folder=save_snapshot), err=True)
     report = checked.report
@@ -153,7 +175,7 @@ def validate(sources: tuple[str, ...], as_of: dt.date | None, fmt: str, credenti
     if write_back:
         from .workbook.google import write_report
 
-        for done in write_report(specs, report, credentials=credentials):
+        for done in write_report(parsed, report, credentials=credentials):
             click.echo(_("Wrote the report into the tab 校验结果 of gsheet:{key}").format(key=done.key), err=True)
     sys.exit(0 if report.ok else 1)
 
@@ -176,17 +198,19 @@ def build(sources: tuple[str, ...], as_of: dt.date | None, audience: str, site_d
     """Validate, render the pages and build the site with MkDocs."""
     from .pipeline import PROJECT_ROOT, resolve
     from .pipeline import build as run_build
+    from .request import BuildRequest
+    from .sources.snapshot import saving_snapshot
+    from .sources.source import GoogleAccess
 
     schema = load_schema()
-    specs, day = resolve(sources, as_of, schema)
+    parsed, day = resolve(sources, as_of, schema)
     if site_dir is None:
         site_dir = PROJECT_ROOT / ("site-internal" if audience == "internal" else "site")
-    from .sources.snapshot import saving_snapshot
-
-    with saving_snapshot(save_snapshot, specs, schema) as options:
-        built = run_build(specs, day, site_dir=site_dir, audience=audience, templates=templates, schema=schema,
-                          credentials=credentials, published_dir=published_dir, reuse=not force, force=force,
-                          **options)
+    with saving_snapshot(save_snapshot, parsed, schema) as snapshot:
+        built = run_build(BuildRequest(
+            sources=parsed, as_of=day, site_dir=site_dir, audience=audience, templates=templates_folder(templates),
+            schema_dir=schema.directory, published_dir=published_dir, reuse=not force, force=force,
+            google=GoogleAccess(credentials=credentials_file(credentials), snapshot=snapshot)))
     if save_snapshot is not None:
         click.echo(_("Saved the fetched sheets to {folder}").format(folder=save_snapshot), err=True)
     _echo_built(built, day)
@@ -247,7 +271,7 @@ def template(out: Path | None, google: str | None, credentials: Path | None, for
     if google is not None:
         from .workbook.google import add_template_tabs
 
-        added = add_template_tabs(google, load_schema(), credentials=credentials)
+        added = add_template_tabs(google, load_schema(), credentials=credentials_file(credentials))
         if added:
             click.echo(_("Added {count} tabs to the Google spreadsheet: {tabs}").format(
                 count=len(added), tabs="、".join(added)))
@@ -301,11 +325,15 @@ def publish(kind: str, sources: tuple[str, ...], as_of: dt.date | None, site_dir
     """Freeze the figures of the finished periods and build the public site."""
     from .pipeline import PROJECT_ROOT, resolve
     from .pipeline import build as run_build
+    from .request import BuildRequest
+    from .sources.source import GoogleAccess
 
     schema = load_schema()
-    specs, day = resolve(sources, as_of, schema)
-    built = run_build(specs, day, site_dir=site_dir or PROJECT_ROOT / "site", templates=templates, schema=schema,
-                      credentials=credentials, published_dir=published_dir, freeze=kind)
+    parsed, day = resolve(sources, as_of, schema)
+    built = run_build(BuildRequest(
+        sources=parsed, as_of=day, site_dir=site_dir or PROJECT_ROOT / "site", templates=templates_folder(templates),
+        schema_dir=schema.directory, published_dir=published_dir, freeze=kind,
+        google=GoogleAccess(credentials=credentials_file(credentials))))
     for path in built.frozen:
         click.echo(_("Froze {path}").format(path=path))
     if not built.frozen:

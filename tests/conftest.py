@@ -121,3 +121,51 @@ def plant_hostile(rows: dict[str, list[dict[str, Any]]], texts: list[str]) -> No
     for i, k in enumerate(rows.get("key_projects", [])):
         k["name"] = f"项目{i}{pick(i)}"
         k["lead"] = pick(i + 3)
+
+
+# --- requests: pipeline.build / validate / read_source take typed values; these
+# make them from source texts so that tests stay short.
+
+
+def build_request(specs: list[str], as_of: dt.date, *, schema: Any = None, **fields: Any) -> Any:
+    """A BuildRequest of these sources; ``schema`` (a loaded schema) names its folder."""
+    from generator.request import BuildRequest
+    from generator.sources import parse_sources
+
+    if schema is not None:
+        fields["schema_dir"] = schema.directory
+    return BuildRequest(sources=parse_sources(specs), as_of=as_of, **fields)
+
+
+def build(specs: list[str], as_of: dt.date, **fields: Any) -> Any:
+    """pipeline.build of a request made by ``build_request``."""
+    from generator import pipeline
+
+    return pipeline.build(build_request(specs, as_of, **fields))
+
+
+def validate(specs: list[str], as_of: dt.date, schema: Any = None, **google: Any) -> Any:
+    """pipeline.validate of these sources; ``google``: the GoogleAccess fields."""
+    from generator import pipeline
+    from generator.request import ValidateRequest
+    from generator.sources import GoogleAccess, parse_sources
+
+    return pipeline.validate(ValidateRequest(
+        sources=parse_sources(specs), as_of=as_of, google=GoogleAccess(**google),
+        schema_dir=schema.directory if schema is not None else None))
+
+
+def read_source(spec: str, **google: Any) -> Any:
+    """sources.read_source of a source text; ``google``: the GoogleAccess fields."""
+    from generator.sources import GoogleAccess, parse_source
+    from generator.sources import read_source as read
+
+    return read(parse_source(spec), GoogleAccess(**google))
+
+
+def read_and_check(specs: list[str], schema: Any, as_of: dt.date, **google: Any) -> Any:
+    """check.read_and_check of source texts; ``google``: the GoogleAccess fields."""
+    from generator.check import read_and_check as check
+    from generator.sources import GoogleAccess, parse_sources
+
+    return check(parse_sources(specs), schema, as_of, GoogleAccess(**google))

@@ -24,11 +24,11 @@ import pytest
 import vcr
 from cassettes import make_cassettes as mc
 from cassettes.playback import write_key_file
-from conftest import write_workbook
+from conftest import read_source, write_workbook
 
 from generator.cli import cli
 from generator.errors import SourceError
-from generator.sources import EXAMPLE_WORKBOOK, bounds, parts, read_source
+from generator.sources import EXAMPLE_WORKBOOK, bounds, parts
 from generator.sources.gsheets import RetryingHTTPClient
 
 AS_OF = ["--as-of", "2022-12-31"]

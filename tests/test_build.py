@@ -7,11 +7,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import plant_hostile
+from conftest import build, plant_hostile, validate
 
 from generator.cli import cli
 from generator.errors import LeakError
-from generator.pipeline import build, validate
 from generator.site.leakguard import normalise, value_sets
 
 

@@ -8,8 +8,10 @@ import shutil
 from pathlib import Path
 
 import generator.pipeline as pipeline
+from generator.cli import templates_folder
+from generator.request import BuildRequest
 from generator.site.build import DEFAULT_DOCS, copy_handwritten
-from generator.sources import EXAMPLE_WORKBOOK
+from generator.sources import EXAMPLE_WORKBOOK, parse_sources
 
 AS_OF = dt.date(2022, 12, 31)
 
@@ -28,8 +30,10 @@ def test_an_override_named_by_the_environment_is_part_of_the_key(tmp_path: Path,
     monkeypatch.setattr("generator.site.build_key._CODE_DIR", tmp_path / "code")
 
     def build():
-        return pipeline.build([str(source)], AS_OF, site_dir=tmp_path / "site", docs_dir=docs,
-                              published_dir=tmp_path / "published", reuse=True)
+        # The CLI reads the environment into the request (templates_folder), as here.
+        return pipeline.build(BuildRequest(
+            sources=parse_sources([str(source)]), as_of=AS_OF, site_dir=tmp_path / "site", docs_dir=docs,
+            published_dir=tmp_path / "published", reuse=True, templates=templates_folder(None)))
 
     first = build()
     assert "第一版说明" in (first.result.site_dir / "progress/index.html").read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ import datetime as dt
 import statistics
 
 import pytest
+from conftest import validate
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +22,7 @@ from generator.figures.periods import (
 )
 from generator.figures.report import compile_progress
 from generator.model import Department, Enterprise, Issue, Programme
-from generator.pipeline import model_of, validate
+from generator.pipeline import model_of
 from generator.schema import EnumRole
 
 D = dt.date

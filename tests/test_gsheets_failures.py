@@ -11,10 +11,10 @@ import pytest
 import requests
 from cassettes import make_cassettes as mc
 from cassettes.playback import SA_EMAIL, play, service_account_info, write_key_file
+from conftest import read_source
 
 from generator.cli import cli
 from generator.errors import SourceError
-from generator.sources import read_source
 from generator.sources.gsheets import RetryingHTTPClient, load_account
 
 

@@ -15,12 +15,11 @@ import openpyxl
 import pytest
 from cassettes import make_cassettes as mc
 from cassettes.playback import SA_EMAIL, play, query, token_scopes, write_key_file
+from conftest import read_and_check, read_source
 
-from generator.check import read_and_check
 from generator.cli import cli
 from generator.errors import SourceError
 from generator.schema import load_schema
-from generator.sources import read_source
 from generator.sources.gsheets import READ_SCOPES, load_account, spreadsheet_key
 
 AS_OF = dt.date(2022, 12, 31)

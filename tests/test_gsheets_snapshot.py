@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from cassettes import make_cassettes as mc
 from cassettes.playback import play, write_key_file
+from conftest import read_and_check
 
-from generator.check import read_and_check
 from generator.cli import cli
 from generator.schema import load_schema
 from generator.sources.snapshot import METADATA_FILE, csv_cell

@@ -16,7 +16,7 @@ import markdown
 import openpyxl
 import polars as pl
 import pytest
-from conftest import plant_hostile
+from conftest import build, plant_hostile, validate
 from htmltree import Node, parse
 
 from generator.check import columns
@@ -29,7 +29,6 @@ from generator.check.cells import (
     parse_phone,
     parse_url,
 )
-from generator.pipeline import build, validate
 from generator.render.escape import FORMULA_START, csv_cell, html_text, md, safe_url, title
 from generator.schema import Field, load_schema
 from generator.sources.columns import columns_from_rows

@@ -12,10 +12,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import build
 
 from generator.cli import cli
 from generator.errors import ConfigError
-from generator.pipeline import DEFAULT_SITE, build
+from generator.pipeline import DEFAULT_SITE
 from generator.render.internal import LEDGER_JS_PREFIX
 
 AS_OF = dt.date(2022, 12, 31)

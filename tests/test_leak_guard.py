@@ -9,9 +9,10 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import build, validate
 
 from generator.errors import LeakError
-from generator.pipeline import build, model_of, validate
+from generator.pipeline import model_of
 from generator.site.leakguard import consented_values, normalise, scan, value_sets
 
 AS_OF = dt.date(2022, 12, 31)

@@ -8,11 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import build, validate
 from htmltree import read
 
 from generator.figures.leniency import FollowUpKind, follow_ups, leniency_figures
 from generator.model import LeniencyCase, Programme
-from generator.pipeline import build, validate
 from generator.render.environment import make_environment
 from generator.render.writer import PageWriter
 from generator.schema import load_schema

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import build
 
 from generator.errors import ConfigError, DataInvalid
-from generator.pipeline import build
 from generator.site import mkdocs_run
 from generator.site.build import DEFAULT_CONFIG, DEFAULT_DOCS, copy_handwritten
 from generator.site.mkdocs_run import AHEAD_VARIABLE, MkDocsAhead, MkDocsProblem

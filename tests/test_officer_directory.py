@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import write_workbook
+from conftest import build, write_workbook
 from htmltree import Node, article, parse
 
 import generator.render.views.public as public_views
-from generator.pipeline import Built, build
+from generator.pipeline import Built
 from generator.render.escape import slug
 from generator.schema import DEFAULT_SCHEMA_DIR, load_schema
 

@@ -13,10 +13,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import write_workbook
+from conftest import build, write_workbook
 from htmltree import Node, article
 
-from generator.pipeline import Built, build
+from generator.pipeline import Built
 from generator.render.escape import slug
 from generator.render.pages import finder_data
 from generator.workbook.sample import grow_policies

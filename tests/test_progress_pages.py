@@ -12,9 +12,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import build, validate
 
 from generator.figures.breakdowns import FIGURES, PERCENT_FIGURES
-from generator.pipeline import build, model_of, validate
+from generator.pipeline import model_of
 from generator.render.progress import display
 
 DIMENSIONS = ("category", "department", "town", "industry", "size", "above_scale")

@@ -10,11 +10,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import build, validate
 from htmltree import read
 
 from generator.figures.projects import project_figures
 from generator.model import KeyProject, Programme, ProjectReport
-from generator.pipeline import build, validate
 from generator.render.environment import make_environment
 from generator.render.writer import PageWriter
 

@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from generator.cli import cli
-from generator.figures.store import EXAMPLE_PUBLISHED, default_published_dir
-from generator.sources import EXAMPLE_WORKBOOK
+from generator.sources import EXAMPLE_PUBLISHED, EXAMPLE_WORKBOOK, parse_source
+from generator.sources.source import default_published_dir
 
 
 class Text(HTMLParser):
@@ -136,8 +136,11 @@ def test_a_damaged_frozen_file_is_named(make_workbook, runner, tmp_path):
 
 def test_where_frozen_periods_live(tmp_path):
     assert default_published_dir([]) == EXAMPLE_PUBLISHED
-    assert default_published_dir([str(EXAMPLE_WORKBOOK)]) == EXAMPLE_PUBLISHED
+    assert default_published_dir([parse_source(str(EXAMPLE_WORKBOOK))]) == EXAMPLE_PUBLISHED
     book = tmp_path / "book.xlsx"
     book.write_bytes(b"")
-    assert default_published_dir([str(book)]) == tmp_path / "published"
-    assert default_published_dir(["gsheet:abc"]) == Path.cwd() / "published"
+    assert default_published_dir([parse_source(str(book))]) == tmp_path / "published"
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    assert parse_source(str(folder)).published_dir() == tmp_path / "published"
+    assert parse_source("gsheet:1AbCdEfGhIjK").published_dir() == Path.cwd() / "published"

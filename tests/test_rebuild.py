@@ -17,16 +17,15 @@ import generator.pipeline as pipeline
 from generator import i18n
 from generator.cli import cli
 from generator.render import GENERATED_PATHS
+from generator.request import BuildRequest, build_key
 from generator.schema import load_schema
 from generator.site.build import (
     BUILD_MARKER,
     DEFAULT_CONFIG,
     DEFAULT_DOCS,
     copy_handwritten,
-    theme_dir,
 )
-from generator.site.build_key import build_key
-from generator.sources import EXAMPLE_WORKBOOK, RawSheet
+from generator.sources import EXAMPLE_WORKBOOK, GoogleSheet, RawSheet, WorkbookFile, parse_sources
 
 AS_OF = dt.date(2022, 12, 31)
 
@@ -40,10 +39,10 @@ def project(tmp_path):
     return source, docs, tmp_path / "site", tmp_path / "published"
 
 
-def _build(project, as_of=AS_OF, **options):
+def _build(project, as_of=AS_OF, **fields):
     source, docs, site, published = project
-    return pipeline.build([str(source)], as_of, site_dir=site, docs_dir=docs, published_dir=published,
-                          reuse=True, **options)
+    return pipeline.build(BuildRequest(sources=parse_sources([str(source)]), as_of=as_of, site_dir=site,
+                                       docs_dir=docs, published_dir=published, reuse=True, **fields))
 
 
 def test_unchanged_inputs_keep_the_site_without_reading_the_sources(project, monkeypatch):
@@ -110,11 +109,10 @@ def _key(tmp_path: Path, source: Path, **changes):
     as_of = changes.pop("as_of", AS_OF)
     options = {
         "audience": "public", "language": "zh", "schema_dir": load_schema().directory, "config_file": DEFAULT_CONFIG,
-        "theme_dir": theme_dir(DEFAULT_CONFIG), "docs_dir": tmp_path / "docs", "generated": GENERATED_PATHS,
-        "templates": None, "published_dir": tmp_path / "published",
+        "docs_dir": tmp_path / "docs", "templates": None, "published_dir": tmp_path / "published",
     }
     options.update(changes)
-    return build_key([str(source)], as_of, **options)
+    return build_key(BuildRequest(sources=(WorkbookFile(spec=str(source), path=source),), as_of=as_of, **options))
 
 
 def test_every_input_is_part_of_the_key(tmp_path):
@@ -166,10 +164,12 @@ def test_generated_pages_in_docs_are_not_inputs(tmp_path):
     assert _key(tmp_path, source) == base
 
 
+GOOGLE = GoogleSheet(spec="gsheet:1AbC", key="1AbC")
+
+
 def _google_key(tmp_path, fetched=None):
-    return build_key(["gsheet:1AbC"], AS_OF, audience="public", language="zh", schema_dir=load_schema().directory,
-                     config_file=DEFAULT_CONFIG, theme_dir=None, docs_dir=tmp_path, generated=(), templates=None,
-                     published_dir=None, fetched=fetched)
+    request = BuildRequest(sources=(GOOGLE,), as_of=AS_OF, language="zh", docs_dir=tmp_path)
+    return build_key(request, fetched)
 
 
 def test_google_sheets_before_fetching_and_missing_sources_have_no_key(tmp_path):
@@ -179,7 +179,7 @@ def test_google_sheets_before_fetching_and_missing_sources_have_no_key(tmp_path)
 
 def test_a_fetched_google_spreadsheet_is_keyed_by_its_cells(tmp_path):
     def tabs(name: str, merged=None):
-        return {"gsheet:1AbC": [RawSheet("部门", "gsheet:1AbC", rows=[["编号", "名称"], ["D1", name]], merged=merged)]}
+        return {GOOGLE: [RawSheet("部门", "gsheet:1AbC", rows=[["编号", "名称"], ["D1", name]], merged=merged)]}
 
     base = _google_key(tmp_path, tabs("区某局"))
     assert base is not None and base == _google_key(tmp_path, tabs("区某局"))

@@ -11,9 +11,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import render_page
+from conftest import build, render_page
 
-from generator.pipeline import build
 from generator.render.escape import slug
 from generator.render.views import public as public_views
 from generator.site.build import BUILD_MARKER, DEFAULT_DOCS, build_site, copy_handwritten

@@ -131,8 +131,9 @@ def test_caseless_characters_fold_to_themselves():
 
 def test_rows_are_made_only_when_asked_for(example_workbook):
     from generator.check import read_and_check
+    from generator.sources import parse_sources
 
-    checked = read_and_check([str(example_workbook)], SCHEMA, AS_OF)
+    checked = read_and_check(parse_sources([str(example_workbook)]), SCHEMA, AS_OF)
     assert all("rows" not in table.__dict__ for table in checked.tables.values())
     rows = checked.rows("issues")
     assert rows and rows[0].number == 2 and "issue_id" in rows[0].values

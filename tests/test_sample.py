@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from conftest import validate
 from python_calamine import CalamineWorkbook
 
 from generator.cli import cli
-from generator.pipeline import validate
 from generator.workbook.sample import generate
 
 

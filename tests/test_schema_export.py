@@ -10,9 +10,9 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import validate
 
 from generator.cli import cli
-from generator.pipeline import validate
 from generator.workbook.descriptor import descriptor, export_csv
 
 frictionless = pytest.importorskip("frictionless")

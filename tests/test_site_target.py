@@ -17,14 +17,14 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import render_page
+from conftest import build, render_page
 
 import generator.site.target as site_target
 from generator.cli import cli
 from generator.errors import ConfigError, NuanqiError
-from generator.pipeline import build
 from generator.site.build import BUILD_MARKER, DEFAULT_DOCS, build_site, copy_handwritten
 from generator.site.target import SiteTarget, check_before_build
+from generator.sources import parse_sources
 
 AS_OF = dt.date(2022, 12, 31)
 NOT_OURS = "不是本系统生成的站点目录"
@@ -246,7 +246,8 @@ def test_a_crash_between_the_two_renames_is_repaired(tiny, example_workbook):
     target = SiteTarget(site)
     site.rename(target.old)  # the first rename of the swap done, then the power went
     assert not site.exists()
-    check_before_build(site, "internal", specs=[str(example_workbook)], docs_dir=docs, config_file=tiny[0])
+    check_before_build(site, "internal", sources=parse_sources([str(example_workbook)]), docs_dir=docs,
+                       config_file=tiny[0])
     assert (site / "index.html").stat().st_mtime_ns == stamp
     assert not target.old.exists()
     assert target.state(), "the site is the one the state describes"

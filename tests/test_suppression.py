@@ -13,6 +13,7 @@ from unittest import mock
 
 import numpy as np
 import pytest
+from conftest import validate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
@@ -24,7 +25,7 @@ from generator.figures.audit import Finding, _Model, _range, audit
 from generator.figures.report import compile_progress
 from generator.figures.suppression import Cell, protect_column, threshold, window
 from generator.model import Department, Enterprise, Issue, Programme
-from generator.pipeline import model_of, validate
+from generator.pipeline import model_of
 from generator.render.progress import doc_json
 
 D = dt.date

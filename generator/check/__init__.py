@@ -4,11 +4,11 @@ finds all mistakes at once."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from ..schema import WorkbookSchema
-from ..sources import RawSheet, read_source
+from ..sources import GoogleAccess, RawSheet, Source, read_source
 from .report import Report
 from .rules import (
     check_date_bounds,
@@ -66,11 +66,13 @@ def check_sheets(raw_by_source: list[tuple[str, list[RawSheet]]], schema: Workbo
     return Checked(tables=tables, report=report, as_of=as_of, sources=[s for s, _ in raw_by_source])
 
 
-def read_sources(specs: list[str], **options: Any) -> list[tuple[str, list[RawSheet]]]:
-    """Every tab of every source (SourceError if one cannot be read)."""
-    return [(spec, read_source(spec, **options)) for spec in specs]
+def read_sources(sources: Sequence[Source], google: GoogleAccess | None = None) -> list[tuple[str, list[RawSheet]]]:
+    """Every tab of every source, by the source's text (SourceError if one cannot be read)."""
+    return [(source.spec, read_source(source, google)) for source in sources]
 
 
-def read_and_check(specs: list[str], schema: WorkbookSchema, as_of: dt.date, **options: Any) -> Checked:
+def read_and_check(
+    sources: Sequence[Source], schema: WorkbookSchema, as_of: dt.date, google: GoogleAccess | None = None,
+) -> Checked:
     """Read all sources (SourceError if one cannot be read), then check them."""
-    return check_sheets(read_sources(specs, **options), schema, as_of)
+    return check_sheets(read_sources(sources, google), schema, as_of)

@@ -16,10 +16,7 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from ..schema import Field
 from ..sources.excel import FormulaText
-
-EXCEL_EPOCH = dt.date(1899, 12, 30)
-# Serial numbers outside this range are not plausibly dates in this programme.
-SERIAL_MIN, SERIAL_MAX = 25569, 73051  # 1970-01-01 .. 2099-12-31
+from ..sources.serial_dates import serial_date
 
 _DATE_YMD = re.compile(
     r"^(?P<y>\d{4})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})\s*日?"
@@ -138,9 +135,10 @@ def parse_date(value: Any) -> dt.date:
     if isinstance(value, bool):
         raise CellError("date_type")
     if isinstance(value, (int, float)):
-        if not SERIAL_MIN <= value <= SERIAL_MAX:
+        day = serial_date(value)
+        if day is None:
             raise CellError("date_type")
-        return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        return day
     text = fold(str(value))
     m = _DATE_YMD.match(text)
     if m:

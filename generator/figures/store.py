@@ -18,26 +18,11 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..i18n import _
-from ..schema import PROJECT_ROOT
-from ..sources import EXAMPLE_WORKBOOK
 from .breakdowns import PeriodDoc
 from .periods import KINDS, parse_key
 from .report import FrozenKey, Progress
 
-EXAMPLE_PUBLISHED = PROJECT_ROOT / "examples" / "published"
 FORMAT = 1
-
-
-def default_published_dir(specs: list[str]) -> Path:
-    if not specs:
-        return EXAMPLE_PUBLISHED
-    first = specs[0]
-    path = Path(first)
-    if path.exists():
-        if path.resolve() == EXAMPLE_WORKBOOK.resolve():
-            return EXAMPLE_PUBLISHED
-        return path.resolve().parent / "published"
-    return Path.cwd() / "published"
 
 
 def frozen_path(directory: Path, kind: str, key: str) -> Path:
@@ -101,7 +86,7 @@ def write_frozen(directory: Path, docs: list[PeriodDoc]) -> list[Path]:
 
 
 def prepare(
-    programme: Any, schema: Any, specs: list[str], published_dir: Path | None, freeze_kind: str | None,
+    programme: Any, schema: Any, published_dir: Path, freeze_kind: str | None,
 ) -> tuple[Progress, Path]:
     """The audited progress figures with the frozen periods; with ``freeze_kind``, the
     finished periods of that kind not frozen yet are marked for freezing (written by
@@ -109,7 +94,7 @@ def prepare(
     from .report import compile_progress
     from .suppression import threshold
 
-    folder = (published_dir or default_published_dir(specs)).resolve()
+    folder = published_dir.resolve()  # the default folder is the first source's (Source.published_dir)
     progress = compile_progress(programme, schema, threshold(schema), load_frozen(folder))
     if freeze_kind:
         mark_for_freezing(progress, freeze_kind, programme.as_of)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +53,7 @@ def _finalize(value: Any) -> Any:
 
 def make_environment(extra_dir: str | Path | None = None) -> Environment:
     loaders = []
-    override = extra_dir or os.environ.get("NUANQI_TEMPLATES")
+    override = extra_dir  # NUANQI_TEMPLATES is read by the CLI, into the build request
     if override:
         loaders.append(FileSystemLoader(str(override)))
     loaders.append(FileSystemLoader(str(TEMPLATE_DIR)))

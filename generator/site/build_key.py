@@ -1,7 +1,9 @@
-"""What a build is a function of, as one key: the source files, the as-of date,
-the schema, the hand-written docs, the MkDocs configuration and theme, the
-template overrides, the frozen periods, the message language, this generator's
-own code and the installed packages.
+"""What a build is a function of, as one key: every field of the build request
+(``request.build_key``: the sources, the as-of date, the schema, the
+hand-written docs, the MkDocs configuration and theme, the template overrides,
+the frozen periods, the message language …), this generator's own code and the
+installed packages. This module has the digest; the rule for each field of the
+request lives beside the fields, in ``request.py``.
 
 When the key equals the one stored beside the site in place
 (``site/target.py``: ``.nuanqi-build-<site>/build.json``), that site *is* what the build would produce again, so ``build`` keeps it
@@ -15,20 +17,19 @@ skips checking and rendering too.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
 import platform
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..sources import RawSheet
 
-KEY_VERSION = "1"
+KEY_VERSION = "2"  # 2: the key digests the build request field by field
 _CODE_DIR = Path(__file__).resolve().parent.parent  # the whole generator package
 
 
@@ -87,53 +88,9 @@ def environment() -> str:
     return f"{platform.python_implementation()} {platform.python_version()}\n" + "\n".join(sorted(found))
 
 
-def build_key(
-    specs: list[str],
-    as_of: dt.date,
-    *,
-    audience: str,
-    language: str,
-    schema_dir: Path,
-    config_file: Path,
-    theme_dir: Path | None,
-    docs_dir: Path,
-    generated: Iterable[str],
-    templates: Path | None,
-    published_dir: Path | None,
-    fetched: Mapping[str, Sequence[RawSheet]] | None = None,
-) -> str | None:
-    """The key of a build, or None when a source is a Google spreadsheet not
-    ``fetched`` yet (spec -> its tabs) or is not there (the build reports it)."""
-    from ..sources import is_google
-
-    digest = Digest()
-    digest.text("version", KEY_VERSION)
-    for n, spec in enumerate(specs):
-        if is_google(spec):
-            if fetched is None or spec not in fetched:
-                return None
-            digest.sheets(f"source{n}", fetched[spec])
-            continue
-        path = Path(spec)
-        if path.is_file():
-            digest.file(f"source{n}", path)
-        elif path.is_dir():
-            digest.tree(f"source{n}", path)
-        else:
-            return None
-    digest.text("as_of", as_of.isoformat())
-    digest.text("audience", audience)
-    digest.text("language", language)
-    digest.tree("schema", schema_dir)
-    digest.file("config", config_file)
-    digest.tree("theme", theme_dir)
-    digest.tree("docs", docs_dir, skip=generated)
-    # The override folder may come from the environment (render.environment
-    # reads NUANQI_TEMPLATES the same way): an edit there must rebuild too.
-    if templates is None and os.environ.get("NUANQI_TEMPLATES"):
-        templates = Path(os.environ["NUANQI_TEMPLATES"])
-    digest.tree("templates", templates)
-    digest.tree("published", published_dir)
+def seal(digest: Digest) -> str:
+    """The key: what was digested, then the generator's own code and the
+    installed packages (the same for every build from this installation)."""
     digest.tree("code", _CODE_DIR)
     digest.text("environment", environment())
     return digest.hexdigest()

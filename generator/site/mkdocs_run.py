@@ -72,8 +72,8 @@ def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path, overrides: d
     log.addHandler(handler)
     try:
         try:
-            options: dict[str, Any] = {"docs_dir": str(docs_dir), "site_dir": str(site_dir), **(overrides or {})}
-            cfg = load_config(config_file=str(config_file), **options)
+            settings: dict[str, Any] = {"docs_dir": str(docs_dir), "site_dir": str(site_dir), **(overrides or {})}
+            cfg = load_config(config_file=str(config_file), **settings)
         except MkDocsException as exc:
             # MkDocs logs what is wrong and then raises a bare "Aborted with a configuration error!".
             raise MkDocsProblem("config", "; ".join(handler.messages) or str(exc)) from exc

@@ -45,9 +45,12 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, NuanqiError
+
+if TYPE_CHECKING:
+    from ..sources import Source
 
 BUILD_MARKER = ".nuanqi-build.json"
 STATE_PREFIX = ".nuanqi-build-"
@@ -343,20 +346,21 @@ def _check_reserved(site: Path, audience: str, docs: Path) -> None:
 
 
 def check_before_build(
-    site: Path, audience: str, *, specs: Iterable[str], docs_dir: Path, config_file: Path,
+    site: Path, audience: str, *, sources: Iterable[Source], docs_dir: Path, config_file: Path,
     published_dir: Path | None = None, templates: Path | None = None,
 ) -> None:
     """What ``pipeline.build`` checks before reading anything: the site folder's
     place and audience, and the repair of an interrupted build (so that an
     unchanged site can be kept). Whether the folder is ours is left to the
     build, after the data was checked: invalid data says so first."""
-    from ..sources import is_google
+    from ..sources import CsvFolder, WorkbookFile
 
     protect = default_protected(docs_dir, config_file)
-    for spec in specs:
-        if not is_google(spec):
-            path = Path(spec)
-            protect.append(("数据源", path if path.is_dir() else path.parent))
+    for source in sources:
+        if isinstance(source, CsvFolder):
+            protect.append(("数据源", source.path))
+        elif isinstance(source, WorkbookFile):
+            protect.append(("数据源", source.path.parent))
     protect += [(what, path) for what, path in (("定稿目录", published_dir), ("模板目录", templates)) if path]
     check_location(site, protect)
     _check_reserved(site.resolve(), audience, docs_dir.resolve())

@@ -4,17 +4,27 @@
 from __future__ import annotations
 
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from ..errors import SourceError
-from ..i18n import _
-from ..schema import PROJECT_ROOT
 from .columns import RawColumn, columns_from_frame, columns_from_rows
+from .source import (
+    EXAMPLE_PUBLISHED,
+    EXAMPLE_WORKBOOK,
+    CsvFolder,
+    GoogleAccess,
+    GoogleSheet,
+    Source,
+    WorkbookFile,
+    parse_source,
+    parse_sources,
+)
 
-EXAMPLE_WORKBOOK = PROJECT_ROOT / "examples" / "dinghai-2022.xlsx"
+__all__ = [
+    "EXAMPLE_PUBLISHED", "EXAMPLE_WORKBOOK", "CsvFolder", "GoogleAccess", "GoogleSheet", "RawSheet", "Source",
+    "WorkbookFile", "parse_source", "parse_sources", "read_source",
+]
 
 
 class RawSheet:
@@ -76,33 +86,18 @@ class RawSheet:
         return columns_from_rows(self.rows)
 
 
-def is_google(spec: str) -> bool:
-    return spec.startswith("gsheet:") or "docs.google.com/spreadsheets" in spec
-
-
-def read_source(spec: str, **options: Any) -> list[RawSheet]:
+def read_source(source: Source, google: GoogleAccess | None = None) -> list[RawSheet]:
     """All tabs of one source (a file, a CSV folder, or a Google spreadsheet)."""
-    if is_google(spec):
+    if isinstance(source, GoogleSheet):
         from .gsheets import read_google
 
-        return read_google(spec, **options)
-    path = Path(spec)
-    if path.is_dir():
+        return read_google(source, google or GoogleAccess())
+    if isinstance(source, CsvFolder):
         from .csvdir import read_csv_folder
 
-        return read_csv_folder(path)
-    if not path.exists():
-        raise SourceError(_("Source {spec} not found: check the path.").format(spec=spec))
-    if not path.is_file():
-        raise SourceError(_("{spec} is not a regular file (a pipe, a device or a broken link) and cannot be read as a workbook: give a saved .xlsx or .ods file.").format(spec=spec))
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        return read_csv_folder(source.path)
+    if isinstance(source, WorkbookFile):
         from .excel import read_spreadsheet
 
-        return read_spreadsheet(path)
-    if suffix == ".csv":
-        raise SourceError(
-            _("{spec} is a single CSV file: save each sheet as a CSV named by its tab, put them in one folder "
-              "and give that folder as the source.").format(spec=spec)
-        )
-    raise SourceError(_("{spec} is not a supported source: use .xlsx, .ods, a CSV folder or a Google Sheets link.").format(spec=spec))
+        return read_spreadsheet(source.path)
+    raise TypeError(f"not a source: {source!r}")

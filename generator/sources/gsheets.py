@@ -7,8 +7,9 @@ serial numbers, so that cells reach the typing in ``check/`` as they would from
 an xlsx file. The tab ``校验结果`` (written by ``validate --write-back``) is
 never read.
 
-Credentials are a service-account key file, named by ``--credentials`` or by
-``GOOGLE_APPLICATION_CREDENTIALS``; reading asks only for the read-only scope.
+Credentials are a service-account key file, named by ``--credentials`` or else
+by ``GOOGLE_APPLICATION_CREDENTIALS`` (the CLI reads it, into ``GoogleAccess``);
+reading asks only for the read-only scope.
 Quota (429), timeouts (408), server errors (5xx) and dropped connections are
 retried with exponential backoff within a bounded total time
 (:class:`RetryingHTTPClient`; gspread's ``BackOffHTTPClient`` may wait up to
@@ -21,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -40,33 +40,18 @@ from gspread.utils import absolute_range_name
 from ..errors import SourceError
 from ..i18n import _
 from . import RawSheet
+from .a1 import column_letter
+from .source import CREDENTIALS_ENV, GoogleAccess, GoogleSheet
+from .source import spreadsheet_key as spreadsheet_key
 
 # Seconds to connect, and to wait for an answer, before a request counts as failed (and is retried).
 TIMEOUT = (10.0, 120.0)
 READ_SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",)
 WRITE_SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
-CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
 # The tab `validate --write-back` writes; never read as data.
 RESULTS_TAB = "校验结果"
 
-_KEY = re.compile(r"^[A-Za-z0-9_-]{10,}$")
-_URL_KEY = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 _RETRY_STATUS = {408, 429}
-
-
-def spreadsheet_key(spec: str) -> str:
-    """The spreadsheet's key from ``gsheet:KEY`` or a docs.google.com URL."""
-    if spec.startswith("gsheet:"):
-        key = spec[len("gsheet:"):].strip()
-    else:
-        m = _URL_KEY.search(spec)
-        key = m.group(1) if m else ""
-    if not _KEY.match(key):
-        raise SourceError(_(
-            "{spec} is not a Google spreadsheet address: use the link from the browser "
-            "(https://docs.google.com/spreadsheets/d/KEY/edit) or gsheet:KEY"
-        ).format(spec=spec))
-    return key
 
 
 # --- credentials -----------------------------------------------------------
@@ -81,7 +66,8 @@ class Account:
 
 
 def key_file(path: str | os.PathLike[str] | None) -> Path:
-    name = os.fspath(path) if path else os.environ.get(CREDENTIALS_ENV, "")
+    # The CLI puts $GOOGLE_APPLICATION_CREDENTIALS here when --credentials is not given.
+    name = os.fspath(path) if path else ""
     if not name:
         raise SourceError(_(
             "No service-account key file for Google Sheets: set the environment variable "
@@ -292,8 +278,6 @@ def _unreadable_answers(key: str) -> Iterator[None]:
 
 def _check_text(key: str, tab: str, rows: list[list[Any]]) -> None:
     """A text cell that cannot be written as UTF-8 (a lone surrogate, which JSON can carry)."""
-    from ..check.report import column_letter
-
     for r, row in enumerate(rows):
         for c, cell in enumerate(row):
             if isinstance(cell, str):
@@ -337,22 +321,14 @@ def fetch(client: Client, key: str, email: str | None = None) -> Fetched:
     )
 
 
-def read_google(
-    spec: str,
-    *,
-    credentials: str | os.PathLike[str] | None = None,
-    gspread_client: Client | None = None,
-    snapshot: Any = None,
-    **_options: Any,
-) -> list[RawSheet]:
+def read_google(source: GoogleSheet, google: GoogleAccess) -> list[RawSheet]:
     """All tabs of one Google spreadsheet as raw sheets (row 1 = header)."""
-    key = spreadsheet_key(spec)
-    if gspread_client is not None:
-        client, email = gspread_client, None
+    if google.client is not None:
+        client, email = google.client, None
     else:
-        client, email = connect(credentials, READ_SCOPES)
-    fetched = fetch(client, key, email)
-    if snapshot is not None:
-        snapshot.add(fetched)
-    source = f"{fetched.title}（gsheet:{key}）"
-    return [RawSheet(tab=title, source=source, rows=rows) for title, rows in fetched.tabs]
+        client, email = connect(google.credentials, READ_SCOPES)
+    fetched = fetch(client, source.key, email)
+    if google.snapshot is not None:
+        google.snapshot.add(fetched)
+    source_name = f"{fetched.title}（gsheet:{source.key}）"
+    return [RawSheet(tab=title, source=source_name, rows=rows) for title, rows in fetched.tabs]

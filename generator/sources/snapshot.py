@@ -17,7 +17,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 from ..errors import NuanqiError, SourceError
 from ..i18n import _
 from ..schema import WorkbookSchema
+from .serial_dates import serial_date
+from .source import Source, google_keys
 
 if TYPE_CHECKING:  # gsheets brings in requests and google-auth: 0.2 s that builds from files do not need
     from .gsheets import Fetched
@@ -43,12 +45,9 @@ def csv_cell(value: Any, is_date: bool = False) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, (int, float)):
         if is_date:
-            from ..check.cells import CellError, parse_date
-
-            try:
-                return parse_date(value).isoformat()
-            except CellError:
-                pass
+            day = serial_date(value)
+            if day is not None:
+                return day.isoformat()
         if isinstance(value, float):
             if value.is_integer():
                 return str(int(value))
@@ -151,23 +150,21 @@ class Snapshot:
 
 
 @contextmanager
-def saving_snapshot(folder: Path | None, specs: list[str], schema: WorkbookSchema) -> Iterator[dict[str, Any]]:
-    """Options for the pipeline that collect what Google Sheets gave; the
-    snapshot is written once every source was read (also when the data then
+def saving_snapshot(folder: Path | None, sources: Sequence[Source], schema: WorkbookSchema) -> Iterator[Snapshot | None]:
+    """The snapshot that collects what Google Sheets gave (None without a
+    folder); it is written once every source was read (also when the data then
     proves invalid), never after a source failed."""
-    from . import is_google
-
     if folder is None:
-        yield {}
+        yield None
         return
-    if not any(is_google(s) for s in specs):
+    if not google_keys(sources):
         raise SourceError(_(
             "--save-snapshot keeps what is fetched from Google Sheets, and no source is a Google "
             "spreadsheet: local files are already offline"
         ))
     snapshot = Snapshot()
     try:
-        yield {"snapshot": snapshot}
+        yield snapshot
     except SourceError:
         raise
     except NuanqiError:

@@ -16,7 +16,7 @@ written as plain strings (``stringValue``), never as formulas.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,7 @@ from ..check.report import ERROR, Report
 from ..i18n import _
 from ..schema import Field, SheetSchema, WorkbookSchema
 from ..sources.gsheets import RESULTS_TAB, WRITE_SCOPES, api_errors, connect, spreadsheet_key
+from ..sources.source import Source, google_keys
 from .template import BOOLEAN_CHOICES, header_note
 
 DEFAULT_ROWS = 1000
@@ -176,12 +177,10 @@ class WrittenBack:
     rows: int
 
 
-def write_report(specs: list[str], report: Report, *, credentials: str | os.PathLike[str] | None = None,
+def write_report(sources: Sequence[Source], report: Report, *, credentials: str | os.PathLike[str] | None = None,
                  gspread_client: Client | None = None) -> list[WrittenBack]:
     """Write the report into 校验结果 of every Google spreadsheet among the sources."""
-    from ..sources import is_google
-
-    keys = list(dict.fromkeys(spreadsheet_key(s) for s in specs if is_google(s)))
+    keys = google_keys(sources)
     if not keys:
         return []
     client, email = (gspread_client, None) if gspread_client is not None else connect(credentials, WRITE_SCOPES)

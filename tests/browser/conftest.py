@@ -27,8 +27,9 @@ import pytest
 
 from generator.pipeline import Built, build
 from generator.render import GENERATED_PATHS
+from generator.request import BuildRequest
 from generator.schema import PROJECT_ROOT
-from generator.sources import EXAMPLE_WORKBOOK
+from generator.sources import EXAMPLE_WORKBOOK, parse_sources
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -63,7 +64,8 @@ def _build_example(base: Path) -> ExampleSite:
     source = PROJECT_ROOT / "docs"
     shutil.copytree(source, docs, ignore=lambda d, names: [
         n for n in names if Path(d) == source and n in GENERATED_PATHS])
-    built = build([str(EXAMPLE_WORKBOOK)], dt.date(2022, 12, 31), site_dir=base / "site", docs_dir=docs)
+    built = build(BuildRequest(sources=parse_sources([str(EXAMPLE_WORKBOOK)]), as_of=dt.date(2022, 12, 31),
+                               site_dir=base / "site", docs_dir=docs))
     return ExampleSite(root=base / "site", built=built)
 
 
