@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import SourceError
 from ..i18n import _
@@ -20,7 +20,6 @@ if TYPE_CHECKING:  # gsheets brings in requests and google-auth: builds from fil
     from gspread import Client
 
     from . import RawSheet
-    from .snapshot import Snapshot
 
 EXAMPLE_WORKBOOK = PROJECT_ROOT / "examples" / "dinghai-2022.xlsx"
 EXAMPLE_PUBLISHED = PROJECT_ROOT / "examples" / "published"
@@ -42,6 +41,13 @@ class DigestSink(Protocol):
     def sheets(self, label: str, sheets: Sequence[RawSheet]) -> None: ...
 
 
+class FetchedSink(Protocol):
+    """What collects the spreadsheets as fetched (``snapshot.Snapshot``): a
+    protocol, so that this module needs neither the snapshot nor gspread."""
+
+    def add(self, fetched: Any) -> None: ...
+
+
 @dataclass(frozen=True)
 class GoogleAccess:
     """How Google spreadsheets are reached: the service-account key file (None:
@@ -50,7 +56,7 @@ class GoogleAccess:
 
     credentials: Path | None = None
     client: Client | None = None
-    snapshot: Snapshot | None = None
+    snapshot: FetchedSink | None = None
 
 
 @dataclass(frozen=True)
