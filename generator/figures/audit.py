@@ -37,7 +37,7 @@ import math
 import os
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import highspy
@@ -76,6 +76,31 @@ def period_of_doc(doc: PeriodDoc) -> Period:
     return parse_key(doc["period"]["kind"], doc["period"]["key"])
 
 
+@dataclass
+class _Constraints:
+    """Rows of the linear model as they are collected: equalities and upper bounds,
+    each marked soft when it comes from a frozen document (``audit``'s relaxed mode)."""
+
+    eq_rows: list[list[int]] = field(default_factory=list)
+    eq_coefs: list[list[float]] = field(default_factory=list)
+    eq_rhs: list[float] = field(default_factory=list)
+    eq_soft: list[bool] = field(default_factory=list)
+    ub_rows: list[tuple[list[int], list[float]]] = field(default_factory=list)
+    ub_rhs: list[float] = field(default_factory=list)
+    ub_soft: list[bool] = field(default_factory=list)
+
+    def equal(self, cols: list[int], coefs: list[float], rhs: float, soft: bool) -> None:
+        self.eq_rows.append(cols)
+        self.eq_coefs.append(coefs)
+        self.eq_rhs.append(rhs)
+        self.eq_soft.append(soft)
+
+    def at_least_one(self, cols: list[int], soft: bool) -> None:
+        self.ub_rows.append((cols, [-1.0] * len(cols)))
+        self.ub_rhs.append(-1.0)
+        self.ub_soft.append(soft)
+
+
 class _Model:
     """The constraints of one enterprise attribute over a set of period documents."""
 
@@ -92,83 +117,15 @@ class _Model:
                 if row[dimension] not in values:
                     values.append(row[dimension])
         self.values = values
-        s_count = len(self.segments)
-        self.n = len(COUNT_COLUMNS) * len(values) * s_count
-        index_v = {v: i for i, v in enumerate(values)}
-
-        def var(c: int, v: int, s: int) -> int:
-            return (c * len(values) + v) * s_count + s
-
-        def seg_range(p: Period) -> range:
-            first = next(i for i, (a, _) in enumerate(self.segments) if a == p.start)
-            last = next(i for i, (_, b) in enumerate(self.segments) if b == p.end)
-            return range(first, last + 1)
-
-        eq_rows: list[list[int]] = []
-        eq_coefs: list[list[float]] = []
-        eq_rhs: list[float] = []
-        eq_soft: list[bool] = []
-        ub_rows: list[tuple[list[int], list[float]]] = []
-        ub_rhs: list[float] = []
-        ub_soft: list[bool] = []
+        self.n = len(COUNT_COLUMNS) * len(values) * len(self.segments)
         self.targets: dict[CellId, list[int]] = {}
+        rows = _Constraints()
         for doc, period in zip(docs, periods, strict=True):
-            segs = seg_range(period)
-            table = doc["tables"][dimension]
-            frozen = soft and bool(doc.get("frozen"))
-            for c, column in enumerate(COUNT_COLUMNS):
-                eq_rows.append([var(c, v, s) for v in range(len(values)) for s in segs])
-                eq_coefs.append([1.0] * len(eq_rows[-1]))
-                eq_rhs.append(float(doc["figures"][column]))
-                eq_soft.append(frozen)
-                if table["withheld"]:
-                    continue
-                for row in table["rows"]:
-                    idx = [var(c, index_v[row[dimension]], s) for s in segs]
-                    shown = row[column]
-                    if isinstance(shown, int):
-                        eq_rows.append(idx)
-                        eq_coefs.append([1.0] * len(idx))
-                        eq_rhs.append(float(shown))
-                        eq_soft.append(frozen)
-                    else:
-                        ub_rows.append((idx, [-1.0] * len(idx)))
-                        ub_rhs.append(-1.0)
-                        ub_soft.append(frozen)
-                        cell = (dimension, period.kind, period.key, column, row[dimension])
-                        self.targets[cell] = idx
+            self._period_rows(rows, doc, period)
         if len(COUNT_COLUMNS) == 2:
-            # Open stock per value, never negative: o[v,j] = o[v,j-1] + new[v,j] - closed[v,j] >= 0,
-            # written with one extra variable per (value, segment) to keep the matrix sparse.
-            stock = self.n
-            self.n += len(values) * s_count
-            for v in range(len(values)):
-                for j in range(s_count):
-                    o = stock + v * s_count + j
-                    cols = [o, var(0, v, j), var(1, v, j)]
-                    coefs = [1.0, -1.0, 1.0]
-                    if j:
-                        cols.append(o - 1)
-                        coefs.append(-1.0)
-                    eq_rows.append(cols)
-                    eq_coefs.append(coefs)
-                    eq_rhs.append(0.0)
-                    eq_soft.append(False)
-        slack: list[int] = []
-        if soft:
-            for i, is_soft in enumerate(eq_soft):
-                if is_soft:
-                    eq_rows[i] = eq_rows[i] + [self.n, self.n + 1]
-                    eq_coefs[i] = eq_coefs[i] + [1.0, -1.0]
-                    slack += [self.n, self.n + 1]
-                    self.n += 2
-            for i, is_soft in enumerate(ub_soft):
-                if is_soft:
-                    cols, coefs = ub_rows[i]
-                    ub_rows[i] = (cols + [self.n], coefs + [-1.0])
-                    slack.append(self.n)
-                    self.n += 1
-        self.highs = _highs(eq_rows, eq_coefs, eq_rhs, ub_rows, ub_rhs, self.n)
+            self._stock_rows(rows)
+        slack = self._soften(rows) if soft else []
+        self.highs = _highs(rows.eq_rows, rows.eq_coefs, rows.eq_rhs, rows.ub_rows, rows.ub_rhs, self.n)
         self.seen = _Seen(list(self.targets.values()))
         self._feasible: bool | None = None
         self.revision = 0.0
@@ -181,6 +138,68 @@ class _Model:
                 h = self.highs
                 h.addRow(-highspy.kHighsInf, least + 1e-6, len(slack), np.array(slack, dtype=np.int32),
                          np.ones(len(slack)))
+
+    def _var(self, c: int, v: int, s: int) -> int:
+        return (c * len(self.values) + v) * len(self.segments) + s
+
+    def _segment_range(self, p: Period) -> range:
+        first = next(i for i, (a, _) in enumerate(self.segments) if a == p.start)
+        last = next(i for i, (_, b) in enumerate(self.segments) if b == p.end)
+        return range(first, last + 1)
+
+    def _period_rows(self, rows: _Constraints, doc: PeriodDoc, period: Period) -> None:
+        """A period's totals, and its shown (equal) and suppressed (at least one) cells."""
+        dimension, var = self.dimension, self._var
+        index_v = {v: i for i, v in enumerate(self.values)}
+        segs = self._segment_range(period)
+        table = doc["tables"][dimension]
+        frozen = self.soft and bool(doc.get("frozen"))
+        for c, column in enumerate(COUNT_COLUMNS):
+            cols = [var(c, v, s) for v in range(len(self.values)) for s in segs]
+            rows.equal(cols, [1.0] * len(cols), float(doc["figures"][column]), frozen)
+            if table["withheld"]:
+                continue
+            for row in table["rows"]:
+                idx = [var(c, index_v[row[dimension]], s) for s in segs]
+                shown = row[column]
+                if isinstance(shown, int):
+                    rows.equal(idx, [1.0] * len(idx), float(shown), frozen)
+                else:
+                    rows.at_least_one(idx, frozen)
+                    self.targets[(dimension, period.kind, period.key, column, row[dimension])] = idx
+
+    def _stock_rows(self, rows: _Constraints) -> None:
+        # Open stock per value, never negative: o[v,j] = o[v,j-1] + new[v,j] - closed[v,j] >= 0,
+        # written with one extra variable per (value, segment) to keep the matrix sparse.
+        s_count = len(self.segments)
+        stock = self.n
+        self.n += len(self.values) * s_count
+        for v in range(len(self.values)):
+            for j in range(s_count):
+                o = stock + v * s_count + j
+                cols = [o, self._var(0, v, j), self._var(1, v, j)]
+                coefs = [1.0, -1.0, 1.0]
+                if j:
+                    cols.append(o - 1)
+                    coefs.append(-1.0)
+                rows.equal(cols, coefs, 0.0, False)
+
+    def _soften(self, rows: _Constraints) -> list[int]:
+        """Slack variables for the soft rows; the variables to minimise."""
+        slack: list[int] = []
+        for i, is_soft in enumerate(rows.eq_soft):
+            if is_soft:
+                rows.eq_rows[i] = rows.eq_rows[i] + [self.n, self.n + 1]
+                rows.eq_coefs[i] = rows.eq_coefs[i] + [1.0, -1.0]
+                slack += [self.n, self.n + 1]
+                self.n += 2
+        for i, is_soft in enumerate(rows.ub_soft):
+            if is_soft:
+                cols, coefs = rows.ub_rows[i]
+                rows.ub_rows[i] = (cols + [self.n], coefs + [-1.0])
+                slack.append(self.n)
+                self.n += 1
+        return slack
 
     def solve(self, idx: list[int], sense: float) -> float | None:
         """min (sense=1) or max (sense=-1) of the sum of ``idx``; None when infeasible.
