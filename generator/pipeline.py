@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from .check import Checked, check_sheets, read_and_check, read_sources
 from .check.report import Finding
-from .errors import DataInvalid
+from .errors import BuildError, DataInvalid
 from .i18n import get_language, set_language
 from .model import Programme, build_programme, check_record_types
 from .request import DEFAULT_SITE as DEFAULT_SITE
@@ -141,11 +141,16 @@ def _build(
     else:
         # Imported here, not at the top: the figures bring in numpy and highspy,
         # start-up that `validate` does not need.
+        from .figures.report import AuditFailed
         from .figures.store import prepare, write_frozen
         from .render import render_public
+        from .render.labels import audit_message
 
         # Frozen periods, protection and the audit come first: a failure publishes nothing.
-        progress, folder = prepare(programme, schema, request.frozen_folder, request.freeze)
+        try:
+            progress, folder = prepare(programme, schema, request.frozen_folder, request.freeze)
+        except AuditFailed as exc:
+            raise BuildError(audit_message(exc.findings)) from None
         internal, _public = value_sets(checked, schema)
         result = build_site(
             lambda docs: render_public(programme, schema, docs, templates, progress=progress),

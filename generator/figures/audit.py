@@ -43,7 +43,8 @@ from typing import Any
 import highspy
 import numpy as np
 
-from .breakdowns import COUNT_COLUMNS, ENTERPRISE_DIMENSIONS, PeriodDoc
+from .breakdowns import COUNT_COLUMNS
+from .document import PeriodDocument
 from .periods import Period, parse_key, segments
 from .suppression import window
 
@@ -72,8 +73,8 @@ class AuditResult:
     relaxed: bool = False  # frozen figures disagree with the ledger now; modelled as least revision
 
 
-def period_of_doc(doc: PeriodDoc) -> Period:
-    return parse_key(doc["period"]["kind"], doc["period"]["key"])
+def period_of_doc(doc: PeriodDocument) -> Period:
+    return parse_key(doc.period.kind, doc.period.key)
 
 
 @dataclass
@@ -104,7 +105,7 @@ class _Constraints:
 class _Model:
     """The constraints of one enterprise attribute over a set of period documents."""
 
-    def __init__(self, docs: list[PeriodDoc], dimension: str, soft: bool = False) -> None:
+    def __init__(self, docs: list[PeriodDocument], dimension: str, soft: bool = False) -> None:
         """``soft``: frozen documents' figures may be off (a revised ledger), by as little in
         total as makes everything consistent; see ``audit``."""
         self.dimension = dimension
@@ -113,9 +114,9 @@ class _Model:
         self.segments = segments(sorted(set(periods)))
         values: list[str] = []
         for d in docs:
-            for row in d["tables"][dimension]["rows"]:
-                if row[dimension] not in values:
-                    values.append(row[dimension])
+            for row in d.tables[dimension].rows:
+                if str(row[dimension]) not in values:
+                    values.append(str(row[dimension]))
         self.values = values
         self.n = len(COUNT_COLUMNS) * len(values) * len(self.segments)
         self.targets: dict[CellId, list[int]] = {}
@@ -147,26 +148,26 @@ class _Model:
         last = next(i for i, (_, b) in enumerate(self.segments) if b == p.end)
         return range(first, last + 1)
 
-    def _period_rows(self, rows: _Constraints, doc: PeriodDoc, period: Period) -> None:
+    def _period_rows(self, rows: _Constraints, doc: PeriodDocument, period: Period) -> None:
         """A period's totals, and its shown (equal) and suppressed (at least one) cells."""
         dimension, var = self.dimension, self._var
         index_v = {v: i for i, v in enumerate(self.values)}
         segs = self._segment_range(period)
-        table = doc["tables"][dimension]
-        frozen = self.soft and bool(doc.get("frozen"))
+        table = doc.tables[dimension]
+        frozen = self.soft and doc.frozen
         for c, column in enumerate(COUNT_COLUMNS):
             cols = [var(c, v, s) for v in range(len(self.values)) for s in segs]
-            rows.equal(cols, [1.0] * len(cols), float(doc["figures"][column]), frozen)
-            if table["withheld"]:
+            rows.equal(cols, [1.0] * len(cols), float(doc.figures[column] or 0), frozen)
+            if table.withheld:
                 continue
-            for row in table["rows"]:
-                idx = [var(c, index_v[row[dimension]], s) for s in segs]
+            for row in table.rows:
+                idx = [var(c, index_v[str(row[dimension])], s) for s in segs]
                 shown = row[column]
                 if isinstance(shown, int):
                     rows.equal(idx, [1.0] * len(idx), float(shown), frozen)
                 else:
                     rows.at_least_one(idx, frozen)
-                    self.targets[(dimension, period.kind, period.key, column, row[dimension])] = idx
+                    self.targets[(dimension, period.kind, period.key, column, str(row[dimension]))] = idx
 
     def _stock_rows(self, rows: _Constraints) -> None:
         # Open stock per value, never negative: o[v,j] = o[v,j-1] + new[v,j] - closed[v,j] >= 0,
@@ -370,7 +371,7 @@ def _range(model: _Model, idx: list[int]) -> tuple[int, int]:
     return math.ceil(low_f - 1e-6), math.floor(high_f + 1e-6)
 
 
-def audit(docs: Iterable[PeriodDoc], k: int, only: set[CellId] | None = None) -> AuditResult:
+def audit(docs: Iterable[PeriodDocument], k: int, only: set[CellId] | None = None) -> AuditResult:
     """Bound every suppressed cell of every enterprise-attribute table in ``docs``.
 
     Frozen periods may have been computed from an earlier ledger: when the
@@ -382,9 +383,11 @@ def audit(docs: Iterable[PeriodDoc], k: int, only: set[CellId] | None = None) ->
     cells = 0
     findings: list[Finding] = []
     relaxed = False
-    for dimension in ENTERPRISE_DIMENSIONS:
-        mine = [d for d in docs if dimension in d["tables"]]
-        if not any(not d["tables"][dimension]["withheld"] for d in mine):
+    # The tables grouped by an enterprise attribute, in the order the documents name them.
+    dimensions = dict.fromkeys(name for d in docs for name, t in d.tables.items() if t.enterprise_attribute)
+    for dimension in dimensions:
+        mine = [d for d in docs if dimension in d.tables]
+        if not any(not d.tables[dimension].withheld for d in mine):
             continue
         model = _Model(mine, dimension)
         if only is not None and only.isdisjoint(model.targets):

@@ -1,9 +1,6 @@
-"""The published figures of one period as a plain, JSON-ready document.
-
-A *period document* holds exactly what a progress page publishes, in published
-form (rates as percentages with one decimal, suppressed cells as ``<k``): the
-page, its CSV and JSON files and a frozen period's file are all made from it,
-so they cannot disagree.
+"""The published figures of one period (``document.PeriodDocument``): the
+figures to date, and the tables by issue category, department and enterprise
+attribute, suppressed under the threshold rule before the cross-period audit.
 """
 
 from __future__ import annotations
@@ -18,52 +15,32 @@ from typing import Any
 import numpy as np
 
 from ..model import Enterprise, Issue, Programme
-from ..schema import WorkbookSchema
+from ..schema import EnumRole, WorkbookSchema
+from .document import PeriodDocument, Row, Table
 from .ledger import period_figures, rate
 from .periods import Period
 from .suppression import Cell, marker, protect_column, shown
 
-PeriodDoc = dict[str, Any]
+PeriodDoc = PeriodDocument
 
-# Figure keys of a period, in the order pages show them, with their Chinese labels.
-FIGURES: dict[str, str] = {
-    "issues_new": "本期新增问题",
-    "issues_closed": "本期销号",
-    "issues_received_total": "累计受理问题",
-    "issues_closed_total": "累计销号",
-    "issues_open": "期末在办问题",
-    "issues_overdue": "期末超期未办结",
-    "closure_rate": "销号率",
-    "on_time_rate": "按期办结率",
-    "median_days_to_close": "办结天数中位数",
-    "p90_days_to_close": "办结天数第90百分位",
-    "satisfaction_satisfied": "企业评价“满意”",
-    "satisfaction_basic": "企业评价“基本满意”",
-    "satisfaction_dissatisfied": "企业评价“不满意”",
-    "satisfaction_count": "有企业评价的已销号问题",
-}
+# Figure keys of a period, in the order pages show them (their labels: render/labels.py).
+FIGURES: tuple[str, ...] = (
+    "issues_new", "issues_closed", "issues_received_total", "issues_closed_total", "issues_open",
+    "issues_overdue", "closure_rate", "on_time_rate", "median_days_to_close", "p90_days_to_close",
+    "satisfaction_satisfied", "satisfaction_basic", "satisfaction_dissatisfied", "satisfaction_count",
+)
 PERCENT_FIGURES = {
     "closure_rate", "on_time_rate", "satisfaction_satisfied", "satisfaction_basic", "satisfaction_dissatisfied",
     "on_time_share",
 }
-SATISFACTION_KEYS = {"满意": "satisfaction_satisfied", "基本满意": "satisfaction_basic", "不满意": "satisfaction_dissatisfied"}
-
-COLUMNS: dict[str, str] = {
-    "issues_new": "新增问题",
-    "issues_closed": "销号",
-    "closed_with_due": "销号且有办理时限",
-    "closed_on_time": "按期销号",
-    "on_time_rate": "按期办结率",
+# The figure of each role of workbook.yaml roles.satisfaction.
+SATISFACTION_FIGURES = {
+    "satisfied": "satisfaction_satisfied", "basic": "satisfaction_basic", "dissatisfied": "satisfaction_dissatisfied",
 }
-
-# Tables grouped by an enterprise attribute: suppressed, audited.
-ENTERPRISE_DIMENSIONS: dict[str, str] = {
-    "town": "按所在镇街",
-    "industry": "按所属行业",
-    "size": "按企业规模",
-    "above_scale": "按规上、规下企业",
-}
-OTHER_DIMENSIONS: dict[str, str] = {"category": "按问题类别", "department": "按责任单位（按期办结）"}
+# Tables not grouped by an enterprise attribute, in page order; the others are
+# workbook.yaml ``dimensions`` (suppressed, audited).
+OTHER_TABLES = ("category", "department")
+DEPARTMENT_COLUMNS = ("issues_closed", "closed_with_due", "closed_on_time", "on_time_rate")
 COUNT_COLUMNS = ("issues_new", "issues_closed")
 
 
@@ -78,15 +55,12 @@ def plain_number(value: float | None) -> float | int | None:
 
 
 def attribute_values(schema: WorkbookSchema, dimension: str) -> tuple[str, ...]:
-    if dimension == "above_scale":
-        return ("规上", "规下")
-    return schema.enums[{"town": "towns", "industry": "industries", "size": "sizes"}[dimension]]
+    return schema.dimensions[dimension].values
 
 
-def attribute(enterprise: Enterprise, dimension: str) -> str:
-    if dimension == "above_scale":
-        return "规上" if enterprise.above_scale else "规下"
-    return str(getattr(enterprise, dimension))
+def attribute(schema: WorkbookSchema, enterprise: Enterprise, dimension: str) -> str:
+    d = schema.dimensions[dimension]
+    return d.value_of(getattr(enterprise, d.field))
 
 
 def _in(day: dt.date | None, period: Period) -> bool:
@@ -111,24 +85,26 @@ class LedgerIndex:
         firms = sorted(programme.enterprises)
         firm_no = {e: n for n, e in enumerate(firms)}
         firm_codes = {}
-        for d in ENTERPRISE_DIMENSIONS:
+        for d in schema.dimensions:
             position = {v: n for n, v in enumerate(attribute_values(schema, d))}
             # one extra slot at the end (index -1) for issues of an unknown enterprise
             firm_codes[d] = np.array(
-                [position.get(attribute(programme.enterprises[e], d), -1) for e in firms] + [-1], dtype=np.int64,
+                [position.get(attribute(schema, programme.enterprises[e], d), -1) for e in firms] + [-1],
+                dtype=np.int64,
             )
         self.codes: dict[tuple[str, str], np.ndarray] = {}
         self.firms: dict[str, np.ndarray] = {}
         for order, ordered in (("reported", self.by_reported), ("closed", self.by_closed)):
             self.firms[order] = np.array([firm_no.get(i.enterprise_id, -1) for i in ordered], dtype=np.int64)
-            for d in ENTERPRISE_DIMENSIONS:
+            for d in schema.dimensions:
                 self.codes[(order, d)] = firm_codes[d][self.firms[order]]
         self.n_firms = len(firm_no)
         self.reported = np.array([i.reported_on.toordinal() for i in issues], dtype=np.int64)
         self.closed = np.array([i.closed_on.toordinal() if i.closed_on else _NEVER for i in issues], dtype=np.int64)
         self.has_due = np.array([i.due_on is not None for i in issues], dtype=bool)
         self.due = np.array([i.due_on.toordinal() if i.due_on else 0 for i in issues], dtype=np.int64)
-        levels = {level: n for n, level in enumerate(SATISFACTION_KEYS, start=1)}
+        self.satisfaction_role = schema.roles["satisfaction"]
+        levels = {level: n for n, level in enumerate(self.satisfaction_role.ordered, start=1)}
         self.satisfaction = np.array([levels.get(i.satisfaction or "", 0) for i in issues], dtype=np.int64)
 
     def _span(self, order: str, period: Period) -> tuple[int, int]:
@@ -178,15 +154,15 @@ class LedgerIndex:
             "median_days_to_close": plain_number(float(np.median(days))) if len(days) else None,
             "p90_days_to_close": int(days[max(1, math.ceil(0.9 * len(days))) - 1]) if len(days) else None,
         }
-        for n, key in enumerate(SATISFACTION_KEYS.values(), start=1):
-            out[key] = pct(rate(int((rated == n).sum()), len(rated)))
+        for n, role in enumerate(self.satisfaction_role.values, start=1):
+            out[SATISFACTION_FIGURES[role]] = pct(rate(int((rated == n).sum()), len(rated)))
         out["satisfaction_count"] = len(rated)
         return out
 
 
-def figures_of(issues: list[Issue], period: Period) -> dict[str, Any]:
+def figures_of(issues: list[Issue], period: Period, satisfaction: EnumRole) -> dict[str, Any]:
     """The figures of one period from ``ledger.period_figures`` (the reference; pages use LedgerIndex)."""
-    f = period_figures(issues, period.start, period.end)
+    f = period_figures(issues, period.start, period.end, satisfaction)
     out: dict[str, Any] = {
         "issues_new": f.issues_new,
         "issues_closed": f.issues_closed,
@@ -199,29 +175,30 @@ def figures_of(issues: list[Issue], period: Period) -> dict[str, Any]:
         "median_days_to_close": plain_number(f.median_days_to_close),
         "p90_days_to_close": plain_number(f.p90_days_to_close),
     }
-    for level, key in SATISFACTION_KEYS.items():
-        out[key] = pct(f.satisfaction.get(level))
+    for role, level in satisfaction.values.items():
+        out[SATISFACTION_FIGURES[role]] = pct(f.satisfaction.get(level))
     out["satisfaction_count"] = f.satisfaction_count
     return out
 
 
 def _count_table(
     new: list[Issue], closed: list[Issue], values: tuple[str, ...], key: Callable[[Issue], str], dimension: str,
-) -> list[dict[str, Any]]:
+) -> Table:
     new_counts = Counter(key(i) for i in new)
     closed_counts = Counter(key(i) for i in closed)
-    return [
+    rows: tuple[Row, ...] = tuple(
         {dimension: value, "issues_new": new_counts.get(value, 0), "issues_closed": closed_counts.get(value, 0)}
         for value in values
-    ]
+    )
+    return Table(dimension, COUNT_COLUMNS, enterprise_attribute=False, rows=rows)
 
 
-def _department_table(programme: Programme, closed_in_period: list[Issue]) -> list[dict[str, Any]]:
+def _department_table(programme: Programme, closed_in_period: list[Issue]) -> Table:
     closed: dict[str, list[Issue]] = defaultdict(list)
     for i in closed_in_period:
         if i.dept_id:
             closed[i.dept_id].append(i)
-    rows = []
+    rows: list[Row] = []
     for dept_id in sorted(closed):
         mine = closed[dept_id]
         with_due = [i for i in mine if i.due_on is not None]
@@ -234,7 +211,7 @@ def _department_table(programme: Programme, closed_in_period: list[Issue]) -> li
             "closed_on_time": on_time,
             "on_time_rate": pct(on_time / len(with_due)) if with_due else None,
         })
-    return rows
+    return Table("department", DEPARTMENT_COLUMNS, enterprise_attribute=False, rows=tuple(rows))
 
 
 def enterprise_cells(
@@ -249,59 +226,27 @@ def enterprise_cells(
     return out
 
 
-def enterprise_table(cells: dict[str, dict[str, Cell]], dimension: str, k: int) -> dict[str, Any]:
+def enterprise_table(cells: dict[str, dict[str, Cell]], dimension: str, k: int) -> Table:
     ok = all(protect_column(column, k) for column in cells.values())
-    table: dict[str, Any] = {
-        "title": ENTERPRISE_DIMENSIONS[dimension],
-        "columns": list(COUNT_COLUMNS),
-        "enterprise_attribute": True,
-        "withheld": not ok,
-        "rows": [],
-    }
-    if ok:
-        values = list(cells[COUNT_COLUMNS[0]])
-        table["rows"] = [
-            {dimension: v, **{c: shown(cells[c][v], k) for c in COUNT_COLUMNS}} for v in values
-        ]
-    return table
-
-
-def withhold(table: dict[str, Any]) -> None:
-    table["withheld"] = True
-    table["rows"] = []
+    if not ok:
+        return Table(dimension, COUNT_COLUMNS, enterprise_attribute=True, withheld=True)
+    values = list(cells[COUNT_COLUMNS[0]])
+    rows = tuple({dimension: v, **{c: shown(cells[c][v], k) for c in COUNT_COLUMNS}} for v in values)
+    return Table(dimension, COUNT_COLUMNS, enterprise_attribute=True, rows=rows)
 
 
 def period_doc(
     programme: Programme, schema: WorkbookSchema, period: Period, k: int, index: LedgerIndex | None = None,
-) -> PeriodDoc:
+) -> PeriodDocument:
     """The published figures of one finished period (before the cross-period audit)."""
     if index is None:
         index = LedgerIndex(programme, schema)
     new, closed = index.reported_in(period), index.closed_in(period)
-    tables: dict[str, Any] = {
-        "category": {
-            "title": OTHER_DIMENSIONS["category"],
-            "columns": list(COUNT_COLUMNS),
-            "enterprise_attribute": False,
-            "withheld": False,
-            "rows": _count_table(new, closed, schema.enums["issue_categories"], lambda i: i.category, "category"),
-        },
-        "department": {
-            "title": OTHER_DIMENSIONS["department"],
-            "columns": ["issues_closed", "closed_with_due", "closed_on_time", "on_time_rate"],
-            "enterprise_attribute": False,
-            "withheld": False,
-            "rows": _department_table(programme, closed),
-        },
+    categories = schema.sheet("issues").field("category").enum or ()
+    tables = {
+        "category": _count_table(new, closed, categories, lambda i: i.category, "category"),
+        "department": _department_table(programme, closed),
     }
-    for dimension in ENTERPRISE_DIMENSIONS:
+    for dimension in schema.dimensions:
         tables[dimension] = enterprise_table(enterprise_cells(index, schema, period, dimension), dimension, k)
-    return {
-        "period": {
-            "kind": period.kind, "key": period.key, "label": period.label,
-            "start": period.start.isoformat(), "end": period.end.isoformat(),
-        },
-        "figures": index.figures(period),
-        "tables": tables,
-        "suppression": {"k": k, "marker": marker(k)},
-    }
+    return PeriodDocument(period=period, figures=index.figures(period), tables=tables, k=k, marker=marker(k))

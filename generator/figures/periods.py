@@ -15,7 +15,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 KINDS = ("week", "month")
-KIND_LABELS = {"week": "周报", "month": "月度分析"}
 
 
 @dataclass(frozen=True, order=True)
@@ -24,13 +23,6 @@ class Period:
     end: dt.date
     kind: str
     key: str
-
-    @property
-    def label(self) -> str:
-        if self.kind == "week":
-            year, week, _ = self.start.isocalendar()
-            return f"{year}年第{week}周"
-        return f"{self.start.year}年{self.start.month}月"
 
     @property
     def path(self) -> str:

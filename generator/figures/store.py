@@ -18,63 +18,66 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..i18n import _
-from .breakdowns import PeriodDoc
-from .periods import KINDS, parse_key
+from .document import PeriodDocument, from_json, to_json
+from .periods import KINDS
 from .report import FrozenKey, Progress
 
-FORMAT = 1
+# The version of the files this store writes, and the versions it reads. Version
+# 1 also held the labels of the period and the tables (ignored: labels are
+# render's); version 2 holds only the published values.
+FORMAT = 2
+READABLE = frozenset({1, 2})
 
 
 def frozen_path(directory: Path, kind: str, key: str) -> Path:
     return directory / kind / f"{key}.json"
 
 
-def load_frozen(directory: Path | None) -> dict[FrozenKey, PeriodDoc]:
+def load_frozen(directory: Path | None) -> dict[FrozenKey, PeriodDocument]:
     """Every frozen period in the folder; ConfigError naming the file if one is damaged."""
-    out: dict[FrozenKey, PeriodDoc] = {}
+    out: dict[FrozenKey, PeriodDocument] = {}
     if directory is None or not directory.is_dir():
         return out
     for kind in KINDS:
         for path in sorted((directory / kind).glob("*.json")):
             try:
-                doc = json.loads(path.read_text(encoding="utf-8"))
-                period = doc["period"]
-                if period["kind"] != kind or period["key"] != path.stem:
-                    raise ValueError("period does not match the file name")
-                parse_key(kind, period["key"])
-                doc["figures"]["issues_new"]  # noqa: B018 - shape check
-                doc["tables"]
-            except (OSError, ValueError, KeyError, TypeError) as exc:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                version = data.get("format", 1)
+                if version not in READABLE:
+                    raise ValueError(f"format {version!r} is not one of {sorted(READABLE)}")
+                doc = from_json(data, kind, path.stem)
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
                 raise ConfigError(_("The frozen statistics file {path} cannot be read ({reason}). "
                                     "Restore it from version control.").format(path=path, reason=exc)) from exc
-            doc["frozen"] = doc.get("frozen") or {"on": None}
-            out[(kind, path.stem)] = doc
+            out[doc.id] = doc
     return out
 
 
-def mark_for_freezing(progress: Progress, kind: str, as_of: dt.date) -> list[PeriodDoc]:
-    """The finished periods of ``kind`` not frozen yet, marked as frozen today."""
+def mark_for_freezing(progress: Progress, kind: str, as_of: dt.date) -> list[PeriodDocument]:
+    """The finished periods of ``kind`` not frozen yet, marked as frozen today
+    (new documents, in ``progress`` too: the pages show them frozen)."""
     marked = []
-    for doc in progress.docs.get(kind, []):
-        if doc.get("frozen"):
+    docs = progress.docs.get(kind, [])
+    for n, doc in enumerate(docs):
+        if doc.frozen:
             continue
-        doc["frozen"] = {"on": as_of.isoformat()}
-        marked.append(doc)
+        docs[n] = doc.frozen_as_of(as_of)
+        marked.append(docs[n])
     progress.to_freeze = marked
     return marked
 
 
-def frozen_text(doc: PeriodDoc) -> str:
+def frozen_text(doc: PeriodDocument) -> str:
     stored: dict[str, Any] = {"format": FORMAT}
-    stored.update({k: v for k, v in doc.items() if k != "revisions"})
+    stored.update(to_json(doc))
     return json.dumps(stored, ensure_ascii=False, indent=1) + "\n"
 
 
-def write_frozen(directory: Path, docs: list[PeriodDoc]) -> list[Path]:
+def write_frozen(directory: Path, docs: list[PeriodDocument]) -> list[Path]:
     """Write the files; an existing file is never rewritten."""
     written = []
     for doc in docs:
-        path = frozen_path(directory, doc["period"]["kind"], doc["period"]["key"])
+        path = frozen_path(directory, doc.period.kind, doc.period.key)
         if path.exists():
             continue
         path.parent.mkdir(parents=True, exist_ok=True)

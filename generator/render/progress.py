@@ -15,22 +15,34 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..figures.breakdowns import COLUMNS, ENTERPRISE_DIMENSIONS, FIGURES, PERCENT_FIGURES, PeriodDoc
+from ..figures.breakdowns import FIGURES, PERCENT_FIGURES
+from ..figures.document import (
+    PeriodDocument,
+    Revision,
+    Table,
+    period_json,
+    revision_json,
+    table_json,
+)
 from ..figures.ledger import Headline
-from ..figures.periods import KIND_LABELS, KINDS
+from ..figures.periods import KINDS, Period
 from ..figures.report import Progress
 from .chart import trend_svg
 from .escape import csv_cell
+from .labels import (
+    COLUMN_LABELS,
+    DIMENSION_HEADERS,
+    FIGURE_LABELS,
+    KIND_LABELS,
+    period_label,
+    table_title,
+)
 
 if TYPE_CHECKING:
     from .writer import PageWriter
 
 TREND_LENGTH = 12
 TREND_SERIES = (("issues_new", "新增问题"), ("issues_closed", "销号"), ("issues_open", "期末在办"))
-DIMENSION_HEADERS = {
-    "category": "问题类别", "department": "责任单位", "town": "所在镇街", "industry": "所属行业",
-    "size": "企业规模", "above_scale": "规上/规下",
-}
 
 
 def display(value: Any, percent: bool = False) -> str:
@@ -46,47 +58,60 @@ def display(value: Any, percent: bool = False) -> str:
     return str(value)
 
 
-def _figure_rows(doc: PeriodDoc) -> list[tuple[str, str]]:
-    return [(label, display(doc["figures"].get(key), key in PERCENT_FIGURES)) for key, label in FIGURES.items()]
+def _figure_rows(doc: PeriodDocument) -> list[tuple[str, str]]:
+    return [(FIGURE_LABELS[key], display(doc.figures.get(key), key in PERCENT_FIGURES)) for key in FIGURES]
 
 
-def _table_view(name: str, table: dict[str, Any]) -> dict[str, Any]:
-    columns = table["columns"]
+def _table_view(name: str, table: Table) -> dict[str, Any]:
+    columns = table.columns
     return {
         "name": name,
-        "title": table["title"],
-        "header": [DIMENSION_HEADERS.get(name, name)] + [COLUMNS.get(c, c) for c in columns],
+        "title": table_title(name),
+        "header": [DIMENSION_HEADERS.get(name, name)] + [COLUMN_LABELS.get(c, c) for c in columns],
         "rows": [
-            [row[name]] + [display(row.get(c), c in PERCENT_FIGURES) for c in columns] for row in table["rows"]
+            [row[name]] + [display(row.get(c), c in PERCENT_FIGURES) for c in columns] for row in table.rows
         ],
-        "withheld": table["withheld"],
-        "enterprise_attribute": table["enterprise_attribute"],
+        "withheld": table.withheld,
+        "enterprise_attribute": table.enterprise_attribute,
     }
 
 
-def _revision_view(rev: dict[str, Any]) -> dict[str, str]:
-    key = str(rev.get("column") or rev["figure"])
+def _revision_label(rev: Revision) -> str:
+    if rev.table is not None:
+        return f"{rev.value} · {rev.column}"
+    return FIGURE_LABELS.get(rev.figure, rev.figure)
+
+
+def _revision_view(rev: Revision) -> dict[str, str]:
+    key = str(rev.column or rev.figure)
     percent = key in PERCENT_FIGURES
-    if "table" in rev:
-        label = f"{rev['value']}（{COLUMNS.get(key, key)}）"
+    if rev.table is not None:
+        label = f"{rev.value}（{COLUMN_LABELS.get(key, key)}）"
     else:
-        label = FIGURES.get(key, key)
-    return {"label": label, "published": display(rev["published"], percent), "current": display(rev["current"], percent)}
+        label = FIGURE_LABELS.get(key, key)
+    return {"label": label, "published": display(rev.published, percent), "current": display(rev.current, percent)}
 
 
-def doc_csv(doc: PeriodDoc) -> str:
+def period_view(period: Period) -> dict[str, Any]:
+    """The period as the pages and the JSON file name it (its label after its key)."""
+    plain = period_json(period)
+    return {"kind": plain["kind"], "key": plain["key"], "label": period_label(period),
+            "start": plain["start"], "end": plain["end"]}
+
+
+def doc_csv(doc: PeriodDocument) -> str:
     """Long format: one published value a line (table, row, column, value)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["table", "row", "column", "value"])
     for key in FIGURES:
-        writer.writerow(["figures", "", csv_cell(key), _csv_value(doc["figures"].get(key))])
-    for name, table in doc["tables"].items():
-        if table["withheld"]:
+        writer.writerow(["figures", "", csv_cell(key), _csv_value(doc.figures.get(key))])
+    for name, table in doc.tables.items():
+        if table.withheld:
             writer.writerow([csv_cell(name), "", "", "withheld"])
             continue
-        for row in table["rows"]:
-            for column in table["columns"]:
+        for row in table.rows:
+            for column in table.columns:
                 writer.writerow([csv_cell(name), csv_cell(row[name]), csv_cell(column), _csv_value(row.get(column))])
     return out.getvalue()
 
@@ -96,50 +121,55 @@ def _csv_value(value: Any) -> str:
     return csv_cell(value)
 
 
-def doc_json(doc: PeriodDoc) -> str:
+def _revision_json(rev: Revision) -> dict[str, Any]:
+    plain = revision_json(rev)
+    return {"figure": plain.pop("figure"), "label": _revision_label(rev), **plain}
+
+
+def doc_json(doc: PeriodDocument) -> str:
+    """The period's open data file: the document with its labels (period, tables, revisions)."""
     body = {
-        "period": doc["period"],
-        "figures": doc["figures"],
+        "period": period_view(doc.period),
+        "figures": dict(doc.figures),
         "units": {key: "percent" for key in FIGURES if key in PERCENT_FIGURES}
         | {"median_days_to_close": "days", "p90_days_to_close": "days"},
-        "tables": doc["tables"],
-        "suppression": doc["suppression"],
-        "frozen": doc.get("frozen"),
-        "revisions": doc.get("revisions", []),
+        "tables": {name: {"title": table_title(name), **table_json(t)} for name, t in doc.tables.items()},
+        "suppression": {"k": doc.k, "marker": doc.marker},
+        "frozen": {"on": doc.frozen_on.isoformat() if doc.frozen_on else None} if doc.frozen else None,
+        "revisions": [_revision_json(r) for r in doc.revisions],
     }
     # Compact: the C encoder writes it (the indented form takes the pure-Python one, 5x slower).
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def _trend(docs: Sequence[PeriodDoc]) -> dict[str, Any]:
-    labels = [d["period"]["label"] for d in docs]
-    series = [(label, [d["figures"][key] for d in docs]) for key, label in TREND_SERIES]
+def _trend(docs: Sequence[PeriodDocument]) -> dict[str, Any]:
+    labels = [period_label(d.period) for d in docs]
+    series = [(label, [d.figures[key] for d in docs]) for key, label in TREND_SERIES]
     return {
         "labels": labels,
         "series": series,
-        "rows": [[d["period"]["label"]] + [display(d["figures"][key]) for key, _ in TREND_SERIES] for d in docs],
+        "rows": [[period_label(d.period)] + [display(d.figures[key]) for key, _ in TREND_SERIES] for d in docs],
         "header": ["周期"] + [label for _, label in TREND_SERIES],
     }
 
 
-def _alt_text(kind_label: str, docs: Sequence[PeriodDoc]) -> str:
+def _alt_text(kind_label: str, docs: Sequence[PeriodDocument]) -> str:
     if not docs:
         return "暂无数据。"
-    last = docs[-1]["figures"]
-    news = [d["figures"]["issues_new"] for d in docs]
+    last = docs[-1].figures
+    news = [int(d.figures["issues_new"] or 0) for d in docs]
     return (
-        f"折线图：{docs[0]['period']['label']}至{docs[-1]['period']['label']}共 {len(docs)} 期{kind_label}的"
+        f"折线图：{period_label(docs[0].period)}至{period_label(docs[-1].period)}共 {len(docs)} 期{kind_label}的"
         f"新增问题、销号和期末在办问题数。每期新增问题 {min(news)} 至 {max(news)} 件；"
         f"最后一期新增 {last['issues_new']} 件、销号 {last['issues_closed']} 件、期末在办 {last['issues_open']} 件。"
         "具体数字见图下的表格。"
     )
 
 
-def _period_page(w: PageWriter, docs: list[PeriodDoc], index: int, k: int) -> None:
+def _period_page(w: PageWriter, docs: list[PeriodDocument], index: int, k: int) -> None:
     doc = docs[index]
-    period = doc["period"]
-    kind = period["kind"]
-    key = period["key"]
+    kind = doc.period.kind
+    key = doc.period.key
     base = f"progress/{kind}/{key}"
     window = docs[max(0, index - TREND_LENGTH + 1): index + 1]
     trend = _trend(window)
@@ -148,19 +178,19 @@ def _period_page(w: PageWriter, docs: list[PeriodDoc], index: int, k: int) -> No
     w.text(f"{base}.json", doc_json(doc))
     w.page(
         "progress/period.md.j2", f"{base}.md",
-        doc=doc,
+        doc={"period": period_view(doc.period)},
         kind_label=KIND_LABELS[kind],
         figures=_figure_rows(doc),
-        tables=[_table_view(name, t) for name, t in doc["tables"].items()],
-        revisions=[_revision_view(r) for r in doc.get("revisions", [])],
-        frozen=doc.get("frozen"),
-        previous=docs[index - 1]["period"] if index > 0 else None,
-        following=docs[index + 1]["period"] if index + 1 < len(docs) else None,
+        tables=[_table_view(name, t) for name, t in doc.tables.items()],
+        revisions=[_revision_view(r) for r in doc.revisions],
+        frozen={"on": doc.frozen_on.isoformat() if doc.frozen_on else None} if doc.frozen else None,
+        previous=period_view(docs[index - 1].period) if index > 0 else None,
+        following=period_view(docs[index + 1].period) if index + 1 < len(docs) else None,
         trend=trend,
         alt=_alt_text(KIND_LABELS[kind], window),
-        k=doc["suppression"]["k"],
-        marker=doc["suppression"]["marker"],
-        enterprise_dimensions=[DIMENSION_HEADERS[d] for d in ENTERPRISE_DIMENSIONS],
+        k=doc.k,
+        marker=doc.marker,
+        enterprise_dimensions=[DIMENSION_HEADERS[name] for name, t in doc.tables.items() if t.enterprise_attribute],
     )
 
 
@@ -171,9 +201,9 @@ def latest_reports(progress: Progress) -> list[dict[str, Any]]:
         doc = progress.latest(kind)
         if doc is not None:
             out.append({
-                "kind_label": KIND_LABELS[kind], "label": doc["period"]["label"],
-                "href": f"{kind}/{doc['period']['key']}.md",
-                "figures": doc["figures"],
+                "kind_label": KIND_LABELS[kind], "label": period_label(doc.period),
+                "href": f"{kind}/{doc.period.key}.md",
+                "figures": doc.figures,
             })
     return out
 
@@ -194,11 +224,11 @@ def render_progress(w: PageWriter, head: Headline, progress: Progress) -> None:
             "alt": _alt_text(KIND_LABELS[kind], docs),
             "periods": [
                 {
-                    "label": d["period"]["label"], "href": f"{kind}/{d['period']['key']}.md",
-                    "start": d["period"]["start"], "end": d["period"]["end"],
-                    "cells": [display(d["figures"][key]) for key, _ in TREND_SERIES]
-                    + [display(d["figures"]["issues_overdue"])],
-                    "frozen": bool(d.get("frozen")), "revised": bool(d.get("revisions")),
+                    "label": period_label(d.period), "href": f"{kind}/{d.period.key}.md",
+                    "start": d.period.start.isoformat(), "end": d.period.end.isoformat(),
+                    "cells": [display(d.figures[key]) for key, _ in TREND_SERIES]
+                    + [display(d.figures["issues_overdue"])],
+                    "frozen": d.frozen, "revised": bool(d.revisions),
                 }
                 for d in reversed(docs)
             ],

@@ -1,0 +1,131 @@
+"""The period document: exactly what one progress page publishes, as a typed value.
+
+A document holds published values (rates as percentages with one decimal,
+suppressed cells as ``<k``), never a label: the page, its CSV and JSON files and
+a frozen period's file are all made from it, so they cannot disagree, and the
+words around the numbers are render's. Documents are immutable: withholding a
+table or marking a period frozen makes a new document.
+
+``to_json`` / ``from_json`` are the only conversion to and from the plain
+mapping the frozen store writes; the store owns the format version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .periods import Period, parse_key
+
+Value = int | float | str | None  # a published value: a count, a percentage, "<k", or none
+Row = Mapping[str, Value]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One breakdown of a period: a row per value of ``name`` (its first column)."""
+
+    name: str
+    columns: tuple[str, ...]
+    enterprise_attribute: bool  # grouped by an enterprise attribute: suppressed and audited
+    withheld: bool = False
+    rows: tuple[Row, ...] = ()
+
+    def withhold(self) -> Table:
+        return replace(self, withheld=True, rows=())
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A figure of a frozen period that the ledger now gives differently."""
+
+    figure: str  # a figure key, or "table.column"
+    published: Value
+    current: Value
+    table: str | None = None  # for a table cell: the table, the row's value, the column
+    value: str | None = None
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class PeriodDocument:
+    period: Period
+    figures: Mapping[str, Value]
+    tables: Mapping[str, Table]  # in page order
+    k: int
+    marker: str
+    # The day the period was frozen; ``frozen`` also for a stored file that names no day.
+    frozen: bool = False
+    frozen_on: dt.date | None = None
+    revisions: tuple[Revision, ...] = field(default=())
+
+    @property
+    def id(self) -> tuple[str, str]:
+        return (self.period.kind, self.period.key)
+
+    def with_table(self, table: Table) -> PeriodDocument:
+        return replace(self, tables={**self.tables, table.name: table})
+
+    def frozen_as_of(self, day: dt.date) -> PeriodDocument:
+        return replace(self, frozen=True, frozen_on=day)
+
+    def with_revisions(self, revisions: tuple[Revision, ...]) -> PeriodDocument:
+        return replace(self, revisions=revisions)
+
+
+def period_json(period: Period) -> dict[str, Any]:
+    return {"kind": period.kind, "key": period.key, "start": period.start.isoformat(), "end": period.end.isoformat()}
+
+
+def table_json(table: Table) -> dict[str, Any]:
+    return {
+        "columns": list(table.columns), "enterprise_attribute": table.enterprise_attribute,
+        "withheld": table.withheld, "rows": [dict(r) for r in table.rows],
+    }
+
+
+def revision_json(revision: Revision) -> dict[str, Any]:
+    out: dict[str, Any] = {"figure": revision.figure}
+    if revision.table is not None:
+        out.update({"table": revision.table, "value": revision.value, "column": revision.column})
+    out.update({"published": revision.published, "current": revision.current})
+    return out
+
+
+def to_json(doc: PeriodDocument) -> dict[str, Any]:
+    """The document as plain JSON values, without labels and without revisions
+    (they are worked out again at every build)."""
+    return {
+        "period": period_json(doc.period),
+        "figures": dict(doc.figures),
+        "tables": {name: table_json(t) for name, t in doc.tables.items()},
+        "suppression": {"k": doc.k, "marker": doc.marker},
+        "frozen": {"on": doc.frozen_on.isoformat() if doc.frozen_on else None} if doc.frozen else None,
+    }
+
+
+def from_json(data: Mapping[str, Any], kind: str, key: str) -> PeriodDocument:
+    """A stored document (any version the store reads: labels are ignored);
+    ValueError, KeyError or TypeError when it is not one, or not of ``kind``/``key``."""
+    period = data["period"]
+    if period["kind"] != kind or period["key"] != key:
+        raise ValueError("period does not match the file name")
+    parsed = parse_key(kind, key)
+    figures = data["figures"]
+    figures["issues_new"]  # noqa: B018 - shape check
+    tables = {
+        str(name): Table(
+            name=str(name), columns=tuple(t["columns"]), enterprise_attribute=bool(t["enterprise_attribute"]),
+            withheld=bool(t["withheld"]), rows=tuple(dict(r) for r in t["rows"]),
+        )
+        for name, t in data["tables"].items()
+    }
+    frozen = data.get("frozen") or {}
+    on = frozen.get("on") if isinstance(frozen, Mapping) else None
+    suppression = data["suppression"]
+    return PeriodDocument(
+        period=parsed, figures=dict(figures), tables=tables, k=int(suppression["k"]), marker=str(suppression["marker"]),
+        frozen=True, frozen_on=dt.date.fromisoformat(on) if on else None,
+    )

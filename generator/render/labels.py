@@ -1,0 +1,75 @@
+"""The words around the published figures of the progress pages: figure and
+column labels, table titles, period names and the audit's message. The figures
+and their documents hold none of these (``figures/document.py``); the pages and
+the open data files (CSV, JSON) get them here, so a period frozen by an older
+version reads the same as one computed today."""
+
+from __future__ import annotations
+
+from ..figures.audit import Finding
+from ..figures.periods import Period
+from ..i18n import _
+
+FIGURE_LABELS: dict[str, str] = {
+    "issues_new": "本期新增问题",
+    "issues_closed": "本期销号",
+    "issues_received_total": "累计受理问题",
+    "issues_closed_total": "累计销号",
+    "issues_open": "期末在办问题",
+    "issues_overdue": "期末超期未办结",
+    "closure_rate": "销号率",
+    "on_time_rate": "按期办结率",
+    "median_days_to_close": "办结天数中位数",
+    "p90_days_to_close": "办结天数第90百分位",
+    "satisfaction_satisfied": "企业评价“满意”",
+    "satisfaction_basic": "企业评价“基本满意”",
+    "satisfaction_dissatisfied": "企业评价“不满意”",
+    "satisfaction_count": "有企业评价的已销号问题",
+}
+COLUMN_LABELS: dict[str, str] = {
+    "issues_new": "新增问题",
+    "issues_closed": "销号",
+    "closed_with_due": "销号且有办理时限",
+    "closed_on_time": "按期销号",
+    "on_time_rate": "按期办结率",
+}
+TABLE_TITLES: dict[str, str] = {
+    "category": "按问题类别",
+    "department": "按责任单位（按期办结）",
+    "town": "按所在镇街",
+    "industry": "按所属行业",
+    "size": "按企业规模",
+    "above_scale": "按规上、规下企业",
+}
+# The first column of each table.
+DIMENSION_HEADERS: dict[str, str] = {
+    "category": "问题类别", "department": "责任单位", "town": "所在镇街", "industry": "所属行业",
+    "size": "企业规模", "above_scale": "规上/规下",
+}
+KIND_LABELS = {"week": "周报", "month": "月度分析"}
+
+
+def table_title(name: str) -> str:
+    return TABLE_TITLES.get(name, name)
+
+
+def period_label(period: Period) -> str:
+    if period.kind == "week":
+        year, week, _weekday = period.start.isocalendar()
+        return f"{year}年第{week}周"
+    return f"{period.start.year}年{period.start.month}月"
+
+
+def audit_message(findings: list[Finding]) -> str:
+    """What a failed privacy audit tells staff (exit 2, nothing published)."""
+    lines = [_("The privacy audit of the statistics failed; nothing was published. "
+               "These suppressed cells can be worked out from the published figures:")]
+    for f in findings[:10]:
+        lines.append("  " + _("{kind} {key} {table} “{value}” {column}: can only be {low}–{high}").format(
+            kind=f.kind, key=f.key, table=table_title(f.dimension), value=f.value, column=f.column,
+            low=f.low, high=f.high))
+    if len(findings) > 10:
+        lines.append("  " + _("… and {count} more").format(count=len(findings) - 10))
+    lines.append(_("These periods are frozen and cannot be changed. Check the frozen files in the published "
+                   "folder, or raise the suppression threshold k and publish again."))
+    return "\n".join(lines)
