@@ -16,6 +16,7 @@ from conftest import build, validate
 
 from generator.figures.breakdowns import FIGURES, PERCENT_FIGURES
 from generator.pipeline import model_of
+from generator.render.labels import FIGURE_LABELS
 from generator.render.progress import display
 
 DIMENSIONS = ("category", "department", "town", "industry", "size", "above_scale")
@@ -118,7 +119,7 @@ def test_each_page_shows_the_numbers_of_its_json_and_csv(site):
         page = parse(path.with_suffix(".html"))
         tables = dict(page.tables)
         shown = {row[0]: row[1] for row in tables["主要指标"][1:]}
-        assert shown == {label: display(data["figures"][key], key in PERCENT_FIGURES) for key, label in FIGURES.items()}
+        assert shown == {label: display(data["figures"][key], key in PERCENT_FIGURES) for key, label in FIGURE_LABELS.items()}
         for dim in DIMENSIONS:
             table = data["tables"][dim]
             title = table["title"]

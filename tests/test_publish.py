@@ -51,7 +51,10 @@ def test_publish_freezes_once_and_keeps_published_numbers(make_workbook, sample_
     assert not (published / "week").exists()
     frozen = json.loads((published / "month" / "2022-03.json").read_text(encoding="utf-8"))
     page = json.loads((site / "progress" / "month" / "2022-03.json").read_text(encoding="utf-8"))
-    assert frozen["figures"] == page["figures"] and frozen["tables"] == page["tables"]
+    # The frozen file holds the published values; the page's file adds the labels.
+    assert frozen["format"] == 2 and "label" not in frozen["period"]
+    assert frozen["figures"] == page["figures"]
+    assert frozen["tables"] == {name: {k: v for k, v in t.items() if k != "title"} for name, t in page["tables"].items()}
     assert frozen["frozen"] == {"on": "2022-12-31"}
     assert "已于 2022-12-31 发布并冻结" in text_of(site / "progress" / "month" / "2022-03.html")
 

@@ -22,6 +22,8 @@ from scipy.sparse import csr_matrix
 from generator.errors import BuildError, ConfigError
 from generator.figures import report
 from generator.figures.audit import Finding, _Model, _range, audit
+from generator.figures.document import PeriodDocument, Table, from_json, to_json
+from generator.figures.periods import parse_key
 from generator.figures.report import compile_progress
 from generator.figures.suppression import Cell, protect_column, threshold, window
 from generator.model import Department, Enterprise, Issue, Programme
@@ -149,16 +151,15 @@ def published(progress) -> list[dict]:
 
 
 def test_the_attack_pins_an_unprotected_table(schema):
-    doc = {
-        "period": {"kind": "month", "key": "2022-01", "start": "2022-01-01", "end": "2022-01-31"},
-        "figures": {"issues_new": 10, "issues_closed": 0},
-        "tables": {dim: {"rows": [], "withheld": True} for dim in DIMENSIONS},
-    }
-    doc["tables"]["size"] = {"withheld": False, "rows": [
+    columns = ("issues_new", "issues_closed")
+    tables = {dim: Table(dim, columns, enterprise_attribute=True, withheld=True) for dim in DIMENSIONS}
+    tables["size"] = Table("size", columns, enterprise_attribute=True, rows=(
         {"size": "大型", "issues_new": "<3", "issues_closed": 0},
         {"size": "小型", "issues_new": 9, "issues_closed": 0},
-    ]}
-    assert [c for c, _, _ in attack([doc], 3)] == [("size", "2022-01", "issues_new", "大型")]
+    ))
+    doc = PeriodDocument(period=parse_key("month", "2022-01"), figures={"issues_new": 10, "issues_closed": 0},
+                         tables=tables, k=3, marker="<3")
+    assert [c for c, _, _ in attack([to_json(doc)], 3)] == [("size", "2022-01", "issues_new", "大型")]
     assert [f.value for f in audit([doc], 3).findings] == ["大型"]
 
 
@@ -221,8 +222,8 @@ def test_frozen_periods_stay_protected_when_later_ones_are_added(schema, program
     first = compile_progress(early, schema, 3)
     frozen = {}
     for d in first.all_docs():
-        d["frozen"] = {"on": "2022-02-20"}
-        frozen[(d["period"]["kind"], d["period"]["key"])] = json.loads(json.dumps(d))
+        stored = json.loads(json.dumps(to_json(d.frozen_as_of(cut))))
+        frozen[d.id] = from_json(stored, *d.id)
     try:
         later = compile_progress(programme, schema, 3, frozen)
     except BuildError:
@@ -235,7 +236,7 @@ def every_bound(docs: list[dict], k: int) -> list[Finding]:
     """The audit's verdicts computed the long way: both bounds of every cell solved."""
     found = []
     for dimension in DIMENSIONS:
-        mine = [d for d in docs if dimension in d["tables"]]
+        mine = [d for d in docs if dimension in d.tables]
         model = _Model(mine, dimension)
         if not model.feasible():
             model = _Model(mine, dimension, soft=True)
@@ -291,13 +292,12 @@ def test_a_differencing_attack_on_every_example_page_pins_nothing(example_progre
     assert attack(docs, 3) == []
 
 
-def frozen_months(progress) -> dict[tuple[str, str], dict]:
+def frozen_months(progress) -> dict[tuple[str, str], PeriodDocument]:
     """The example's months as publish would have frozen them."""
     frozen = {}
     for d in progress.docs["month"]:
-        d = json.loads(doc_json(d))
-        d["frozen"] = {"on": "2022-12-31"}
-        frozen[("month", d["period"]["key"])] = d
+        stored = json.loads(json.dumps(to_json(d.frozen_as_of(D(2022, 12, 31)))))
+        frozen[d.id] = from_json(stored, *d.id)
     return frozen
 
 
@@ -311,11 +311,11 @@ def test_a_revised_ledger_under_frozen_months_is_audited_as_the_least_revision(e
     assert progress.withheld_by_audit > 0  # weeks next to the months they could be differenced with
     assert progress.audit.findings == []
     march = progress.docs["month"][2]
-    assert march["figures"] == frozen[("month", "2022-03")]["figures"]
-    assert {"issues_new", "category.issues_new"} <= {r["figure"] for r in march["revisions"]}
+    assert march.figures == frozen[("month", "2022-03")].figures
+    assert {"issues_new", "category.issues_new"} <= {r.figure for r in march.revisions}
     weeks = [json.loads(doc_json(d)) for d in progress.docs["week"]]
     assert attack(weeks, 3) == []  # the current figures on their own
-    assert attack(list(frozen.values()), 3) == []  # the frozen ones on their own
+    assert attack([to_json(d) for d in frozen.values()], 3) == []  # the frozen ones on their own
 
 
 def test_skipping_solves_changes_no_verdict_on_the_example(example_workbook, schema):
