@@ -49,8 +49,10 @@ class Figures:
     on_time_rate: float | None
     median_days_to_close: float | None
     p90_days_to_close: float | None
-    satisfaction: dict[str, float | None] = field(default_factory=dict)
+    satisfaction: dict[str, float | None] = field(default_factory=dict)  # by value of the enumeration
     satisfaction_count: int = 0
+    # The same shares by role (satisfied, basic, dissatisfied): what pages name.
+    satisfaction_by_role: dict[str, float | None] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -77,7 +79,8 @@ def period_figures(
     """Figures for the period start..end (both included); start None = from the first issue.
     ``satisfaction``: the schema's role of the ratings (see ``satisfaction_levels``)."""
     issues = list(issues)
-    levels = satisfaction_levels(satisfaction)
+    role = satisfaction or load_schema().roles["satisfaction"]
+    levels = satisfaction_levels(role)
 
     def in_period(day: dt.date | None) -> bool:
         return day is not None and (start is None or start <= day) and day <= end
@@ -106,6 +109,10 @@ def period_figures(
             for level in levels
         },
         satisfaction_count=len(rated),
+        satisfaction_by_role={
+            name: rate(sum(1 for i in rated if i.satisfaction == value), len(rated))
+            for name, value in role.values.items()
+        },
     )
 
 

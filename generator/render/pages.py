@@ -106,7 +106,7 @@ def render_public(
     """``progress``: the audited period figures (frozen ones included); computed here when not given."""
     env = make_environment(templates)
     w = PageWriter(env, docs_dir)
-    head = headline(programme)
+    head = headline(programme, schema.roles["satisfaction"])
     if progress is None:
         progress = compile_progress(programme, schema, threshold(schema))
     w.page("index.md.j2", "index.md", site_title=schema.title, headline=head, latest=latest_reports(progress))
