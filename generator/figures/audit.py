@@ -79,8 +79,7 @@ def period_of_doc(doc: PeriodDocument) -> Period:
 
 @dataclass
 class _Constraints:
-    """Rows of the linear model as they are collected: equalities and upper bounds,
-    each marked soft when it comes from a frozen document (``audit``'s relaxed mode)."""
+    """The model's equalities and upper bounds; soft: from a frozen document (relaxed mode)."""
 
     eq_rows: list[list[int]] = field(default_factory=list)
     eq_coefs: list[list[float]] = field(default_factory=list)
@@ -126,7 +125,7 @@ class _Model:
         if len(COUNT_COLUMNS) == 2:
             self._stock_rows(rows)
         slack = self._soften(rows) if soft else []
-        self.highs = _highs(rows.eq_rows, rows.eq_coefs, rows.eq_rhs, rows.ub_rows, rows.ub_rhs, self.n)
+        self.highs = _highs(rows, self.n)
         self.seen = _Seen(list(self.targets.values()))
         self._feasible: bool | None = None
         self.revision = 0.0
@@ -136,9 +135,8 @@ class _Model:
             least = self.solve(slack, 1.0)
             if least is not None:
                 self.revision = least
-                h = self.highs
-                h.addRow(-highspy.kHighsInf, least + 1e-6, len(slack), np.array(slack, dtype=np.int32),
-                         np.ones(len(slack)))
+                self.highs.addRow(-highspy.kHighsInf, least + 1e-6, len(slack), np.array(slack, dtype=np.int32),
+                                  np.ones(len(slack)))
 
     def _var(self, c: int, v: int, s: int) -> int:
         return (c * len(self.values) + v) * len(self.segments) + s
@@ -297,13 +295,10 @@ def _new_highs() -> highspy.Highs:
     return h
 
 
-def _highs(
-    eq_rows: list[list[int]], eq_coefs: list[list[float]], eq_rhs: list[float],
-    ub_rows: list[tuple[list[int], list[float]]], ub_rhs: list[float], n: int,
-) -> highspy.Highs:
-    rows = list(zip(eq_rows, eq_coefs, strict=True)) + ub_rows
-    lower = list(eq_rhs) + [-highspy.kHighsInf] * len(ub_rows)
-    upper = list(eq_rhs) + list(ub_rhs)
+def _highs(c: _Constraints, n: int) -> highspy.Highs:
+    rows = list(zip(c.eq_rows, c.eq_coefs, strict=True)) + c.ub_rows
+    lower = list(c.eq_rhs) + [-highspy.kHighsInf] * len(c.ub_rows)
+    upper = list(c.eq_rhs) + list(c.ub_rhs)
     start, index, value = _columnwise(rows, n)
     lp = highspy.HighsLp()
     lp.num_col_ = n
