@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import ConfigError
 from ..i18n import _
 from .document import PeriodDocument, from_json, to_json
+from .manifest import record, verify
 from .periods import KINDS
 from .report import FrozenKey, Progress
 
@@ -38,19 +39,34 @@ def load_frozen(directory: Path | None) -> dict[FrozenKey, PeriodDocument]:
     out: dict[FrozenKey, PeriodDocument] = {}
     if directory is None or not directory.is_dir():
         return out
+    verify(directory)  # every file the one publish wrote, none missing: before any is read
     for kind in KINDS:
         for path in sorted((directory / kind).glob("*.json")):
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                version = data.get("format", 1)
-                if version not in READABLE:
-                    raise ValueError(f"format {version!r} is not one of {sorted(READABLE)}")
-                doc = from_json(data, kind, path.stem)
-            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-                raise ConfigError(_("The frozen statistics file {path} cannot be read ({reason}). "
-                                    "Restore it from version control.").format(path=path, reason=exc)) from exc
+            doc = _read(path, kind)
             out[doc.id] = doc
     return out
+
+
+def _read(path: Path, kind: str) -> PeriodDocument:
+    """One stored period; ConfigError in plain words when the file is not one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        version = data.get("format", 1) if isinstance(data, dict) else None
+        if version not in READABLE:
+            reason = _("format {version} is not one this version reads ({known})").format(
+                version=version, known="、".join(str(v) for v in sorted(READABLE)))
+        else:
+            return from_json(data, kind, path.stem)
+    except json.JSONDecodeError:
+        reason = _("it is not a JSON file")
+    except KeyError as exc:
+        reason = _("the entry “{name}” is missing").format(name=exc.args[0] if exc.args else "")
+    except ValueError:
+        reason = _("its period is not the one its name says, or a date or number is wrong")
+    except (TypeError, AttributeError) as exc:
+        reason = _("an entry has the wrong shape ({detail})").format(detail=type(exc).__name__)
+    raise ConfigError(_("The frozen statistics file {path} cannot be read ({reason}). "
+                        "Restore it from version control.").format(path=path, reason=reason))
 
 
 def mark_for_freezing(progress: Progress, kind: str, as_of: dt.date) -> list[PeriodDocument]:
@@ -85,6 +101,8 @@ def write_frozen(directory: Path, docs: list[PeriodDocument]) -> list[Path]:
         tmp.write_text(frozen_text(doc), encoding="utf-8")
         tmp.replace(path)
         written.append(path)
+    if written:
+        record(directory, docs[0].frozen_on or dt.date.today())
     return written
 
 
