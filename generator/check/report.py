@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from ..i18n import _
+from ..sources.parts import column_letter as column_letter
 from .messages import describe
 
 ERROR = "error"
@@ -28,16 +29,6 @@ def visible(text: str, limit: int) -> str:
     (U+2400 block), cut to ``limit`` characters with an ellipsis."""
     text = _CONTROL.sub(lambda m: chr(0x2421) if m[0] == "\x7f" else chr(0x2400 + ord(m[0])), text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def column_letter(index: int) -> str:
-    """0-based column index to A1 letters (0 → A, 26 → AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from xml.etree.ElementTree import iterparse
 
 from ..errors import SourceError
 from ..i18n import _
-from .parts import NS_OFFICE, NS_TABLE, col_index, col_letters, xlsx_sheet_paths
+from .parts import NS_OFFICE, NS_TABLE, col_index, column_letter, xlsx_sheet_paths
 
 # Bounds on what a workbook may hold, checked before calamine reads it (a stray
 # cell at XFD1048576 or a few repeated ODS cells would make it allocate the whole
@@ -41,7 +41,7 @@ _FAR_COL = re.compile(rb' r="([A-Z]{3}|[D-Z][A-Z]|C[W-Z])[0-9]')
 def _too_large(name: str, sheet: str | None, rows: int, cols: int) -> SourceError | None:
     if rows <= MAX_ROWS and cols <= MAX_COLUMNS:
         return None
-    far = f"{col_letters(max(cols, 1) - 1)}{max(rows, 1)}"
+    far = f"{column_letter(max(cols, 1) - 1)}{max(rows, 1)}"
     return SourceError(_(
         "The sheet {sheet} of {name} reaches cell {cell}, beyond what this system reads ({max_rows} rows, "
         "{max_columns} columns): delete the rows and columns beyond the data (select them, right-click, Delete) "

@@ -40,7 +40,7 @@ from gspread.utils import absolute_range_name
 from ..errors import SourceError
 from ..i18n import _
 from . import RawSheet
-from .a1 import column_letter
+from .parts import column_letter
 from .source import CREDENTIALS_ENV, GoogleAccess, GoogleSheet
 from .source import spreadsheet_key as spreadsheet_key
 

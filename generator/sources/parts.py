@@ -44,8 +44,9 @@ def xlsx_sheet_paths(book: zipfile.ZipFile) -> dict[str, str]:
     return paths
 
 
-def col_letters(index: int) -> str:
-    """The letters of a 0-based column index (0 -> A, 26 -> AA)."""
+def column_letter(index: int) -> str:
+    """The A1 letters of a 0-based column index (0 -> A, 26 -> AA): the one copy
+    readers, the checker and the leak guard use."""
     letters = ""
     index += 1
     while index > 0:
