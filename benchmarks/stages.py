@@ -124,7 +124,7 @@ def stage_figures(args: argparse.Namespace, clock: Clock) -> None:
     with clock("model"):
         programme = model_of(checked)
     with clock("figures"):
-        headline(programme)
+        headline(programme, schema.roles["satisfaction"])
         progress = _progress(programme, schema)
     if progress is not None:
         clock.info["periods"] = sum(len(docs) for docs in progress.docs.values())

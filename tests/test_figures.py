@@ -25,7 +25,7 @@ from generator.figures.report import compile_progress
 from generator.model import Department, Enterprise, Issue, Programme
 from generator.pipeline import model_of
 from generator.render.labels import period_label
-from generator.schema import EnumRole
+from generator.schema import EnumRole, load_schema
 
 D = dt.date
 
@@ -86,14 +86,14 @@ def test_figures_of_a_small_ledger():
         issue(3, D(2022, 1, 6), due=D(2022, 1, 8)),
         issue(4, D(2022, 1, 12)),
     ]
-    f = period_figures(ledger, D(2022, 1, 3), D(2022, 1, 9))
+    f = period_figures(ledger, D(2022, 1, 3), D(2022, 1, 9), load_schema().roles["satisfaction"])
     assert (f.issues_new, f.issues_closed, f.issues_received_total, f.issues_closed_total) == (3, 1, 3, 1)
     assert (f.issues_open, f.issues_overdue) == (2, 1)
     assert f.closure_rate == pytest.approx(1 / 3)
     assert f.on_time_rate == 1.0
     assert f.median_days_to_close == 2.0
     assert f.satisfaction == {"满意": 1.0, "基本满意": 0.0, "不满意": 0.0}
-    later = period_figures(ledger, D(2022, 1, 17), D(2022, 1, 23))
+    later = period_figures(ledger, D(2022, 1, 17), D(2022, 1, 23), load_schema().roles["satisfaction"])
     assert (later.issues_new, later.issues_closed, later.issues_open, later.issues_overdue) == (0, 1, 2, 1)
     assert later.on_time_rate == 0.5
     assert later.median_days_to_close == 9.0

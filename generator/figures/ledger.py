@@ -13,13 +13,7 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from ..model import Issue, Programme
-from ..schema import EnumRole, load_schema
-
-
-def satisfaction_levels(role: EnumRole | None = None) -> tuple[str, ...]:
-    """The ratings counted, in the order of their list: workbook.yaml's
-    ``roles.satisfaction`` (of the schema in use when no role is passed in)."""
-    return (role or load_schema().roles["satisfaction"]).ordered
+from ..schema import EnumRole
 
 
 def percentile(values: list[int], q: float) -> float | None:
@@ -74,13 +68,13 @@ class Figures:
 
 
 def period_figures(
-    issues: Iterable[Issue], start: dt.date | None, end: dt.date, satisfaction: EnumRole | None = None,
+    issues: Iterable[Issue], start: dt.date | None, end: dt.date, satisfaction: EnumRole,
 ) -> Figures:
     """Figures for the period start..end (both included); start None = from the first issue.
-    ``satisfaction``: the schema's role of the ratings (see ``satisfaction_levels``)."""
+    ``satisfaction``: the schema's role of the ratings (workbook.yaml ``roles.satisfaction``),
+    counted in the order of their list."""
     issues = list(issues)
-    role = satisfaction or load_schema().roles["satisfaction"]
-    levels = satisfaction_levels(role)
+    role, levels = satisfaction, satisfaction.ordered
 
     def in_period(day: dt.date | None) -> bool:
         return day is not None and (start is None or start <= day) and day <= end
@@ -124,7 +118,7 @@ class Headline:
     figures: Figures
 
 
-def headline(programme: Programme, satisfaction: EnumRole | None = None) -> Headline:
+def headline(programme: Programme, satisfaction: EnumRole) -> Headline:
     day = programme.as_of
     return Headline(
         as_of=day,
