@@ -13,18 +13,27 @@ from generator.figures.periods import parse_key
 from generator.render.labels import TABLE_TITLES, period_label
 
 
+def older_table(table: dict) -> dict:
+    """A table as versions 1 and 2 wrote it: "<3" for a withheld cell, no reason for a withheld table."""
+    rows = [{c: "<3" if v == "*" else v for c, v in r.items()} for r in table["rows"]]
+    return {k: v for k, v in table.items() if k != "why"} | {"rows": rows}
+
+
 def as_format_1(path: Path) -> None:
-    """Rewrite a stored file as version 1 wrote it: labels of the period and the tables inside."""
+    """Rewrite a stored file as version 1 wrote it: labels of the period and the tables inside,
+    "<3" marks, the satisfied share under its old name and no 满意及基本满意率."""
     data = json.loads(path.read_text(encoding="utf-8"))
     period = data["period"]
     label = period_label(parse_key(period["kind"], period["key"]))
+    figures = {("satisfaction_satisfied" if k == "satisfied_rate" else k): v for k, v in data["figures"].items()
+               if k != "satisfied_or_basic_rate"}
     old = {
         "format": 1,
         "period": {"kind": period["kind"], "key": period["key"], "label": label,
                    "start": period["start"], "end": period["end"]},
-        "figures": data["figures"],
-        "tables": {name: {"title": TABLE_TITLES[name], **table} for name, table in data["tables"].items()},
-        "suppression": data["suppression"],
+        "figures": figures,
+        "tables": {name: {"title": TABLE_TITLES[name], **older_table(table)} for name, table in data["tables"].items()},
+        "suppression": {"k": 3, "marker": "<3"},
         "frozen": data["frozen"],
     }
     path.write_text(json.dumps(old, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -42,7 +51,9 @@ def test_a_format_1_file_renders_the_same_pages(make_workbook, runner, tmp_path)
     first = runner.invoke(cli, ["publish", "--period", "month", *args, "--site-dir", str(tmp_path / "a")])
     assert first.exit_code == 0, first.output
     stored = json.loads((published / "month" / "2022-03.json").read_text(encoding="utf-8"))
-    assert stored["format"] == 2
+    assert stored["format"] == 3
+    months = [json.loads(p.read_text(encoding="utf-8")) for p in (published / "month").glob("*.json")]
+    assert any(v == "*" for m in months for t in m["tables"].values() for r in t["rows"] for v in r.values())
     assert "label" not in stored["period"] and all("title" not in t for t in stored["tables"].values())
     # A folder frozen by version 1 has no manifest either.
     (published / "manifest.json").unlink()

@@ -104,8 +104,8 @@ def test_threshold_counts_enterprises_not_cases():
         "生态环境": (6, 5, pytest.approx(5 / 6)),
         # primary: one enterprise; secondary: the smallest other count, so that
         # neither can be recomputed from the total
-        "消防": ("<3", "<3", None),
-        "市场监管": ("<3", "<3", None),
+        "消防": ("*", "*", None),
+        "市场监管": ("*", "*", None),
         "其他": (0, 0, None),  # zero stays zero
     }
     assert (f.total.found, f.total.rectified) == (27, 26)
@@ -126,7 +126,7 @@ def test_rectified_needs_a_check_by_the_as_of_date():
 def test_too_few_enterprises_overall_withholds_the_table():
     cases = [case(n, "E1", "安全生产") for n in range(5)]
     f = leniency_figures(programme_with(cases), FIELDS, OUTCOMES)
-    assert f.total.found == "<3"
+    assert f.total.found == "*"
     assert f.withheld
 
 
@@ -162,7 +162,7 @@ def test_public_and_internal_pages(make_workbook, tmp_path, sample_rows):
         for c in rows["leniency_cases"]:
             if c["field"] == "其他":
                 c["field"] = "消防"
-        # One case in 其他, from one enterprise: shown as <3 publicly.
+        # One case in 其他, from one enterprise: shown as * publicly.
         first_case(rows, field="其他", description="某某泄露测试违法情形", outcome="整改中", checked_on=None,
                    revisit_on=None, found_on=dt.date(2022, 12, 1), fix_due_on=dt.date(2022, 12, 20))
 
@@ -170,13 +170,14 @@ def test_public_and_internal_pages(make_workbook, tmp_path, sample_rows):
     build([str(path)], AS_OF, site_dir=tmp_path / "site", docs_dir=tmp_path / "docs")
     page = read(tmp_path / "site/leniency/index.html")
     rows = {r[0]: r[1:] for r in page.rows if r}
-    assert rows["其他"] == ["<3", "0", "不公布"]
+    assert rows["其他"] == ["*", "0", "不公布"]
     assert "某某泄露测试违法情形" not in "".join(page.text)
     total = sum(1 for c in sample_rows["leniency_cases"])
     assert rows["发现案件"] == [str(total)]
     data = json.loads((tmp_path / "site/leniency/index.json").read_text(encoding="utf-8"))
     other = next(r for r in data["by_field"] if r["label"] == "其他")
-    assert other == {"label": "其他", "cases_found": "<3", "cases_rectified": 0, "rectification_rate": None}
+    assert other == {"label": "其他", "cases_found": None, "cases_rectified": 0, "rectification_rate": None,
+                     "conf_status": {"cases_found": "C", "cases_rectified": "F", "rectification_rate": "C"}}
     assert data["total"]["cases_found"] == total
     build([str(path)], AS_OF, site_dir=tmp_path / "internal", docs_dir=tmp_path / "docs", audience="internal")
     internal = read(tmp_path / "internal/leniency/index.html")

@@ -90,9 +90,16 @@ def parse(path: Path) -> Page:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, example_workbook) -> Path:
     root = tmp_path_factory.mktemp("progress")
-    build([str(example_workbook)], dt.date(2022, 12, 31), site_dir=root / "site", docs_dir=root / "docs",
-          published_dir=root / "published")
+    # Published (frozen) weeks and months: only those publish their grouped tables.
+    for kind in ("week", "month"):
+        build([str(example_workbook)], dt.date(2022, 12, 31), site_dir=root / "site", docs_dir=root / "docs",
+              published_dir=root / "published", freeze=kind)
     return root / "site"
+
+
+def shown_on_page(value, status: str, percent: bool) -> str:
+    """What the page shows for a cell of the JSON file: "*" for a withheld one."""
+    return "*" if status == "C" else display(value, percent)
 
 
 def period_files(site: Path, kind: str) -> list[Path]:
@@ -129,11 +136,12 @@ def test_each_page_shows_the_numbers_of_its_json_and_csv(site):
             if not table["rows"]:
                 continue
             rows = tables[title][1:]
-            expected = [[str(r[dim])] + [display(r[c], c in PERCENT_FIGURES) for c in table["columns"]]
-                        for r in table["rows"]]
+            expected = [[str(r[dim])] + [shown_on_page(r[c], r["conf_status"][c], c in PERCENT_FIGURES)
+                                         for c in table["columns"]] for r in table["rows"]]
             assert rows == expected, (path.name, dim)
         lines = list(csv.DictReader(io.StringIO(path.with_suffix(".csv").read_text(encoding="utf-8"))))
         from_csv = {(line["table"], line["row"], line["column"]): line["value"] for line in lines}
+        status = {(line["table"], line["row"], line["column"]): line["conf_status"] for line in lines}
         for key in FIGURES:
             value = data["figures"][key]
             assert from_csv[("figures", "", key)] == ("" if value is None else str(value))
@@ -142,6 +150,7 @@ def test_each_page_shows_the_numbers_of_its_json_and_csv(site):
                 for c in data["tables"][dim]["columns"]:
                     value = r[c]
                     assert from_csv[(dim, str(r[dim]), c)] == ("" if value is None else str(value))
+                    assert status[(dim, str(r[dim]), c)] == r["conf_status"][c]
 
 
 def test_the_json_names_figures_and_tables(site):
@@ -149,21 +158,42 @@ def test_the_json_names_figures_and_tables(site):
     assert {"issues_new", "issues_closed", "issues_open", "issues_overdue", "closure_rate", "on_time_rate",
             "median_days_to_close", "p90_days_to_close"} <= set(data["figures"])
     assert set(data["tables"]) == set(DIMENSIONS)
-    assert data["suppression"] == {"k": 3, "marker": "<3"}
+    assert data["suppression"] == {"k": 3, "marker": "*", "conf_status": {"F": "free", "C": "withheld"}}
+    assert data["frozen"] == {"on": "2022-12-31"}
     assert data["units"]["closure_rate"] == "percent"
     assert data["period"] == {"kind": "month", "key": "2022-03", "label": "2022年3月",
                               "start": "2022-03-01", "end": "2022-03-31"}
 
 
-def test_suppressed_cells_read_as_less_than_k(site):
+def test_withheld_cells_show_one_neutral_mark_and_status_c(site):
     seen = 0
     for path in period_files(site, "week") + period_files(site, "month"):
         data = json.loads(path.read_text(encoding="utf-8"))
-        if any(r[c] == "<3" for t in data["tables"].values() for r in t["rows"] for c in t["columns"]):
+        html = path.with_suffix(".html").read_text(encoding="utf-8")
+        assert "&lt;3" not in html and "<3" not in path.with_suffix(".csv").read_text(encoding="utf-8")
+        cells = [(r[c], r["conf_status"][c]) for t in data["tables"].values() for r in t["rows"] for c in t["columns"]]
+        assert {status for _, status in cells} <= {"F", "C"}
+        assert all(value is None for value, status in cells if status == "C")
+        if any(status == "C" for _, status in cells):
             seen += 1
-            assert "&lt;3" in path.with_suffix(".html").read_text(encoding="utf-8")
-            assert ",<3\n" in path.with_suffix(".csv").read_text(encoding="utf-8")
+            page = parse(path.with_suffix(".html"))
+            assert any(cell == "*" for _, rows in page.tables for row in rows for cell in row)
+            assert ",,C\n" in path.with_suffix(".csv").read_text(encoding="utf-8")
+            text = "".join(page.text)
+            assert "“*”表示不公布：为保护企业信息" in text and "不表示数字的大小" in text
     assert seen > 5
+
+
+def test_a_period_not_yet_published_shows_its_figures_only(tmp_path, example_workbook):
+    build([str(example_workbook)], dt.date(2022, 12, 31), site_dir=tmp_path / "site", docs_dir=tmp_path / "docs",
+          published_dir=tmp_path / "published")
+    path = tmp_path / "site" / "progress" / "month" / "2022-06.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["frozen"] is None
+    assert all(t["withheld"] and t["why"] == "provisional" and t["rows"] == [] for t in data["tables"].values())
+    page = parse(path.with_suffix(".html"))
+    assert [title for title, _ in page.tables] == ["主要指标", "趋势"]
+    assert "在本期数字发布后公布" in "".join(page.text)
 
 
 def test_chart_is_a_static_svg_with_its_numbers_beside_it(site):

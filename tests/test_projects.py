@@ -6,6 +6,7 @@ a report in the as-of week."""
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 import json
 from pathlib import Path
 
@@ -110,7 +111,7 @@ def test_progress_per_project_and_level():
     assert f.as_dict(label("total_level"))["total"]["level"] == "重点"
     assert label("week_label", f.week) == "2022年第52周"
     first = f.projects[0]
-    assert (first.project.project_id, str(first.invested), round(first.rate or 0, 4)) == ("XM001", "3.5", 1.4)
+    assert (first.project.project_id, str(first.invested), first.rate) == ("XM001", "3.5", Fraction(7, 5))
     assert [str(total) for _r, total in first.history(2022)] == ["3.5", "1.2"]
     assert f.week == (2022, 52)
     assert [p.project.project_id for p in f.missing] == ["XM001", "XM002", "XM003", "XM004", "XM005", "XM006"]
@@ -158,10 +159,10 @@ def test_public_page_per_level(built, schema):
     assert "XM0001.html" in page.hrefs
     province = [r for r in page.rows if r and r[0] == "省重点"]
     lv = f.levels[0]
-    assert province == [["省重点", str(lv.projects), f"{lv.plan:.2f}", f"{lv.invested:.2f}", f"{lv.rate * 100:.1f}%"]]
+    assert province == [["省重点", str(lv.projects), f"{lv.plan:.2f}", f"{lv.invested:.2f}", f"{float(lv.rate) * 100:.1f}%"]]
     data = json.loads((tmp / "site/projects/index.json").read_text(encoding="utf-8"))
     assert data["levels"][0] == {"level": "省重点", "projects": lv.projects, "invested": float(lv.invested),
-                                 "annual_plan": float(lv.plan), "plan_rate": lv.rate}
+                                 "annual_plan": float(lv.plan), "plan_rate": float(lv.rate)}
     assert "blockers" not in json.dumps(data)
 
 

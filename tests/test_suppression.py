@@ -23,7 +23,7 @@ from generator.errors import BuildError, ConfigError
 from generator.figures import report
 from generator.figures.audit import Finding, _Model, _range, audit
 from generator.figures.document import PeriodDocument, Table, from_json, to_json
-from generator.figures.periods import parse_key
+from generator.figures.periods import KINDS, parse_key
 from generator.figures.report import compile_progress
 from generator.figures.suppression import Cell, protect_column, threshold, window
 from generator.model import Department, Enterprise, Issue, Programme
@@ -88,12 +88,14 @@ def attack(docs: list[dict], k: int) -> list[tuple]:
     """Every suppressed cell an attacker can narrow to fewer than two values of 1..max(k-1, 2).
 
     Knows: every published number of every period (cells, and the period totals
-    issues_new/issues_closed), that suppressed cells are at least 1, and that a
-    value never has more closed than new issues up to any day. Unknowns: counts
-    per (column, value, stretch of days between period boundaries).
+    issues_new/issues_closed), what each mark states (``stated``: every withheld
+    cell is at least 1, since zeros are shown; a "<k" mark also says at most k-1),
+    and that a value never has more closed than new issues up to any day.
+    Unknowns: counts per (column, value, stretch of days between period boundaries).
     """
     top = max(k - 1, 2)
     pinned = []
+    docs = [d for d in docs if d.get("frozen")]  # a period not yet published shows its totals only
     for dim in DIMENSIONS:
         spans = [(D.fromisoformat(d["period"]["start"]), D.fromisoformat(d["period"]["end"])) for d in docs]
         cuts = sorted({a for a, _ in spans} | {b + dt.timedelta(days=1) for _, b in spans})
@@ -118,12 +120,16 @@ def attack(docs: list[dict], k: int) -> list[tuple]:
                 for r in d["tables"][dim]["rows"]:
                     row = np.zeros(n)
                     row[[x(col, values.index(r[dim]), s) for s in segs]] = 1
-                    if isinstance(r[name], int):
+                    value, (low, high) = stated(d, r, name)
+                    if value is not None:
                         a_eq.append(row)
-                        b_eq.append(r[name])
+                        b_eq.append(value)
                     else:
                         a_ub.append(-row)
-                        b_ub.append(-1)
+                        b_ub.append(-low)
+                        if high is not None:
+                            a_ub.append(row)
+                            b_ub.append(high)
                         targets.append(((dim, d["period"]["key"], name, r[dim]), row))
         for v in range(n_val):
             for s in range(n_seg):
@@ -145,6 +151,17 @@ def attack(docs: list[dict], k: int) -> list[tuple]:
     return pinned
 
 
+def stated(doc: dict, row: dict, column: str) -> tuple[int | None, tuple[int, int | None]]:
+    """A cell as a reader takes it: its number, or (for a withheld cell) the bounds its mark states."""
+    withheld = row["conf_status"][column] == "C" if "conf_status" in row else isinstance(row[column], str)
+    if not withheld:
+        return row[column], (0, None)
+    mark = doc["suppression"]["marker"]
+    if mark.startswith("<"):  # "<3": 1 or 2
+        return None, (1, int(mark[1:]) - 1)
+    return None, (1, None)  # "*": not 0 (zeros are shown), nothing more
+
+
 def published(progress) -> list[dict]:
     """The documents as the JSON files beside the pages carry them."""
     return [json.loads(doc_json(d)) for d in progress.all_docs()]
@@ -154,11 +171,11 @@ def test_the_attack_pins_an_unprotected_table(schema):
     columns = ("issues_new", "issues_closed")
     tables = {dim: Table(dim, columns, enterprise_attribute=True, withheld=True) for dim in DIMENSIONS}
     tables["size"] = Table("size", columns, enterprise_attribute=True, rows=(
-        {"size": "大型", "issues_new": "<3", "issues_closed": 0},
+        {"size": "大型", "issues_new": "*", "issues_closed": 0},
         {"size": "小型", "issues_new": 9, "issues_closed": 0},
     ))
     doc = PeriodDocument(period=parse_key("month", "2022-01"), figures={"issues_new": 10, "issues_closed": 0},
-                         tables=tables, k=3, marker="<3")
+                         tables=tables, k=3, marker="*", frozen=True)
     assert [c for c, _, _ in attack([to_json(doc)], 3)] == [("size", "2022-01", "issues_new", "大型")]
     assert [f.value for f in audit([doc], 3).findings] == ["大型"]
 
@@ -200,13 +217,13 @@ def ledgers(draw):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ledgers())
 def test_random_ledgers_never_publish_a_pinnable_cell(schema, programme):
-    progress = compile_progress(programme, schema, 3)
+    progress = compile_progress(programme, schema, 3, freeze=KINDS)
     docs = published(progress)
     for d in docs:
         for dim in DIMENSIONS:
             for row in d["tables"][dim]["rows"]:
                 for name in ("issues_new", "issues_closed"):
-                    assert row[name] == "<3" or isinstance(row[name], int)
+                    assert (row[name], row["conf_status"][name]) == (None, "C") or isinstance(row[name], int)
     assert attack(docs, 3) == []
 
 
@@ -219,13 +236,13 @@ def test_frozen_periods_stay_protected_when_later_ones_are_added(schema, program
         i if i.closed_on is None or i.closed_on <= cut else dataclasses.replace(i, closed_on=None, status="办理中")
         for i in programme.issues if i.reported_on <= cut
     ]})
-    first = compile_progress(early, schema, 3)
+    first = compile_progress(early, schema, 3, freeze=KINDS)
     frozen = {}
     for d in first.all_docs():
         stored = json.loads(json.dumps(to_json(d.frozen_as_of(cut))))
         frozen[d.id] = from_json(stored, *d.id)
     try:
-        later = compile_progress(programme, schema, 3, frozen)
+        later = compile_progress(programme, schema, 3, frozen, freeze=KINDS)
     except BuildError:
         return  # refusing to publish is a correct answer; publishing a pinnable cell is not
     if not later.audit.relaxed:
@@ -258,7 +275,7 @@ def unprotected(programme: Programme, schema, k: int, frozen=None) -> list[dict]
 
     with mock.patch.object(report, "protect", keep):
         try:
-            compile_progress(programme, schema, k, frozen)
+            compile_progress(programme, schema, k, frozen, freeze=KINDS)
         except BuildError:
             pass
     return handed[0]
@@ -277,7 +294,8 @@ def test_skipping_solves_changes_no_verdict_on_random_ledgers(schema, programme,
 
 @pytest.fixture(scope="module")
 def example_progress(example_workbook, schema):
-    return compile_progress(model_of(validate([str(example_workbook)], D(2022, 12, 31), schema)), schema, 3)
+    return compile_progress(model_of(validate([str(example_workbook)], D(2022, 12, 31), schema)), schema, 3,
+                            freeze=KINDS)
 
 
 def test_example_audit_is_clean_and_checked_cells(example_progress):
@@ -288,7 +306,23 @@ def test_example_audit_is_clean_and_checked_cells(example_progress):
 def test_a_differencing_attack_on_every_example_page_pins_nothing(example_progress):
     docs = published(example_progress)
     assert sum(1 for d in docs for dim in DIMENSIONS for r in d["tables"][dim]["rows"]
-               for c in ("issues_new", "issues_closed") if r[c] == "<3") > 50
+               for c in ("issues_new", "issues_closed") if r["conf_status"][c] == "C") > 50
+    assert attack(docs, 3) == []
+
+
+def test_read_as_it_was_once_written_the_mark_lies_and_discloses(example_progress):
+    """The same pages with "<3" for every withheld cell, as versions before the neutral mark wrote
+    them: the attacker taking the mark at its word pins cells (or finds the pages contradict
+    themselves, since some withheld cells hold 3 or more); with "*" nothing."""
+    docs = published(example_progress)
+    old = copy.deepcopy(docs)
+    for d in old:
+        d["suppression"]["marker"] = "<3"
+    try:
+        pinned = attack(old, 3)
+    except AssertionError:  # infeasible: a "<3" that holds 3 or more contradicts the totals
+        pinned = ["contradiction"]
+    assert pinned
     assert attack(docs, 3) == []
 
 
@@ -306,13 +340,17 @@ def test_a_revised_ledger_under_frozen_months_is_audited_as_the_least_revision(e
     programme = model_of(validate([str(example_workbook)], D(2022, 12, 31), schema))
     gone = next(i for i in programme.issues if i.reported_on.month == 3 and i.closed_on and i.closed_on.month == 3)
     programme.issues = [i for i in programme.issues if i is not gone]
-    progress = compile_progress(programme, schema, 3, frozen)
+    progress = compile_progress(programme, schema, 3, frozen, freeze=("week",))
     assert progress.audit.relaxed  # old months and new weeks cannot both be exact
-    assert progress.withheld_by_audit > 0  # weeks next to the months they could be differenced with
+    # Weeks over the days of the revised March: their enterprise tables minus March's would show the change.
+    over_march = [d for d in progress.docs["week"] if d.period.start <= D(2022, 3, 31) and d.period.end >= D(2022, 3, 1)]
+    reasons = [t.why for d in over_march for t in d.tables.values() if t.enterprise_attribute]
+    assert set(reasons) <= {"revised", "small"} and reasons.count("revised") > len(reasons) // 2
     assert progress.audit.findings == []
     march = progress.docs["month"][2]
     assert march.figures == frozen[("month", "2022-03")].figures
     assert {"issues_new", "category.issues_new"} <= {r.figure for r in march.revisions}
+    assert march.grouped_revised and not {r.table for r in march.revisions} & set(DIMENSIONS)
     weeks = [json.loads(doc_json(d)) for d in progress.docs["week"]]
     assert attack(weeks, 3) == []  # the current figures on their own
     assert attack([to_json(d) for d in frozen.values()], 3) == []  # the frozen ones on their own

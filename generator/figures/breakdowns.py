@@ -10,15 +10,17 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from ..model import Enterprise, Issue, Programme
 from ..schema import EnumRole, WorkbookSchema
-from .document import PeriodDocument, Row, Table
+from .document import SMALL, PeriodDocument, Row, Table
 from .ledger import period_figures, rate
 from .periods import Period
+from .rounding import percent
 from .suppression import Cell, marker, protect_column, shown
 
 PeriodDoc = PeriodDocument
@@ -27,16 +29,19 @@ PeriodDoc = PeriodDocument
 FIGURES: tuple[str, ...] = (
     "issues_new", "issues_closed", "issues_received_total", "issues_closed_total", "issues_open",
     "issues_overdue", "closure_rate", "on_time_rate", "median_days_to_close", "p90_days_to_close",
-    "satisfaction_satisfied", "satisfaction_basic", "satisfaction_dissatisfied", "satisfaction_count",
+    "satisfied_rate", "satisfied_or_basic_rate", "satisfaction_basic", "satisfaction_dissatisfied",
+    "satisfaction_count",
 )
 PERCENT_FIGURES = {
-    "closure_rate", "on_time_rate", "satisfaction_satisfied", "satisfaction_basic", "satisfaction_dissatisfied",
-    "on_time_share",
+    "closure_rate", "on_time_rate", "satisfied_rate", "satisfied_or_basic_rate", "satisfaction_basic",
+    "satisfaction_dissatisfied", "on_time_share",
 }
-# The figure of each role of workbook.yaml roles.satisfaction.
+# The share of each role of workbook.yaml roles.satisfaction: 满意率 is the share
+# rated 满意; with the two others they make the whole of the rated issues.
 SATISFACTION_FIGURES = {
-    "satisfied": "satisfaction_satisfied", "basic": "satisfaction_basic", "dissatisfied": "satisfaction_dissatisfied",
+    "satisfied": "satisfied_rate", "basic": "satisfaction_basic", "dissatisfied": "satisfaction_dissatisfied",
 }
+SATISFACTION_SHARES = ("satisfied_rate", "satisfaction_basic", "satisfaction_dissatisfied")
 # Tables not grouped by an enterprise attribute, in page order; the others are
 # workbook.yaml ``dimensions`` (suppressed, audited).
 OTHER_TABLES = ("category", "department")
@@ -44,8 +49,9 @@ DEPARTMENT_COLUMNS = ("issues_closed", "closed_with_due", "closed_on_time", "on_
 COUNT_COLUMNS = ("issues_new", "issues_closed")
 
 
-def pct(value: float | None) -> float | None:
-    return None if value is None else round(value * 100, 1)
+def pct(value: Fraction | None) -> float | None:
+    """The published percentage of an exact rate (one decimal, 四舍五入)."""
+    return percent(value)
 
 
 def plain_number(value: float | None) -> float | int | None:
@@ -131,33 +137,44 @@ class LedgerIndex:
         distinct = np.bincount(pairs // max(self.n_firms, 1), minlength=size)
         return issues, distinct
 
+    def rates(self, period: Period) -> dict[str, Fraction | None]:
+        """The exact rates of the period's percentage figures (key -> part/whole)."""
+        end = period.end.toordinal()
+        received = self.reported <= end
+        closed = self.closed <= end
+        with_due = closed & self.has_due
+        on_time = with_due & (self.closed <= self.due)
+        rated = self.satisfaction[closed & (self.satisfaction > 0)]
+        by_role = {role: int((rated == n).sum()) for n, role in enumerate(self.satisfaction_role.values, start=1)}
+        out = {
+            "closure_rate": rate(int(closed.sum()), int(received.sum())),
+            "on_time_rate": rate(int(on_time.sum()), int(with_due.sum())),
+            "satisfied_or_basic_rate": rate(by_role["satisfied"] + by_role["basic"], len(rated)),
+        }
+        for role, count in by_role.items():
+            out[SATISFACTION_FIGURES[role]] = rate(count, len(rated))
+        return out
+
     def figures(self, period: Period) -> dict[str, Any]:
         """The figures of site.md for the period (same as ``ledger.period_figures``), published form."""
         start, end = period.start.toordinal(), period.end.toordinal()
         received = self.reported <= end
         closed = self.closed <= end
         open_ = received & ~closed
-        with_due = closed & self.has_due
-        on_time = with_due & (self.closed <= self.due)
         days = np.sort(self.closed[closed] - self.reported[closed])
-        rated = self.satisfaction[closed & (self.satisfaction > 0)]
-        n_received, n_closed, n_due = int(received.sum()), int(closed.sum()), int(with_due.sum())
         out: dict[str, Any] = {
             "issues_new": int(((self.reported >= start) & received).sum()),
             "issues_closed": int(((self.closed >= start) & closed).sum()),
-            "issues_received_total": n_received,
-            "issues_closed_total": n_closed,
+            "issues_received_total": int(received.sum()),
+            "issues_closed_total": int(closed.sum()),
             "issues_open": int(open_.sum()),
             "issues_overdue": int((open_ & self.has_due & (self.due < end)).sum()),
-            "closure_rate": pct(rate(n_closed, n_received)),
-            "on_time_rate": pct(rate(int(on_time.sum()), n_due)),
             "median_days_to_close": plain_number(float(np.median(days))) if len(days) else None,
             "p90_days_to_close": int(days[max(1, math.ceil(0.9 * len(days))) - 1]) if len(days) else None,
+            "satisfaction_count": int((self.satisfaction[closed] > 0).sum()),
         }
-        for n, role in enumerate(self.satisfaction_role.values, start=1):
-            out[SATISFACTION_FIGURES[role]] = pct(rate(int((rated == n).sum()), len(rated)))
-        out["satisfaction_count"] = len(rated)
-        return out
+        out.update({key: pct(value) for key, value in self.rates(period).items()})
+        return {key: out[key] for key in FIGURES}
 
 
 def figures_of(issues: list[Issue], period: Period, satisfaction: EnumRole) -> dict[str, Any]:
@@ -177,8 +194,9 @@ def figures_of(issues: list[Issue], period: Period, satisfaction: EnumRole) -> d
     }
     for role, level in satisfaction.values.items():
         out[SATISFACTION_FIGURES[role]] = pct(f.satisfaction.get(level))
+    out["satisfied_or_basic_rate"] = pct(f.satisfied_or_basic_rate)
     out["satisfaction_count"] = f.satisfaction_count
-    return out
+    return {key: out[key] for key in FIGURES}
 
 
 def _count_table(
@@ -209,7 +227,7 @@ def _department_table(programme: Programme, closed_in_period: list[Issue]) -> Ta
             "issues_closed": len(mine),
             "closed_with_due": len(with_due),
             "closed_on_time": on_time,
-            "on_time_rate": pct(on_time / len(with_due)) if with_due else None,
+            "on_time_rate": pct(rate(on_time, len(with_due))),
         })
     return Table("department", DEPARTMENT_COLUMNS, enterprise_attribute=False, rows=tuple(rows))
 
@@ -229,7 +247,7 @@ def enterprise_cells(
 def enterprise_table(cells: dict[str, dict[str, Cell]], dimension: str, k: int) -> Table:
     ok = all(protect_column(column, k) for column in cells.values())
     if not ok:
-        return Table(dimension, COUNT_COLUMNS, enterprise_attribute=True, withheld=True)
+        return Table(dimension, COUNT_COLUMNS, enterprise_attribute=True, withheld=True, why=SMALL)
     values = list(cells[COUNT_COLUMNS[0]])
     rows = tuple({dimension: v, **{c: shown(cells[c][v], k) for c in COUNT_COLUMNS}} for v in values)
     return Table(dimension, COUNT_COLUMNS, enterprise_attribute=True, rows=rows)

@@ -1,7 +1,7 @@
 """The period document: exactly what one progress page publishes, as a typed value.
 
 A document holds published values (rates as percentages with one decimal,
-suppressed cells as ``<k``), never a label: the page, its CSV and JSON files and
+withheld cells as the neutral mark ``*``), never a label: the page, its CSV and JSON files and
 a frozen period's file are all made from it, so they cannot disagree, and the
 words around the numbers are render's. Documents are immutable: withholding a
 table or marking a period frozen makes a new document.
@@ -18,9 +18,20 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .periods import Period, parse_key
+from .suppression import MARK
 
-Value = int | float | str | None  # a published value: a count, a percentage, "<k", or none
+Value = int | float | str | None  # a published value: a count, a percentage, the mark "*", or none
 Row = Mapping[str, Value]
+
+# Why a whole table is not published (``Table.why``).
+SMALL = "small"  # too few enterprises, or the audit found it could be worked out
+PROVISIONAL = "provisional"  # the period is not frozen yet: grouped figures wait for publish
+REVISED = "revised"  # a frozen period over the same days was revised: comparing would disclose the change
+WITHHELD_REASONS = (SMALL, PROVISIONAL, REVISED)
+# Figure keys of earlier frozen files, and what they are called now.
+RENAMED_FIGURES = {"satisfaction_satisfied": "satisfied_rate"}
+# The frozen-file format from which withheld cells are "*" and rates 四舍五入 in decimal arithmetic.
+EXACT_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -32,9 +43,10 @@ class Table:
     enterprise_attribute: bool  # grouped by an enterprise attribute: suppressed and audited
     withheld: bool = False
     rows: tuple[Row, ...] = ()
+    why: str | None = None  # for a withheld table: one of WITHHELD_REASONS
 
-    def withhold(self) -> Table:
-        return replace(self, withheld=True, rows=())
+    def withhold(self, why: str = SMALL) -> Table:
+        return replace(self, withheld=True, rows=(), why=why)
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,10 @@ class PeriodDocument:
     frozen: bool = False
     frozen_on: dt.date | None = None
     revisions: tuple[Revision, ...] = field(default=())
+    # A table grouped by an enterprise attribute differs from the ledger now (not shown: see report.revisions).
+    grouped_revised: bool = False
+    # Stored before format 3: rates rounded in binary floating point (see rounding.legacy_percent).
+    legacy_rounding: bool = False
 
     @property
     def id(self) -> tuple[str, str]:
@@ -71,8 +87,11 @@ class PeriodDocument:
     def frozen_as_of(self, day: dt.date) -> PeriodDocument:
         return replace(self, frozen=True, frozen_on=day)
 
-    def with_revisions(self, revisions: tuple[Revision, ...]) -> PeriodDocument:
-        return replace(self, revisions=revisions)
+    def with_revisions(self, revisions: tuple[Revision, ...], grouped_revised: bool = False) -> PeriodDocument:
+        return replace(self, revisions=revisions, grouped_revised=grouped_revised)
+
+    def with_figures(self, figures: Mapping[str, Value]) -> PeriodDocument:
+        return replace(self, figures=figures)
 
 
 def period_json(period: Period) -> dict[str, Any]:
@@ -80,10 +99,13 @@ def period_json(period: Period) -> dict[str, Any]:
 
 
 def table_json(table: Table) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "columns": list(table.columns), "enterprise_attribute": table.enterprise_attribute,
         "withheld": table.withheld, "rows": [dict(r) for r in table.rows],
     }
+    if table.withheld:
+        out["why"] = table.why or SMALL
+    return out
 
 
 def revision_json(revision: Revision) -> dict[str, Any]:
@@ -113,19 +135,28 @@ def from_json(data: Mapping[str, Any], kind: str, key: str) -> PeriodDocument:
     if period["kind"] != kind or period["key"] != key:
         raise ValueError("period does not match the file name")
     parsed = parse_key(kind, key)
-    figures = data["figures"]
+    legacy = int(data.get("format", 1)) < EXACT_FORMAT
+    figures = {RENAMED_FIGURES.get(str(k), str(k)): v for k, v in data["figures"].items()}
     figures["issues_new"]  # noqa: B018 - shape check
-    tables = {
-        str(name): Table(
-            name=str(name), columns=tuple(t["columns"]), enterprise_attribute=bool(t["enterprise_attribute"]),
-            withheld=bool(t["withheld"]), rows=tuple(dict(r) for r in t["rows"]),
-        )
-        for name, t in data["tables"].items()
-    }
+    tables = {str(name): _table_from_json(str(name), t, legacy) for name, t in data["tables"].items()}
     frozen = data.get("frozen") or {}
     on = frozen.get("on") if isinstance(frozen, Mapping) else None
     suppression = data["suppression"]
     return PeriodDocument(
-        period=parsed, figures=dict(figures), tables=tables, k=int(suppression["k"]), marker=str(suppression["marker"]),
-        frozen=True, frozen_on=dt.date.fromisoformat(on) if on else None,
+        period=parsed, figures=figures, tables=tables, k=int(suppression["k"]),
+        marker=MARK if legacy else str(suppression["marker"]),
+        frozen=True, frozen_on=dt.date.fromisoformat(on) if on else None, legacy_rounding=legacy,
+    )
+
+
+def _table_from_json(name: str, t: Mapping[str, Any], legacy: bool) -> Table:
+    why = t.get("why")
+    if why is not None and why not in WITHHELD_REASONS:
+        raise ValueError(f"unknown reason {why!r}")
+    rows = tuple(dict(r) for r in t["rows"])
+    if legacy:  # "<k" then; the mark that claims no bound now
+        rows = tuple({c: MARK if isinstance(v, str) and c != name else v for c, v in r.items()} for r in rows)
+    return Table(
+        name=name, columns=tuple(t["columns"]), enterprise_attribute=bool(t["enterprise_attribute"]),
+        withheld=bool(t["withheld"]), rows=rows, why=(why or SMALL) if t["withheld"] else None,
     )

@@ -1,7 +1,8 @@
 """The figures of one period, by the definitions of site.md.
 
 A period ends on day E; figures "to date" count from the first issue up to E.
-Rates are fractions here (None when the denominator is 0); pages format them.
+Rates are exact fractions of two counts here (None when the denominator is 0);
+``rounding.percent`` makes the published value.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from statistics import median
 
 from ..model import Issue, Programme
 from ..schema import EnumRole
+from .rounding import ratio
 
 
 def percentile(values: list[int], q: float) -> float | None:
@@ -25,8 +28,8 @@ def percentile(values: list[int], q: float) -> float | None:
     return float(ordered[rank - 1])
 
 
-def rate(part: int, whole: int) -> float | None:
-    return None if whole == 0 else part / whole
+def rate(part: int, whole: int) -> Fraction | None:
+    return ratio(part, whole)
 
 
 @dataclass
@@ -39,14 +42,21 @@ class Figures:
     issues_closed_total: int
     issues_open: int
     issues_overdue: int
-    closure_rate: float | None
-    on_time_rate: float | None
+    closure_rate: Fraction | None
+    on_time_rate: Fraction | None
     median_days_to_close: float | None
     p90_days_to_close: float | None
-    satisfaction: dict[str, float | None] = field(default_factory=dict)  # by value of the enumeration
+    satisfaction: dict[str, Fraction | None] = field(default_factory=dict)  # by value of the enumeration
     satisfaction_count: int = 0
     # The same shares by role (satisfied, basic, dissatisfied): what pages name.
-    satisfaction_by_role: dict[str, float | None] = field(default_factory=dict)
+    satisfaction_by_role: dict[str, Fraction | None] = field(default_factory=dict)
+    # 满意及基本满意率: rated 满意 or 基本满意, of all rated (exact, not the sum of two rounded shares).
+    satisfied_or_basic_rate: Fraction | None = None
+
+    @property
+    def satisfied_rate(self) -> Fraction | None:
+        """满意率: rated 满意 (the role ``satisfied``) only, of all rated."""
+        return self.satisfaction_by_role.get("satisfied")
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -58,11 +68,11 @@ class Figures:
             "issues_closed_total": self.issues_closed_total,
             "issues_open": self.issues_open,
             "issues_overdue": self.issues_overdue,
-            "closure_rate": self.closure_rate,
-            "on_time_rate": self.on_time_rate,
+            "closure_rate": None if self.closure_rate is None else float(self.closure_rate),
+            "on_time_rate": None if self.on_time_rate is None else float(self.on_time_rate),
             "median_days_to_close": self.median_days_to_close,
             "p90_days_to_close": self.p90_days_to_close,
-            "satisfaction": dict(self.satisfaction),
+            "satisfaction": {k: None if v is None else float(v) for k, v in self.satisfaction.items()},
             "satisfaction_count": self.satisfaction_count,
         }
 
@@ -107,6 +117,8 @@ def period_figures(
             name: rate(sum(1 for i in rated if i.satisfaction == value), len(rated))
             for name, value in role.values.items()
         },
+        satisfied_or_basic_rate=rate(
+            sum(1 for i in rated if i.satisfaction in (role["satisfied"], role["basic"])), len(rated)),
     )
 
 

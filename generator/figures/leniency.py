@@ -4,7 +4,7 @@ internal follow-up list (checks and return visits that are due or late).
 Public: cases found (发现日期 on or before the as-of date), cases rectified
 (outcome in the role ``rectified`` of ``schema.roles["leniency_outcome"]``, with
 a 核查日期 on or before it), the rectification rate, by 领域.
-A count drawing on fewer than k distinct enterprises is suppressed (``<k``),
+A count drawing on fewer than k distinct enterprises is suppressed (the neutral mark ``*``),
 zero stays zero, and enough other cells of the same column are suppressed that
 none can be recomputed from the total (``suppression.protect_column``). A rate
 is withheld when either of its counts is.
@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from fractions import Fraction
 
 from ..model import LeniencyCase, Programme
 from ..schema import EnumRole
@@ -37,13 +38,22 @@ class LeniencyRow:
     label: str | None  # the 领域; None for the total of all of them
     found: int | str
     rectified: int | str
-    rate: float | None
+    rate: Fraction | None
     rate_withheld: bool
 
     def as_dict(self, total_label: str) -> dict[str, object]:
+        def value(v: int | str) -> int | None:
+            return None if isinstance(v, str) else v
+
+        def status(v: object) -> str:  # SDMX CL_CONF_STATUS: F free, C confidential (primary or secondary alike)
+            return "C" if isinstance(v, str) or v is None and self.rate_withheld else "F"
+
+        rate = None if self.rate_withheld or self.rate is None else float(self.rate)
         return {
-            "label": total_label if self.label is None else self.label, "cases_found": self.found, "cases_rectified": self.rectified,
-            "rectification_rate": None if self.rate_withheld else self.rate,
+            "label": total_label if self.label is None else self.label,
+            "cases_found": value(self.found), "cases_rectified": value(self.rectified), "rectification_rate": rate,
+            "conf_status": {"cases_found": status(self.found), "cases_rectified": status(self.rectified),
+                            "rectification_rate": "C" if self.rate_withheld else "F"},
         }
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from ..model import KeyProject, Programme, ProjectReport
 
@@ -21,8 +22,14 @@ def _dec(value: float) -> Decimal:
     return Decimal(str(value))
 
 
-def _rate(part: Decimal, whole: Decimal) -> float | None:
-    return None if whole == 0 else float(part / whole)
+def _rate(part: Decimal, whole: Decimal) -> Fraction | None:
+    """Exact, so the page's one decimal is 四舍五入 of the true ratio."""
+    return None if whole == 0 else Fraction(part) / Fraction(whole)
+
+
+def _plain(rate: Fraction | None) -> float | None:
+    """A rate in the open data file: the fraction as a decimal number."""
+    return None if rate is None else float(rate)
 
 
 def iso_week(day: dt.date) -> tuple[int, int]:
@@ -39,7 +46,7 @@ def week_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
 class ProjectProgress:
     project: KeyProject
     invested: Decimal  # this year, up to the as-of date
-    rate: float | None  # of the annual plan
+    rate: Fraction | None  # of the annual plan
     reports: tuple[ProjectReport, ...]  # up to the as-of date, oldest first
     reported_this_week: bool
 
@@ -67,7 +74,7 @@ class LevelProgress:
     projects: int
     invested: Decimal
     plan: Decimal
-    rate: float | None
+    rate: Fraction | None
 
 
 @dataclass(frozen=True)
@@ -93,14 +100,14 @@ class ProjectsFigures:
         """The open data file; ``total_level`` names the level of the total."""
         def level(x: LevelProgress) -> dict[str, object]:
             return {"level": total_level if x.level is None else x.level, "projects": x.projects, "invested": float(x.invested),
-                    "annual_plan": float(x.plan), "plan_rate": x.rate}
+                    "annual_plan": float(x.plan), "plan_rate": _plain(x.rate)}
 
         return {
             "as_of": self.as_of.isoformat(), "year": self.year,
             "levels": [level(x) for x in self.levels], "total": level(self.total),
             "projects": [
                 {"project_id": p.project.project_id, "name": p.project.name, "level": p.project.level,
-                 "invested": float(p.invested), "annual_plan": p.project.annual_plan, "plan_rate": p.rate}
+                 "invested": float(p.invested), "annual_plan": p.project.annual_plan, "plan_rate": _plain(p.rate)}
                 for p in self.projects
             ],
         }

@@ -25,9 +25,12 @@ from .report import FrozenKey, Progress
 
 # The version of the files this store writes, and the versions it reads. Version
 # 1 also held the labels of the period and the tables (ignored: labels are
-# render's); version 2 holds only the published values.
-FORMAT = 2
-READABLE = frozenset({1, 2})
+# render's); version 2 holds only the published values; version 3 marks every
+# withheld cell "*" (2 wrote "<k", read now as "*"), rounds rates 四舍五入 in
+# decimal arithmetic, names the satisfaction rates satisfied_rate and
+# satisfied_or_basic_rate, and says why a withheld table is withheld.
+FORMAT = 3
+READABLE = frozenset({1, 2, 3})
 
 
 def frozen_path(directory: Path, kind: str, key: str) -> Path:
@@ -69,20 +72,6 @@ def _read(path: Path, kind: str) -> PeriodDocument:
                         "Restore it from version control.").format(path=path, reason=reason))
 
 
-def mark_for_freezing(progress: Progress, kind: str, as_of: dt.date) -> list[PeriodDocument]:
-    """The finished periods of ``kind`` not frozen yet, marked as frozen today
-    (new documents, in ``progress`` too: the pages show them frozen)."""
-    marked = []
-    docs = progress.docs.get(kind, [])
-    for n, doc in enumerate(docs):
-        if doc.frozen:
-            continue
-        docs[n] = doc.frozen_as_of(as_of)
-        marked.append(docs[n])
-    progress.to_freeze = marked
-    return marked
-
-
 def frozen_text(doc: PeriodDocument) -> str:
     stored: dict[str, Any] = {"format": FORMAT}
     stored.update(to_json(doc))
@@ -116,7 +105,6 @@ def prepare(
     from .suppression import threshold
 
     folder = published_dir.resolve()  # the default folder is the first source's (Source.published_dir)
-    progress = compile_progress(programme, schema, threshold(schema), load_frozen(folder))
-    if freeze_kind:
-        mark_for_freezing(progress, freeze_kind, programme.as_of)
+    freeze = (freeze_kind,) if freeze_kind else ()
+    progress = compile_progress(programme, schema, threshold(schema), load_frozen(folder), freeze)
     return progress, folder

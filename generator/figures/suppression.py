@@ -1,8 +1,11 @@
 """Suppression of small counts in tables grouped by an enterprise attribute
 (site.md, "Anonymity of published statistics").
 
-Primary rule: a count drawn from 1..k-1 distinct enterprises is suppressed and
-shown as ``<k``; zero stays zero. Secondary rule, within one column of one
+Primary rule: a count drawn from 1..k-1 distinct enterprises is suppressed;
+zero stays zero. Every suppressed cell, primary or secondary, is published as
+the same neutral mark ``*`` that claims no range: ``<3`` would be false for a
+secondary cell (which may hold any number) and, believed, would disclose the
+others of its column. What a reader knows of a ``*`` is that it is not 0. Secondary rule, within one column of one
 table (whose total is published as a headline figure of the period): every
 suppressed cell must have at least two possible values in 1..w (w = max(k-1, 2))
 given the total and the other cells. An attacker knows each suppressed cell is
@@ -30,8 +33,13 @@ def threshold(schema: WorkbookSchema) -> int:
     return schema.suppression_k
 
 
+# The mark of a withheld cell, on every page and in the frozen files.
+MARK = "*"
+
+
 def marker(k: int) -> str:
-    return f"<{k}"
+    """The mark of a suppressed cell (the same for every k: it states no bound)."""
+    return MARK
 
 
 def window(k: int) -> int:
@@ -73,4 +81,4 @@ def protect_column(cells: dict[str, Cell], k: int) -> bool:
 
 
 def shown(cell: Cell, k: int) -> int | str:
-    return marker(k) if cell.suppressed else cell.count
+    return MARK if cell.suppressed else cell.count

@@ -8,22 +8,31 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from ..figures.rounding import percent as published
+from ..figures.rounding import percent_text
 from .escape import html_text, md, safe_url, slug, title
+from .labels import shares_note
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 
-def percent(value: float | None) -> Markup:
-    """A rate as a percentage with one decimal; "—" when there is no denominator."""
-    if value is None:
-        return Markup("—")
-    return Markup(f"{value * 100:.1f}%")
+def percent(value: Fraction | Decimal | None) -> Markup:
+    """An exact rate as a percentage with one decimal, 四舍五入; "—" when there is no denominator."""
+    return Markup(percent_text(value))
+
+
+def satisfaction_note(f: Any) -> str:
+    """The rounding sentence for a headline's satisfaction shares (``ledger.Figures``); empty when they add to 100."""
+    roles = f.satisfaction_by_role
+    return shares_note([published(roles.get(r)) for r in ("satisfied", "basic", "dissatisfied")]) or ""
 
 
 def number(value: float | int | None) -> Markup:
@@ -68,5 +77,6 @@ def make_environment(extra_dir: str | Path | None = None) -> Environment:
     )
     env.filters.update(
         md=md, title=title, html=html_text, url=safe_url, slug=slug, percent=percent, number=number, cn_date=cn_date,
+        shares_note=satisfaction_note,
     )
     return env

@@ -6,8 +6,11 @@ version reads the same as one computed today."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..figures.audit import Finding
 from ..figures.periods import Period
+from ..figures.rounding import shares_total
 from ..i18n import _
 
 FIGURE_LABELS: dict[str, str] = {
@@ -21,9 +24,10 @@ FIGURE_LABELS: dict[str, str] = {
     "on_time_rate": "按期办结率",
     "median_days_to_close": "办结天数中位数",
     "p90_days_to_close": "办结天数第90百分位",
-    "satisfaction_satisfied": "企业评价“满意”",
-    "satisfaction_basic": "企业评价“基本满意”",
-    "satisfaction_dissatisfied": "企业评价“不满意”",
+    "satisfied_rate": "满意率（评价“满意”）",
+    "satisfied_or_basic_rate": "满意及基本满意率",
+    "satisfaction_basic": "评价“基本满意”占比",
+    "satisfaction_dissatisfied": "评价“不满意”占比",
     "satisfaction_count": "有企业评价的已销号问题",
 }
 COLUMN_LABELS: dict[str, str] = {
@@ -47,6 +51,15 @@ DIMENSION_HEADERS: dict[str, str] = {
     "size": "企业规模", "above_scale": "规上/规下",
 }
 KIND_LABELS = {"week": "周报", "month": "月度分析"}
+
+
+def shares_note(shares: Sequence[object]) -> str | None:
+    """The sentence a page adds when the rounded satisfaction shares do not add up to 100."""
+    total = shares_total(shares)
+    if total is None or total == 100:
+        return None
+    return (f"满意率与“基本满意”“不满意”占比各自四舍五入到一位小数，三者合计为 {total}%，"
+            "与 100% 的差是舍入造成的。")
 
 
 def table_title(name: str) -> str:

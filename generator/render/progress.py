@@ -15,7 +15,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..figures.breakdowns import FIGURES, PERCENT_FIGURES
+from ..figures.breakdowns import FIGURES, PERCENT_FIGURES, SATISFACTION_SHARES
 from ..figures.document import (
     PeriodDocument,
     Revision,
@@ -35,6 +35,7 @@ from .labels import (
     FIGURE_LABELS,
     KIND_LABELS,
     period_label,
+    shares_note,
     table_title,
 )
 
@@ -45,8 +46,25 @@ TREND_LENGTH = 12
 TREND_SERIES = (("issues_new", "新增问题"), ("issues_closed", "销号"), ("issues_open", "期末在办"))
 
 
+# The confidentiality status of each cell in the open data files, from SDMX's
+# code list CL_CONF_STATUS: F (free for publication) or C (confidential). The
+# public files do not tell a primary cell (few enterprises, SDMX's A) from a
+# secondary one (hidden to protect another, D): that is what "<3" told, and it
+# pins the other cells of a column.
+FREE, CONFIDENTIAL = "F", "C"
+
+
+def conf_status(value: Any) -> str:
+    return CONFIDENTIAL if isinstance(value, str) else FREE
+
+
+def open_value(value: Any) -> Any:
+    """A published value in the open data files: a withheld cell has no value (its status says why)."""
+    return None if isinstance(value, str) else value
+
+
 def display(value: Any, percent: bool = False) -> str:
-    """A published value as the page shows it: "—" for none, ``<k`` as it is, one decimal."""
+    """A published value as the page shows it: "—" for none, the mark ``*`` as it is, one decimal."""
     if value is None:
         return "—"
     if isinstance(value, str):
@@ -72,7 +90,9 @@ def _table_view(name: str, table: Table) -> dict[str, Any]:
             [row[name]] + [display(row.get(c), c in PERCENT_FIGURES) for c in columns] for row in table.rows
         ],
         "withheld": table.withheld,
+        "why": table.why,
         "enterprise_attribute": table.enterprise_attribute,
+        "marked": any(isinstance(row.get(c), str) for row in table.rows for c in columns),
     }
 
 
@@ -100,25 +120,38 @@ def period_view(period: Period) -> dict[str, Any]:
 
 
 def doc_csv(doc: PeriodDocument) -> str:
-    """Long format: one published value a line (table, row, column, value)."""
+    """Long format: one published value a line (table, row, column, value, conf_status);
+    a withheld cell has an empty value and status C, a withheld table one line with its reason."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["table", "row", "column", "value"])
+    writer.writerow(["table", "row", "column", "value", "conf_status"])
     for key in FIGURES:
-        writer.writerow(["figures", "", csv_cell(key), _csv_value(doc.figures.get(key))])
+        writer.writerow(["figures", "", csv_cell(key), _csv_value(doc.figures.get(key)), FREE])
     for name, table in doc.tables.items():
         if table.withheld:
-            writer.writerow([csv_cell(name), "", "", "withheld"])
+            writer.writerow([csv_cell(name), "", "", "withheld:" + (table.why or ""), CONFIDENTIAL])
             continue
         for row in table.rows:
             for column in table.columns:
-                writer.writerow([csv_cell(name), csv_cell(row[name]), csv_cell(column), _csv_value(row.get(column))])
+                value = row.get(column)
+                writer.writerow([csv_cell(name), csv_cell(row[name]), csv_cell(column), _csv_value(value),
+                                 conf_status(value)])
     return out.getvalue()
 
 
 def _csv_value(value: Any) -> str:
-    """As the JSON file writes it (66.7, 0.0, 12, <3); empty for none."""
-    return csv_cell(value)
+    """As the JSON file writes it (66.7, 0.0, 12); empty for none and for a withheld cell."""
+    return csv_cell(open_value(value))
+
+
+def _table_open_data(name: str, table: Table) -> dict[str, Any]:
+    plain = table_json(table)
+    plain["rows"] = [
+        {**{c: open_value(v) if c in table.columns else v for c, v in row.items()},
+         "conf_status": {c: conf_status(row.get(c)) for c in table.columns}}
+        for row in table.rows
+    ]
+    return {"title": table_title(name), **plain}
 
 
 def _revision_json(rev: Revision) -> dict[str, Any]:
@@ -133,8 +166,9 @@ def doc_json(doc: PeriodDocument) -> str:
         "figures": dict(doc.figures),
         "units": {key: "percent" for key in FIGURES if key in PERCENT_FIGURES}
         | {"median_days_to_close": "days", "p90_days_to_close": "days"},
-        "tables": {name: {"title": table_title(name), **table_json(t)} for name, t in doc.tables.items()},
-        "suppression": {"k": doc.k, "marker": doc.marker},
+        "tables": {name: _table_open_data(name, t) for name, t in doc.tables.items()},
+        "suppression": {"k": doc.k, "marker": doc.marker, "conf_status": {FREE: "free", CONFIDENTIAL: "withheld"}},
+        "grouped_revised": doc.grouped_revised,
         "frozen": {"on": doc.frozen_on.isoformat() if doc.frozen_on else None} if doc.frozen else None,
         "revisions": [_revision_json(r) for r in doc.revisions],
     }
@@ -183,6 +217,8 @@ def _period_page(w: PageWriter, docs: list[PeriodDocument], index: int, k: int) 
         figures=_figure_rows(doc),
         tables=[_table_view(name, t) for name, t in doc.tables.items()],
         revisions=[_revision_view(r) for r in doc.revisions],
+        grouped_revised=doc.grouped_revised,
+        shares_note=shares_note([doc.figures.get(key) for key in SATISFACTION_SHARES]),
         frozen={"on": doc.frozen_on.isoformat() if doc.frozen_on else None} if doc.frozen else None,
         previous=period_view(docs[index - 1].period) if index > 0 else None,
         following=period_view(docs[index + 1].period) if index + 1 < len(docs) else None,
