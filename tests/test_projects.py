@@ -6,8 +6,8 @@ a report in the as-of week."""
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction
 import json
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
