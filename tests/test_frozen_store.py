@@ -71,11 +71,13 @@ def test_a_file_of_an_unknown_version_is_refused_by_name(make_workbook, runner, 
     published = tmp_path / "published"
     args = ["--source", str(book), "--as-of", "2022-12-31", "--published-dir", str(published)]
     assert runner.invoke(cli, ["publish", "--period", "month", *args, "--site-dir", str(tmp_path / "a")]).exit_code == 0
+    (published / "manifest.json").unlink()  # the manifest would refuse the edit first
+    for other in (published / "month").glob("*.json"):
+        as_format_1(other)  # files of a version without manifests
     path = published / "month" / "2022-05.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     data["format"] = 9
     path.write_text(json.dumps(data), encoding="utf-8")
-    (published / "manifest.json").unlink()  # the manifest would refuse the edit first
     result = runner.invoke(cli, ["build", *args, "--site-dir", str(tmp_path / "b")])
     assert result.exit_code == 2
     assert f"冻结的统计文件 {path} 无法读取" in result.output

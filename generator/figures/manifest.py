@@ -40,7 +40,7 @@ def period_files(folder: Path) -> list[str]:
     return sorted(f"{kind}/{p.name}" for kind in KINDS for p in (folder / kind).glob("*.json"))
 
 
-def _restore_hint(folder: Path, name: str) -> str:
+def restore_hint(folder: Path, name: str) -> str:
     return _("Restore it from the repository's history (git log -- {path}; git checkout <commit> -- {path}).").format(
         path=folder / name)
 
@@ -59,7 +59,7 @@ def _load(folder: Path) -> list[dict[str, Any]] | None:
                 raise ValueError
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(_("The manifest {path} of the frozen periods cannot be read. {hint}").format(
-            path=path, hint=_restore_hint(folder, MANIFEST))) from exc
+            path=path, hint=restore_hint(folder, MANIFEST))) from exc
     return releases
 
 
@@ -73,22 +73,30 @@ def verify(folder: Path) -> None:
     for release in releases:
         if release.get("previous") != previous:
             raise ConfigError(_("The manifest {path} of the frozen periods has been edited: its releases no longer "
-                                "chain. {hint}").format(path=folder / MANIFEST, hint=_restore_hint(folder, MANIFEST)))
+                                "chain. {hint}").format(path=folder / MANIFEST, hint=restore_hint(folder, MANIFEST)))
         previous = _release_hash(release)
         listed.update(release["files"])
     for name, digest in sorted(listed.items()):
         path = folder / name
         if not path.is_file():
             raise ConfigError(_("The frozen period file {path} is missing: it was published and its figures must "
-                                "not change. {hint}").format(path=path, hint=_restore_hint(folder, name)))
+                                "not change. {hint}").format(path=path, hint=restore_hint(folder, name)))
         if _sha256(path) != digest:
             raise ConfigError(_("The frozen period file {path} has been edited since it was published. {hint}").format(
-                path=path, hint=_restore_hint(folder, name)))
+                path=path, hint=restore_hint(folder, name)))
     for name in period_files(folder):
         if name not in listed:
             raise ConfigError(_("The file {path} is not in the manifest of the frozen periods: only publish writes "
                                 "frozen periods. Remove it, or restore the folder from the repository's history.").format(
                 path=folder / name))
+
+
+def releases_of(folder: Path) -> dict[str, int] | None:
+    """The release (its position in the manifest) that froze each listed file; None without a manifest."""
+    releases = _load(folder)
+    if releases is None:
+        return None
+    return {name: n for n, release in enumerate(releases) for name in release["files"]}
 
 
 def record(folder: Path, on: dt.date) -> None:

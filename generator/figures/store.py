@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
 from ..i18n import _
+from .consistency import chain_problems, problems
 from .document import PeriodDocument, from_json, to_json
-from .manifest import record, verify
-from .periods import KINDS
+from .manifest import MANIFEST, record, releases_of, restore_hint, verify
+from .periods import KINDS, parse_key
 from .report import FrozenKey, Progress
 
 # The version of the files this store writes, and the versions it reads. Version
@@ -37,17 +39,50 @@ def frozen_path(directory: Path, kind: str, key: str) -> Path:
     return directory / kind / f"{key}.json"
 
 
-def load_frozen(directory: Path | None) -> dict[FrozenKey, PeriodDocument]:
-    """Every frozen period in the folder; ConfigError naming the file if one is damaged."""
+def load_frozen(directory: Path | None, complete: Collection[str] = ("category",)) -> dict[FrozenKey, PeriodDocument]:
+    """Every frozen period in the folder; ConfigError naming the file if one is damaged,
+    edited or inconsistent (``consistency``; ``complete``: the tables that cover every issue)."""
     out: dict[FrozenKey, PeriodDocument] = {}
     if directory is None or not directory.is_dir():
         return out
     verify(directory)  # every file the one publish wrote, none missing: before any is read
+    releases = releases_of(directory)
     for kind in KINDS:
-        for path in sorted((directory / kind).glob("*.json")):
+        previous: tuple[PeriodDocument, str] | None = None
+        for path in sorted((directory / kind).glob("*.json"), key=lambda p: parse_key(kind, p.stem).start
+                           if _is_key(kind, p.stem) else dt.date.min):
             doc = _read(path, kind)
+            name = f"{kind}/{path.name}"
+            if releases is None and not doc.legacy_rounding:
+                raise ConfigError(_("The frozen period file {path} was written with a manifest, but {manifest} is "
+                                    "missing. {hint}").format(path=path, manifest=directory / MANIFEST,
+                                                              hint=restore_hint(directory, MANIFEST)))
+            reasons = problems(doc, complete)
+            if previous is not None and _frozen_together(previous, (doc, name), releases):
+                reasons += chain_problems(previous[0], doc)
+            if reasons:
+                raise ConfigError(_("The frozen period file {path} contradicts itself: {reasons}. It was not written "
+                                    "by publish as it is now. {hint}").format(
+                    path=path, reasons="；".join(reasons), hint=restore_hint(directory, name)))
             out[doc.id] = doc
+            previous = (doc, name)
     return out
+
+
+def _is_key(kind: str, key: str) -> bool:
+    try:
+        parse_key(kind, key)
+    except ValueError:
+        return False
+    return True
+
+
+def _frozen_together(a: tuple[PeriodDocument, str], b: tuple[PeriodDocument, str], releases: dict[str, int] | None) -> bool:
+    """Consecutive periods of one kind frozen by one publish (one release and one day): one ledger made both."""
+    (first, first_name), (second, second_name) = a, b
+    if first.period.end + dt.timedelta(days=1) != second.period.start or first.frozen_on != second.frozen_on:
+        return False
+    return releases is not None and releases.get(first_name) == releases.get(second_name) is not None
 
 
 def _read(path: Path, kind: str) -> PeriodDocument:
@@ -95,6 +130,14 @@ def write_frozen(directory: Path, docs: list[PeriodDocument]) -> list[Path]:
     return written
 
 
+def complete_tables(schema: Any) -> tuple[str, ...]:
+    """The tables that count every issue: by category (required), and by each enterprise
+    attribute whose field is required (every issue names an enterprise, checked)."""
+    enterprises = schema.sheet("enterprises")
+    return ("category",) + tuple(
+        name for name, d in schema.dimensions.items() if enterprises.field(d.field).required)
+
+
 def prepare(
     programme: Any, schema: Any, published_dir: Path, freeze_kind: str | None,
 ) -> tuple[Progress, Path]:
@@ -106,5 +149,6 @@ def prepare(
 
     folder = published_dir.resolve()  # the default folder is the first source's (Source.published_dir)
     freeze = (freeze_kind,) if freeze_kind else ()
-    progress = compile_progress(programme, schema, threshold(schema), load_frozen(folder), freeze)
+    frozen = load_frozen(folder, complete_tables(schema))
+    progress = compile_progress(programme, schema, threshold(schema), frozen, freeze)
     return progress, folder
