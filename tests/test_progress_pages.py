@@ -184,6 +184,22 @@ def test_withheld_cells_show_one_neutral_mark_and_status_c(site):
     assert seen > 5
 
 
+def test_satisfaction_rates_have_unambiguous_names_and_rounding_is_stated(site):
+    notes = 0
+    for path in period_files(site, "month") + period_files(site, "week"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        f = data["figures"]
+        assert {"satisfied_rate", "satisfied_or_basic_rate"} <= set(f) and "satisfaction_satisfied" not in f
+        text = "".join(parse(path.with_suffix(".html")).text)
+        assert "满意率（评价“满意”）" in text and "满意及基本满意率" in text
+        shares = [f[k] for k in ("satisfied_rate", "satisfaction_basic", "satisfaction_dissatisfied")]
+        adds_up = None in shares or round(sum(shares), 1) == 100.0
+        assert ("与 100% 的差是舍入造成的" in text) is not adds_up, path.name
+        notes += not adds_up
+        assert "按十进制四舍五入" in text
+    assert notes > 0  # the example has periods whose shares add to 99.9 or 100.1
+
+
 def test_a_period_not_yet_published_shows_its_figures_only(tmp_path, example_workbook):
     build([str(example_workbook)], dt.date(2022, 12, 31), site_dir=tmp_path / "site", docs_dir=tmp_path / "docs",
           published_dir=tmp_path / "published")
