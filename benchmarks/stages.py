@@ -57,11 +57,12 @@ def _checked(source: str) -> Any:
 def _progress(programme: Any, schema: Any) -> Any:
     """The audited period figures, when the pipeline has them."""
     try:
+        from generator.figures.periods import KINDS
         from generator.figures.report import compile_progress
         from generator.figures.suppression import threshold
     except ImportError:
         return None
-    return compile_progress(programme, schema, threshold(schema))
+    return compile_progress(programme, schema, threshold(schema), freeze=KINDS)  # as publish: every table audited
 
 
 def stage_sample(args: argparse.Namespace, clock: Clock) -> None:
