@@ -2,13 +2,16 @@
 everything published so far (site.md, "Anonymity of published statistics")?
 
 For each enterprise attribute (town, industry, size, 规上) the published tables
-of all periods, frozen or not, are modelled as linear constraints on unknown
+of all periods (frozen ones, and those this build freezes; a period not frozen
+publishes its totals only) are modelled as linear constraints on unknown
 non-negative counts ``x[column, value, segment]``, where the segments are the
 coarsest pieces of time of which every week and month is a union (weeks
 straddle months). The constraints are what a reader knows:
 
 - a published cell: the sum over its period's segments equals the number shown;
-- a suppressed cell: that sum is at least 1 (zeros are shown as 0);
+- a suppressed cell: that sum is at least 1 (zeros are shown as 0), and
+  nothing more: the pages mark it ``*``, which states no upper bound (the
+  earlier ``<3`` stated one that secondary cells broke);
 - every period's totals (``issues_new``, ``issues_closed``), published on every
   page whether or not its tables are: the sum over values equals them;
 - time: up to any segment, no value can have more closed than new issues.
