@@ -9,9 +9,8 @@ coarsest pieces of time of which every week and month is a union (weeks
 straddle months). The constraints are what a reader knows:
 
 - a published cell: the sum over its period's segments equals the number shown;
-- a suppressed cell: that sum is at least 1 (zeros are shown as 0), and
-  nothing more: the pages mark it ``*``, which states no upper bound (the
-  earlier ``<3`` stated one that secondary cells broke);
+- a suppressed cell: that sum is at least 1 (zeros are shown as 0), nothing
+  more: its mark ``*`` states no upper bound (``<3`` did, falsely);
 - every period's totals (``issues_new``, ``issues_closed``), published on every
   page whether or not its tables are: the sum over values equals them;
 - time: up to any segment, no value can have more closed than new issues.
