@@ -15,6 +15,7 @@ from generator.figures.breakdowns import LedgerIndex, figures_of, period_doc
 from generator.figures.document import to_json
 from generator.figures.ledger import period_figures
 from generator.figures.periods import (
+    KINDS,
     finished_periods,
     month_of,
     parse_key,
@@ -132,7 +133,7 @@ def test_a_zero_denominator_is_none_and_the_page_shows_a_dash(schema):
 def example(example_workbook, schema):
     checked = validate([str(example_workbook)], D(2022, 12, 31), schema)
     p = model_of(checked)
-    progress = compile_progress(p, schema, 3)
+    progress = compile_progress(p, schema, 3, freeze=KINDS)  # as publish: every table computed
     # The documents as plain JSON values (to_json), which these tests read.
     progress.docs = {kind: [to_json(d) for d in docs] for kind, docs in progress.docs.items()}  # type: ignore[misc]
     return p, progress
@@ -210,7 +211,7 @@ def test_example_tables_match_a_plain_recomputation(example):
                             and getattr(i, day) is not None and start <= getattr(i, day) <= end]
                     firms = {i.enterprise_id for i in mine}
                     shown = row[column]
-                    if shown == "<3":
+                    if shown == "*":
                         suppressed += 1
                         assert len(mine) > 0  # zero stays zero
                     else:
