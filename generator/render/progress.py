@@ -119,24 +119,37 @@ def period_view(period: Period) -> dict[str, Any]:
             "start": plain["start"], "end": plain["end"]}
 
 
+# The CSV file's header: Chinese for the people who open it in Excel, and the
+# keys of the JSON file in the last column for those who join the two.
+CSV_HEADER = ("表格", "分组", "指标", "数值", "保密状态", "键")
+# Excel on Chinese Windows reads a CSV without a byte-order mark as GBK.
+BOM = "\ufeff"
+
+
 def doc_csv(doc: PeriodDocument) -> str:
-    """Long format: one published value a line (table, row, column, value, conf_status);
-    a withheld cell has an empty value and status C, a withheld table one line with its reason."""
+    """Long format, one published value a line: table, row, figure (their labels), value,
+    status (F, or C with an empty value for a withheld cell) and the key ``table.column``;
+    a withheld table is one line with its reason."""
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["table", "row", "column", "value", "conf_status"])
+    writer.writerow(CSV_HEADER)
     for key in FIGURES:
-        writer.writerow(["figures", "", csv_cell(key), _csv_value(doc.figures.get(key)), FREE])
+        writer.writerow(["主要指标", "", FIGURE_LABELS[key], _csv_value(doc.figures.get(key)), FREE, f"figures.{key}"])
     for name, table in doc.tables.items():
+        title = table_title(name)
         if table.withheld:
-            writer.writerow([csv_cell(name), "", "", "withheld:" + (table.why or ""), CONFIDENTIAL])
+            writer.writerow([title, "", "", WITHHELD_CSV.get(table.why or "", "不公布"), CONFIDENTIAL, csv_cell(name)])
             continue
         for row in table.rows:
             for column in table.columns:
                 value = row.get(column)
-                writer.writerow([csv_cell(name), csv_cell(row[name]), csv_cell(column), _csv_value(value),
-                                 conf_status(value)])
+                writer.writerow([title, csv_cell(row[name]), COLUMN_LABELS.get(column, column), _csv_value(value),
+                                 conf_status(value), csv_cell(f"{name}.{column}")])
     return out.getvalue()
+
+
+WITHHELD_CSV = {"small": "整表不公布（数量太少）", "provisional": "本期发布后公布", "revised": "整表不公布（与已更正的周期重叠）"}
 
 
 def _csv_value(value: Any) -> str:
