@@ -49,6 +49,10 @@ def test_each_header_has_a_note_with_example_and_requirement(template, schema):
     assert notes["企业评价"].startswith("从下拉列表中选择：满意、基本满意、不满意\n")
     assert notes["企业评价"].endswith("示例：满意\n选填\n内部信息：不会出现在公开网站上")
     assert "须为工作表“部门”中已有的部门编号" in notes["责任单位"]
+    # The name is internal unless the enterprise consented: the note says so rather than "never".
+    firms = {c.value: c.comment.text for c in openpyxl.load_workbook(template)["企业"][1]}
+    assert firms["企业名称"].endswith("内部信息：只有“同意公开名称”为“是”时，才会出现在公开网站上")
+    assert firms["联系电话"].endswith("内部信息：不会出现在公开网站上")
     for sheet in schema.sheets:
         ws = openpyxl.load_workbook(template)[sheet.title]
         for cell in ws[1]:

@@ -93,7 +93,11 @@ def header_note(f: Field, sheet: SheetSchema, schema: WorkbookSchema) -> str:
     if example is not None:
         lines.append(_("Example: {example}").format(example=example))
     lines.append(_("Required") if f.required else _("Optional"))
-    if f.is_internal:
+    consent = next((g for g in sheet.fields if f.name in g.releases), None)
+    if consent is not None:
+        lines.append(_("Internal, except where {consent} is 是: then shown on the public site").format(
+            consent=consent.title))
+    elif f.is_internal:
         lines.append(_("Internal: never shown on the public site"))
     return "\n".join(lines)
 
