@@ -37,3 +37,14 @@ def test_english_messages(runner, make_workbook):
     result = runner.invoke(cli, ["validate", "--source", str(path), "--as-of", "2022-12-31", "--lang", "en"])
     assert result.exit_code == 1
     assert result.output.splitlines()[0].startswith("Error 问题清单!D2 [别的]: 问题类别: 别的 is not one of the allowed values.")
+
+
+def test_a_department_name_typed_for_its_code_gets_the_code(make_workbook, runner):
+    def edit(rows):
+        issue = next(r for r in rows["issues"] if r["status"] == "办理中")
+        issue["dept_id"] = rows["departments"][3]["name"]
+
+    book = make_workbook(edit)
+    result = runner.invoke(cli, ["validate", "--source", str(book), "--as-of", "2022-12-31"])
+    assert result.exit_code == 1
+    assert "是“部门”中登记的名称，不是部门编号。请填写编号 D004。" in result.output

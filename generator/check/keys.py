@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import polars as pl
 
 from .frames import Tables, add_finding, casefold, isin
 from .report import Report
-from .tables import ROW
+from .tables import ROW, Table
 
 
 def check_unique(tables: Tables, report: Report) -> None:
@@ -39,11 +40,34 @@ def check_references(tables: Tables, report: Report) -> None:
             # count as known: rows referring to the code are reported too, as
             # any other tool checking the foreign key would (see workbook/descriptor.py).
             missing = values.is_not_null() & ~table.bad_col(fk.field) & ~isin(values, target.col(fk.target))
+            codes = _codes_by_name(target, fk.target)
             for index in missing.arg_true().to_list():
+                code = codes.get(_name_key(values[index]))
+                if code is not None:  # the name of a registered row typed where its code belongs
+                    add_finding(report, table, index, fk.field, "reference_by_name", registered=code,
+                                target_sheet=target.schema.title, target_column=target.header_of(fk.target))
+                    continue
                 add_finding(
                     report, table, index, fk.field, "reference",
                     target_sheet=target.schema.title, target_column=target.header_of(fk.target),
                 )
+
+
+def _codes_by_name(target: Table, key: str) -> dict[str, str]:
+    """Each registered row's code by its name (a unique text column of the sheet, e.g. 部门名称)."""
+    names = [f.name for f in target.schema.fields if f.unique and f.kind == "text" and f.name in target.columns]
+    if not names or key not in target.columns:
+        return {}
+    out: dict[str, str] = {}
+    for name, code in zip(target.col(names[0]).to_list(), target.col(key).to_list(), strict=True):
+        if name is not None and code is not None:
+            out[_name_key(name)] = str(code)
+    return out
+
+
+def _name_key(value: object) -> str:
+    # A code column may hold its text width-folded (（ as (): compare names the same way.
+    return unicodedata.normalize("NFKC", str(value)).strip().casefold()
 
 
 def years_after(day: dt.date, years: int) -> dt.date:

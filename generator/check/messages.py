@@ -56,6 +56,7 @@ def _catalogue() -> dict[str, tuple[str, str]]:
         # rows and tables
         "unique": (_("{value} appears more than once in {column} (also in row {other_row})"), _("Each {column} must be unique; change or remove one of the rows.")),
         "reference": (_("{value} is not found in {target_sheet} ({target_column})"), _("Add it to {target_sheet} first, or correct the code.")),
+        "reference_by_name": (_("{value} is a name in {target_sheet}, not its {target_column}"), _("Type its code {registered}.")),
         "not_before": (_("{column} {value} is before {other_column} {other_value}"), _("{column} cannot be earlier than {other_column}.")),
         "not_after_as_of": (_("{column} {value} is after the as-of date {as_of}"), _("Check the year; a date in the future is not allowed here.")),
         "required_unless": (_("{column} is required when {when_column} is {when_value}"), _("Fill in {column}.")),
