@@ -54,15 +54,25 @@ _INVISIBLE = re.compile(
     "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
     "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
 )
-_SPACES = re.compile(r"\s+")
-
-
 def normalise(text: str) -> str:
-    """The form both the internal values and the published text are compared in."""
+    """The form both the internal values and the published text are compared in:
+    NFKC, invisible characters removed, each run of whitespace one space, none at
+    the ends (``str.split`` splits on what ``\\s`` matches, five times faster than
+    the regular expression on a province site's 63 million characters)."""
+    if "\n" in text:
+        # Line by line, skipping the lines that are ASCII (most of a page's markup):
+        # NFKC leaves them as they are, and a line feed neither composes with
+        # what is before nor with what follows, so this is NFKC of the whole text.
+        lines = text.split("\n")
+        text = "\n".join(line if line.isascii() else _visible(line) for line in lines)
+    else:
+        text = _visible(text)
+    return " ".join(text.split())
+
+
+def _visible(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
-    if not text.isascii():
-        text = _INVISIBLE.sub("", text)
-    return _SPACES.sub(" ", text)
+    return text if text.isascii() else _INVISIBLE.sub("", text)
 
 
 def _pieces(value: Any) -> list[str]:
