@@ -18,7 +18,7 @@ RESULTS_DIR = HERE / "results"
 RESULTS_MD = HERE / "RESULTS.md"
 NOTES_MD = HERE / "notes.md"
 SCALES = ("district", "province")
-PACKAGES = ("mkdocs", "mkdocs-material", "python-calamine", "openpyxl", "xlsxwriter", "frictionless", "jinja2")
+PACKAGES = ("mkdocs", "mkdocs-material", "zensical", "python-calamine", "openpyxl", "xlsxwriter", "frictionless", "jinja2")
 
 
 @dataclass

@@ -8,7 +8,8 @@ CPU time and peak memory (``ru_maxrss``) come from ``os.wait4``, so they are
 the child's own. Side by side in the same run: ``validate`` against
 ``frictionless validate`` on the same data (the checked workbook exported as
 CSV with the ``schema export`` descriptor), our whole ``build`` against a
-bare ``mkdocs build`` of the same docs, and python-calamine against openpyxl
+bare ``mkdocs build`` and bare ``zensical build`` of the same docs, with both
+engines, and the rebuilds (``benchmarks/engines.py``), and python-calamine against openpyxl
 (read-only) as the xlsx reader.
 
 Results per scale are kept in ``benchmarks/results/<scale>.json`` (a run with
@@ -180,27 +181,10 @@ def run_scale(scale: str, only: set[str], reuse: bool, command: str) -> dict[str
     if "render" in only:
         runs["render"] = stage("render (after figures)", "render", work, source=source)
     if "build" in only:
-        project = work / "project"
-        ours: list[Run] = []
-        bare: list[Run] = []
-        # Ours and bare MkDocs alternate, so that a change of load hits both alike;
-        # the median run of each is the one recorded.
-        for _ in range(BUILD_ROUNDS[scale]):
-            prepare_project(project)  # no site yet: a cold build
-            ours.append(stage("build: ours (cold)", "build", work, source=source, project=str(project)))
-            if ours[-1].returncode != 0:
-                break
-            ours[-1].info["sizes"] = page_sizes(project / "site")
-            bare_site = work / "site-bare"
-            shutil.rmtree(bare_site, ignore_errors=True)
-            bare.append(spawn("build: bare mkdocs build", [
-                sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(bare_site),
-            ], stdout=work / "mkdocs.log"))
-        if ours and bare and ours[-1].returncode == 0:
-            runs["build"] = _median(ours)
-            runs["mkdocs"] = _median(bare)
-            runs["rebuild"] = stage("rebuild, unchanged inputs", "build", work, tag="rebuild", source=source,
-                                    project=str(project))
+        from .engines import run_engines
+
+        run_engines(scale, workbook, work, BUILD_ROUNDS[scale], runs, stage, spawn, prepare_project, page_sizes,
+                    _median)
     if "frictionless" in only:
         csv_dir = work / "csv"
         runs["export"] = stage("export CSV + descriptor", "export-csv", work, source=source, out_dir=str(csv_dir))

@@ -183,6 +183,7 @@ def stage_build(args: argparse.Namespace, clock: Clock) -> None:
         sources=parse_sources([args.source]), as_of=AS_OF, site_dir=project / "site",
         config_file=project / "mkdocs.yml", docs_dir=project / "docs", published_dir=project / "published",
         reuse=True,  # as the CLI's build does (no --force)
+        **({"engine": args.engine} if args.engine else {}),
     )
     with clock("build"):
         built = build(request)
@@ -190,6 +191,7 @@ def stage_build(args: argparse.Namespace, clock: Clock) -> None:
     clock.info["warnings"] = len(built.result.warnings)
     clock.info["skipped_mkdocs"] = bool(getattr(built.result, "skipped", False))
     clock.info["kept"] = bool(getattr(built.result, "kept", False))
+    clock.info["engine"] = getattr(request, "engine", "mkdocs")
 
 
 def stage_export_csv(args: argparse.Namespace, clock: Clock) -> None:
@@ -224,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out-file")
     parser.add_argument("--out-dir")
     parser.add_argument("--project")
+    parser.add_argument("--engine", help="build: zensical or mkdocs (default: the build's default)")
     args = parser.parse_args(argv)
     clock = Clock()
     STAGES[args.stage](args, clock)

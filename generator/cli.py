@@ -23,6 +23,7 @@ from .i18n import _
 from .schema import AS_OF_MAX, AS_OF_MIN, load_schema
 
 TEMPLATES_ENV = "NUANQI_TEMPLATES"
+ENGINES = ("zensical", "mkdocs")  # site/zensical_run.py: ENGINES (not imported here: start-up)
 
 
 def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -93,8 +94,24 @@ def credentials_file(given: Path | None) -> Path | None:
     return given or (Path(named) if named else None)
 
 
+def site_engine(given: str | None) -> str:
+    """--engine, else the engine named by NUANQI_ENGINE, else the default."""
+    from .site.zensical_run import DEFAULT_ENGINE, ENGINE_VARIABLE
+
+    if given:
+        return given
+    named = os.environ.get(ENGINE_VARIABLE, "").strip()
+    if named and named not in ENGINES:
+        raise ConfigError(_("{variable}={value} is not a site engine: use one of {engines}").format(
+            variable=ENGINE_VARIABLE, value=named, engines=", ".join(ENGINES)))
+    return named or DEFAULT_ENGINE
+
+
 def site_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--site-dir and --templates, shared by build and publish."""
+    """--site-dir, --templates and --engine, shared by build and publish."""
+    fn = click.option("--engine", type=click.Choice(ENGINES), default=None,
+                      help="What builds the site from the pages: zensical (the default) or mkdocs "
+                      "(default: $NUANQI_ENGINE, else zensical).")(fn)
     fn = click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
                       help="A folder of templates that override the bundled ones.")(fn)
     return click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -193,7 +210,7 @@ def validate(sources: tuple[str, ...], as_of: dt.date | None, fmt: str, credenti
 @lang_option
 @reports_errors
 def build(sources: tuple[str, ...], as_of: dt.date | None, audience: str, site_dir: Path | None,
-          templates: Path | None, credentials: Path | None, save_snapshot: Path | None,
+          templates: Path | None, engine: str | None, credentials: Path | None, save_snapshot: Path | None,
           published_dir: Path | None = None, force: bool = False) -> None:
     """Validate, render the pages and build the site with MkDocs."""
     from .pipeline import PROJECT_ROOT, resolve
@@ -210,7 +227,7 @@ def build(sources: tuple[str, ...], as_of: dt.date | None, audience: str, site_d
         built = run_build(BuildRequest(
             sources=parsed, as_of=day, site_dir=site_dir, audience=audience, templates=templates_folder(templates),
             schema_dir=schema.directory, published_dir=published_dir, reuse=not force, force=force,
-            google=GoogleAccess(credentials=credentials_file(credentials), snapshot=snapshot)))
+            engine=site_engine(engine), google=GoogleAccess(credentials=credentials_file(credentials), snapshot=snapshot)))
     if save_snapshot is not None:
         click.echo(_("Saved the fetched sheets to {folder}").format(folder=save_snapshot), err=True)
     _echo_built(built, day)
@@ -321,7 +338,7 @@ def schema_export(out: Path | None) -> None:
 @lang_option
 @reports_errors
 def publish(kind: str, sources: tuple[str, ...], as_of: dt.date | None, site_dir: Path | None,
-            templates: Path | None, published_dir: Path | None, credentials: Path | None) -> None:
+            templates: Path | None, engine: str | None, published_dir: Path | None, credentials: Path | None) -> None:
     """Freeze the figures of the finished periods and build the public site."""
     from .pipeline import PROJECT_ROOT, resolve
     from .pipeline import build as run_build
@@ -332,7 +349,7 @@ def publish(kind: str, sources: tuple[str, ...], as_of: dt.date | None, site_dir
     parsed, day = resolve(sources, as_of, schema)
     built = run_build(BuildRequest(
         sources=parsed, as_of=day, site_dir=site_dir or PROJECT_ROOT / "site", templates=templates_folder(templates),
-        schema_dir=schema.directory, published_dir=published_dir, freeze=kind,
+        schema_dir=schema.directory, published_dir=published_dir, freeze=kind, engine=site_engine(engine),
         google=GoogleAccess(credentials=credentials_file(credentials))))
     for path in built.frozen:
         click.echo(_("Froze {path}").format(path=path))

@@ -113,7 +113,8 @@ def _build_checked_first(request: BuildRequest) -> Built:
         if kept is not None:
             return Built(result=kept)
     # MkDocs prepares in a child process while the sources are read, checked and rendered.
-    ahead = MkDocsAhead.start(request.config_file) if request.config_file.exists() else None
+    ahead = (MkDocsAhead.start(request.config_file)
+             if request.engine == "mkdocs" and request.config_file.exists() else None)
     try:
         return _build(request, schema, inputs=inputs, ahead=ahead, fetched=fetched)
     finally:
@@ -137,6 +138,7 @@ def _build(
             site_dir, config_file=config_file, docs_dir=docs_dir, keep_docs=False,
             overrides={"nav": INTERNAL_NAV, "site_name": f"{schema.title}（内部版）"},
             inputs=inputs, findings=findings, ahead=ahead, audience="internal", force=request.force,
+            engine=request.engine,
         )
     else:
         # Imported here, not at the top: the figures bring in numpy and highspy,
@@ -156,6 +158,7 @@ def _build(
             lambda docs: render_public(programme, schema, docs, templates, progress=progress),
             site_dir, config_file=config_file, docs_dir=docs_dir, internal_values=internal,
             inputs=inputs, findings=findings, ahead=ahead, audience="public", force=request.force,
+            engine=request.engine,
         )
         frozen = write_frozen(folder, progress.to_freeze) if request.freeze else []
         return Built(checked=checked, programme=programme, result=result, progress=progress, frozen=frozen)

@@ -16,6 +16,7 @@ from .i18n import get_language
 from .schema import PROJECT_ROOT, load_schema
 from .site.build import DEFAULT_CONFIG, DEFAULT_DOCS, theme_dir
 from .site.build_key import KEY_VERSION, Digest, seal
+from .site.zensical_run import DEFAULT_ENGINE, ENGINES
 from .sources import GoogleAccess, RawSheet, Source
 from .sources.source import default_published_dir
 
@@ -49,6 +50,7 @@ class BuildRequest:
     freeze: str | None = None  # publish: the kind of period to freeze ("week", "month")
     reuse: bool = False  # keep the site in place when the build key is unchanged
     force: bool = False  # build and replace the whole site even when its pages are unchanged
+    engine: str = DEFAULT_ENGINE  # what builds the site from the pages: "zensical" or "mkdocs"
     google: GoogleAccess = GoogleAccess()
     schema_dir: Path | None = None
     # The language of the messages on the pages; by default the one set now (--lang).
@@ -57,6 +59,8 @@ class BuildRequest:
     def __post_init__(self) -> None:
         if self.audience not in AUDIENCES:
             raise ValueError(f"audience must be one of {AUDIENCES}, not {self.audience!r}")
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine must be one of {ENGINES}, not {self.engine!r}")
 
     @property
     def validation(self) -> ValidateRequest:
@@ -132,6 +136,8 @@ KEY_RULES: dict[str, KeyRule | None] = {
     # How the build runs, not what it makes.
     "reuse": None,
     "force": None,
+    # The two engines make different HTML from the same pages.
+    "engine": _text("engine"),
     # How spreadsheets are reached; what they gave is the sources' fingerprint.
     "google": None,
     "schema_dir": _schema,

@@ -25,7 +25,7 @@ def _build(tmp: Path, name: str) -> Path:
     docs = tmp / f"docs-{name}"
     copy_handwritten(DEFAULT_DOCS, docs)
     built = build([str(EXAMPLE_WORKBOOK)], AS_OF, site_dir=tmp / f"site-{name}", docs_dir=docs,
-                  published_dir=tmp / "published")
+                  published_dir=tmp / "published", engine="mkdocs")
     assert built.result.warnings == []
     return built.result.site_dir
 
@@ -71,9 +71,9 @@ def test_a_configuration_mkdocs_refuses_is_named(tmp_path, monkeypatch, ahead):
     assert "no-such-theme" in config.read_text(encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         build([str(EXAMPLE_WORKBOOK)], AS_OF, site_dir=tmp_path / "site", docs_dir=tmp_path / "docs",
-              config_file=config, published_dir=tmp_path / "published")
+              config_file=config, published_dir=tmp_path / "published", engine="mkdocs")
     message = str(caught.value)
-    assert message.startswith("mkdocs.yml 有误：") and "no-such-theme" in message, message
+    assert message.startswith("mkdocs.yml 有误（MkDocs）：") and "no-such-theme" in message, message
     assert not (tmp_path / "site").exists()
 
 
@@ -82,7 +82,7 @@ def test_the_child_is_stopped_when_the_data_is_invalid(tmp_path, monkeypatch, ma
     book = make_workbook(lambda rows: rows["issues"][0].update(reported_on="2023-05-01"))
     with pytest.raises(DataInvalid):
         build([str(book)], AS_OF, site_dir=tmp_path / "site", docs_dir=tmp_path / "docs",
-              published_dir=tmp_path / "published")
+              published_dir=tmp_path / "published", engine="mkdocs")
     (child,) = started
     assert child is not None and child.process.returncode is not None  # stopped, not left waiting
     assert not (tmp_path / "site").exists()

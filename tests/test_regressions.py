@@ -189,10 +189,11 @@ def test_a_changed_theme_override_rebuilds(tiny):
     (overrides / "main.html").write_text('{% extends "base.html" %}\n', encoding="utf-8")
     config.write_text("site_name: t\nuse_directory_urls: false\ntheme:\n  name: mkdocs\n  custom_dir: overrides\n",
                       encoding="utf-8")
-    build_site(render_page("# 甲\n"), site, config_file=config, docs_dir=docs)
+    # MkDocs' own theme "mkdocs" (Zensical reads only Material's templates).
+    build_site(render_page("# 甲\n"), site, config_file=config, docs_dir=docs, engine="mkdocs")
     (overrides / "main.html").write_text('{% extends "base.html" %}\n{% block footer %}改{% endblock %}\n',
                                          encoding="utf-8")
-    assert not build_site(render_page("# 甲\n"), site, config_file=config, docs_dir=docs).skipped
+    assert not build_site(render_page("# 甲\n"), site, config_file=config, docs_dir=docs, engine="mkdocs").skipped
 
 
 def test_new_guarded_values_rerun_the_leak_guard(tiny):

@@ -29,9 +29,18 @@ class PageWriter:
         self.text(path, self.env.get_template(template).render(**context))
 
     def text(self, path: str, content: str) -> None:
+        """Write a page, unless the file already holds exactly this content: an
+        unchanged page keeps its modification time, so that an engine with a
+        cache (Zensical) does not build it again (``site/workdocs.py``)."""
         target = self.docs_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
+        data = content.encode("utf-8")
+        try:
+            same = target.stat().st_size == len(data) and target.read_bytes() == data
+        except OSError:
+            same = False
+        if not same:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         self.written.append(target)
 
     @property

@@ -28,14 +28,17 @@ import yaml
 from ..errors import BuildError, ConfigError, LeakError
 from ..i18n import _
 from ..schema import PROJECT_ROOT
-from .leakguard import Leak, scan
+from .leakguard import Leak, guard_key, scan
 from .mkdocs_run import MkDocsAhead, MkDocsProblem, mkdocs_build
 from .target import BUILD_MARKER as BUILD_MARKER
 from .target import SiteTarget, check_location, default_protected, environment_errors, survey
+from .workdocs import copy_changed, prune
+from .workdocs import sync_generated as _sync_into
+from .zensical_run import DEFAULT_ENGINE, ENGINES, zensical_build
 
 DEFAULT_CONFIG = PROJECT_ROOT / "mkdocs.yml"
 DEFAULT_DOCS = PROJECT_ROOT / "docs"
-_FINGERPRINT_VERSION = "2"
+_FINGERPRINT_VERSION = "3"  # 3: the engine
 
 
 @dataclass
@@ -67,43 +70,49 @@ def copy_handwritten(docs_dir: Path, stage_docs: Path) -> None:
 
 def run_mkdocs(
     config_file: Path, docs_dir: Path, site_dir: Path, overrides: dict[str, object] | None = None,
-    ahead: MkDocsAhead | None = None,
+    ahead: MkDocsAhead | None = None, engine: str = "mkdocs",
 ) -> list[str]:
-    """MkDocs' own build, by ``ahead`` when given, else in process; returns its
-    warnings, raises ConfigError or BuildError on failure."""
+    """The engine's own build of ``docs_dir`` into ``site_dir``: MkDocs by
+    ``ahead`` when given, else in process; Zensical in a child, with its
+    configuration and cache in ``docs_dir``'s parent (``SiteTarget.work``).
+    Returns its warnings, raises ConfigError or BuildError on failure."""
+    if engine not in ENGINES:
+        raise ConfigError(_("Unknown site engine {engine}: use one of {engines}").format(
+            engine=engine, engines=", ".join(ENGINES)))
     try:
+        if engine == "zensical":
+            return zensical_build(config_file, docs_dir.parent, site_dir, overrides)
         if ahead is not None:
             return ahead.build(config_file, docs_dir, site_dir, overrides)
         return mkdocs_build(config_file, docs_dir, site_dir, overrides)
     except MkDocsProblem as exc:
         if exc.kind == "config":
-            raise ConfigError(_("mkdocs.yml is wrong: {error}").format(error=exc.detail)) from exc
-        raise BuildError(_("The MkDocs build failed: {error}").format(error=exc.detail)) from exc
+            raise ConfigError(_("mkdocs.yml is wrong ({engine}): {error}").format(
+                engine=_ENGINE_NAMES[engine], error=exc.detail)) from exc
+        raise BuildError(_("The {engine} build failed: {error}").format(
+            engine=_ENGINE_NAMES[engine], error=exc.detail)) from exc
+
+
+_ENGINE_NAMES = {"mkdocs": "MkDocs", "zensical": "Zensical"}
 
 
 def sync_generated(stage_docs: Path, docs_dir: Path) -> None:
-    """Leave the rendered pages in docs/ too, so that ``mkdocs serve`` shows them.
-    The staging folder is discarded next, so its pages are moved, not copied
-    (0.1 s at district scale), unless docs/ is on another file system."""
+    """Leave the rendered pages in docs/ too, so that ``mkdocs serve`` shows them;
+    each is copied only when it changed."""
     from ..render import GENERATED_PATHS
 
-    docs_dir.mkdir(parents=True, exist_ok=True)
-    for name in GENERATED_PATHS:
-        target = docs_dir / name
-        if target.is_dir():
-            shutil.rmtree(target)
-        elif target.exists():
-            target.unlink()
-        source = stage_docs / name
-        if not source.exists():
-            continue
-        try:
-            source.rename(target)
-        except OSError:
-            if source.is_dir():
-                shutil.copytree(source, target)
-            else:
-                shutil.copy2(source, target)
+    _sync_into(stage_docs, docs_dir, GENERATED_PATHS)
+
+
+def render_work(render: Callable[[Path], list[Path]], docs_dir: Path, work_docs: Path) -> None:
+    """The hand-written pages and the rendered ones in ``work_docs``, each file
+    written only when its content changed, and what neither made any more removed."""
+    from ..render import GENERATED_PATHS
+
+    work_docs.mkdir(parents=True, exist_ok=True)
+    keep = copy_changed(docs_dir, work_docs, skip=GENERATED_PATHS)
+    keep.update(work_docs / p.relative_to(work_docs) for p in render(work_docs))
+    prune(work_docs, keep)
 
 
 class _AnyTagLoader(yaml.SafeLoader):
@@ -125,6 +134,7 @@ def theme_dir(config_file: Path) -> Path | None:
 
 def _fingerprint(
     stage_docs: Path, config_file: Path, overrides: dict[str, object] | None, internal_values: dict[str, str] | None,
+    engine: str = DEFAULT_ENGINE,
 ) -> str:
     """What the site is a function of: the staged docs, the configuration and
     theme overrides, the installed packages (MkDocs, Material …), and the
@@ -133,6 +143,7 @@ def _fingerprint(
 
     digest = Digest()
     digest.text("version", _FINGERPRINT_VERSION)
+    digest.text("engine", engine)
     digest.text("environment", environment())
     digest.file("config", config_file)
     digest.text("overrides", json.dumps(overrides or {}, sort_keys=True, ensure_ascii=False, default=str))
@@ -175,6 +186,7 @@ def build_site(
     ahead: MkDocsAhead | None = None,
     audience: str | None = None,
     force: bool = False,
+    engine: str = DEFAULT_ENGINE,
 ) -> BuildResult:
     """Render with ``render(stage_docs)``, build, guard, then swap into ``site_dir``.
 
@@ -185,6 +197,10 @@ def build_site(
     are stored beside the site, for ``kept_site`` to find next time. ``ahead``:
     MkDocs started ahead (``pipeline.build``), to build the staged docs.
     ``force``: build and replace the whole site even when its pages are unchanged.
+    ``engine``: "zensical" or "mkdocs" (``zensical_run.ENGINES``).
+
+    The pages are rendered into a folder kept beside the site between builds
+    (``SiteTarget.work``), where only what changed is written (``render_work``).
     """
     if not config_file.exists():
         raise ConfigError(_("MkDocs configuration {path} not found").format(path=config_file))
@@ -197,10 +213,9 @@ def build_site(
         target.recover()
         target.check(audience)
         with target.staging() as tmp:
-            stage_docs = tmp / "docs"
-            copy_handwritten(docs_dir, stage_docs)
-            render(stage_docs)
-            fingerprint = _fingerprint(stage_docs, config_file, overrides, internal_values)
+            stage_docs = target.work / "docs"
+            render_work(render, docs_dir, stage_docs)
+            fingerprint = _fingerprint(stage_docs, config_file, overrides, internal_values, engine)
             previous = {} if force else target.state()
             if previous.get("fingerprint") == fingerprint:
                 # Same pages, configuration and guarded values: the site in place is
@@ -213,7 +228,7 @@ def build_site(
                 return BuildResult(site_dir=target.site, pages=int(previous.get("pages", 0)),
                                    warnings=list(previous.get("warnings", [])), skipped=True, findings=findings)
             state = _build_staged(target, tmp / "site", stage_docs, config_file, overrides, internal_values, ahead,
-                                  audience, fingerprint)
+                                  audience, fingerprint, engine, previous)
             target.write_state({**state, "inputs": inputs, "findings": findings})
             if keep_docs:
                 sync_generated(stage_docs, docs_dir)
@@ -223,17 +238,29 @@ def build_site(
 def _build_staged(
     target: SiteTarget, stage_site: Path, stage_docs: Path, config_file: Path, overrides: dict[str, object] | None,
     internal_values: dict[str, str] | None, ahead: MkDocsAhead | None, audience: str, fingerprint: str,
+    engine: str, previous: dict[str, Any],
 ) -> dict[str, Any]:
-    """MkDocs into ``stage_site``, the public marker, the leak guard over all of
-    it, then the swap; returns what the state beside the site records."""
-    warnings = run_mkdocs(config_file, stage_docs, stage_site, overrides, ahead)
+    """The engine into ``stage_site``, the public marker, the leak guard, then
+    the swap; returns what the state beside the site records.
+
+    The leak guard scans every file, except one whose path and bytes are those
+    of a file the guard found clean in the site in place (``previous``, valid
+    only while that site is as built) with the same values looked for: the
+    verdict on a file is a function of exactly these, so it is that earlier one."""
+    warnings = run_mkdocs(config_file, stage_docs, stage_site, overrides, ahead, engine)
     build_id = target.mark(stage_site, audience, fingerprint)
+    guarded: dict[str, Any] = {}
     if internal_values is not None:
-        leaks = scan(stage_site, internal_values)
+        key = guard_key(internal_values)
+        earlier = previous.get("guarded") or {}
+        passed = earlier.get("files") if earlier.get("key") == key else None
+        clean: dict[str, str] = {}
+        leaks = scan(stage_site, internal_values, passed=passed, clean=clean)
         if leaks:
             raise LeakError(_leak_message(leaks))
+        guarded = {"key": key, "files": clean}
     state = {"build": build_id, "fingerprint": fingerprint, "audience": audience, "pages": _count_pages(stage_site),
-             "warnings": warnings, "survey": survey(stage_site)}
+             "warnings": warnings, "survey": survey(stage_site), "engine": engine, "guarded": guarded}
     target.swap(stage_site)
     return state
 

@@ -16,11 +16,12 @@ letters or a zero-width space inside it is still found.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,15 +54,25 @@ _INVISIBLE = re.compile(
     "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
     "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
 )
-_SPACES = re.compile(r"\s+")
-
-
 def normalise(text: str) -> str:
-    """The form both the internal values and the published text are compared in."""
+    """The form both the internal values and the published text are compared in:
+    NFKC, invisible characters removed, each run of whitespace one space, none at
+    the ends (``str.split`` splits on what ``\\s`` matches, five times faster than
+    the regular expression on a province site's 63 million characters)."""
+    if "\n" in text:
+        # Line by line, skipping the lines that are ASCII (most of a page's markup):
+        # NFKC leaves them as they are, and a line feed neither composes with
+        # what is before nor with what follows, so this is NFKC of the whole text.
+        lines = text.split("\n")
+        text = "\n".join(line if line.isascii() else _visible(line) for line in lines)
+    else:
+        text = _visible(text)
+    return " ".join(text.split())
+
+
+def _visible(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
-    if not text.isascii():
-        text = _INVISIBLE.sub("", text)
-    return _SPACES.sub(" ", text)
+    return text if text.isascii() else _INVISIBLE.sub("", text)
 
 
 def _pieces(value: Any) -> list[str]:
@@ -140,8 +151,7 @@ def value_sets(checked: Checked, schema: WorkbookSchema, public_extra: Iterable[
     return kept, public
 
 
-def _texts(path: Path) -> Iterable[str]:
-    raw = path.read_text(encoding="utf-8", errors="replace")
+def _texts(path: Path, raw: str) -> Iterable[str]:
     yield normalise(html.unescape(raw))
     if path.suffix == ".json":
         try:
@@ -162,7 +172,21 @@ def _texts(path: Path) -> Iterable[str]:
         yield normalise(html.unescape("\n".join(strings)))
 
 
-def scan(site_dir: Path, internal: dict[str, str], skip: Iterable[str] = ("assets/",)) -> list[Leak]:
+def guard_key(internal: dict[str, str]) -> str:
+    """What a scan's verdict on a file depends on besides the file's bytes and
+    its name's suffix: the values looked for (and this module's rules)."""
+    digest = hashlib.sha256(f"leakguard 1\n{sorted(SCANNED_SUFFIXES)}\n".encode())
+    for value in sorted(internal):
+        digest.update(value.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def scan(site_dir: Path, internal: dict[str, str], skip: Iterable[str] = ("assets/",),
+         passed: Mapping[str, str] | None = None, clean: dict[str, str] | None = None) -> list[Leak]:
+    """Every leak in the site. ``passed``: files (path -> SHA-256) an earlier scan
+    with the same ``guard_key`` found clean; a file with the same path and bytes
+    has the same verdict and is not scanned again. ``clean`` gets every file
+    found clean now, for the next build's ``passed``."""
     if not internal:
         return []
     automaton = ahocorasick.Automaton()
@@ -171,13 +195,22 @@ def scan(site_dir: Path, internal: dict[str, str], skip: Iterable[str] = ("asset
     automaton.make_automaton()
     leaks: list[Leak] = []
     skipped = tuple(skip)
+    known = passed or {}
     for path in sorted(site_dir.rglob("*")):
         rel = path.relative_to(site_dir).as_posix()
         if not path.is_file() or path.suffix.lower() not in SCANNED_SUFFIXES or rel.startswith(skipped):
             continue
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if known.get(rel) == digest:
+            if clean is not None:
+                clean[rel] = digest
+            continue
         found: set[str] = set()
-        for text in _texts(path):
+        for text in _texts(path, data.decode("utf-8", errors="replace")):
             for _end, value in automaton.iter(text):
                 found.add(value)
         leaks.extend(Leak(rel, v, internal[v]) for v in sorted(found))
+        if not found and clean is not None:
+            clean[rel] = digest
     return leaks

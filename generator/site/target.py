@@ -13,7 +13,9 @@ is recognisably the output of one of our builds, or an empty or absent one:
   MkDocs warnings and a survey of the files it wrote, for the skips in
   ``build.py``; valid only while its build id is the one in the site's
   marker), ``lock`` (held by the build running, so two builds never swap at
-  once), the staging folders ``stage-*`` (each with the ``pid`` of its build)
+  once), ``work/`` (the engines' docs folder, configuration and cache, kept
+  between builds so that only what changed is built again), the staging
+  folders ``stage-*`` (each with the ``pid`` of its build)
   and, for an instant during a swap without ``renameat2``, ``old``.
 
 Anything else — a home folder, ``docs/``, a repository, a file — is refused
@@ -193,6 +195,9 @@ class SiteTarget:
         self.state_dir = self.site.with_name(STATE_PREFIX + self.site.name)
         self.state_file = self.state_dir / "build.json"
         self.old = self.state_dir / "old"
+        # The engines' folder, kept between builds: docs/ (the pages, rewritten only
+        # where they changed), and Zensical's configuration and cache (site/zensical_run.py).
+        self.work = self.state_dir / "work"
         self.legacy_old = self.site.with_name(f".{self.site.name}.old")  # earlier versions' swap
 
     # -- what is there -------------------------------------------------------

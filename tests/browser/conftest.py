@@ -56,23 +56,33 @@ def _unavailable(what: str) -> None:
 class ExampleSite:
     root: Path
     built: Built
+    engine: str = "mkdocs"
 
 
-def _build_example(base: Path) -> ExampleSite:
-    """The bundled example workbook built into ``base``, from a copy of the hand-written docs."""
+ENGINES = ("zensical", "mkdocs")
+
+
+def _build_example(base: Path, engine: str) -> ExampleSite:
+    """The bundled example workbook built into ``base`` by ``engine``, from a copy of the hand-written docs."""
     docs = base / "docs"
     source = PROJECT_ROOT / "docs"
     shutil.copytree(source, docs, ignore=lambda d, names: [
         n for n in names if Path(d) == source and n in GENERATED_PATHS])
     built = build(BuildRequest(sources=parse_sources([str(EXAMPLE_WORKBOOK)]), as_of=dt.date(2022, 12, 31),
-                               site_dir=base / "site", docs_dir=docs))
-    return ExampleSite(root=base / "site", built=built)
+                               site_dir=base / "site", docs_dir=docs, engine=engine))
+    return ExampleSite(root=base / "site", built=built, engine=engine)
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Every browser test runs on the site each engine builds (issue 19)."""
+    return str(request.param)
 
 
 @pytest.fixture(scope="session")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> ExampleSite:
-    """The bundled example workbook built once."""
-    return _build_example(tmp_path_factory.mktemp("browser-site"))
+def example_site(tmp_path_factory: pytest.TempPathFactory, engine: str) -> ExampleSite:
+    """The bundled example workbook built once by each engine."""
+    return _build_example(tmp_path_factory.mktemp(f"browser-site-{engine}"), engine)
 
 
 # Officers per directory page in the paged site: the example's busier towns take several pages.
@@ -80,13 +90,13 @@ PAGED_OFFICERS_PER_PAGE = 4
 
 
 @pytest.fixture(scope="session")
-def paged_site(tmp_path_factory: pytest.TempPathFactory) -> ExampleSite:
+def paged_site(tmp_path_factory: pytest.TempPathFactory, engine: str) -> ExampleSite:
     """The example again, with so few officers per directory page that towns have several."""
     from generator.render.views import public as public_views
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(public_views, "OFFICERS_PER_PAGE", PAGED_OFFICERS_PER_PAGE)
-        return _build_example(tmp_path_factory.mktemp("browser-paged-site"))
+        return _build_example(tmp_path_factory.mktemp(f"browser-paged-site-{engine}"), engine)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
