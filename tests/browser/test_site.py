@@ -288,3 +288,18 @@ def test_phone_sized_pages_fit_the_screen(phone: Visit, example_site: ExampleSit
     phone.screenshot("phone-" + path.replace("/", "-").removesuffix(".html"))
     assert phone.axe() == []
     phone.assert_clean()
+
+
+@pytest.mark.parametrize("path,selector", [("departments/index.html", "a.nq-tel"),
+                                           ("progress/index.html", "span.nq-nowrap")])
+def test_phone_numbers_and_dates_never_break_on_a_phone(phone: Visit, path: str, selector: str) -> None:
+    phone.goto(path)
+    lines = phone.page.evaluate(
+        f"() => [...document.querySelectorAll('article {selector}')].map(e => [e.textContent, e.getClientRects().length])")
+    assert len(lines) > 5
+    assert [text for text, n in lines if n != 1] == []  # each on one line, none split as 0580-⏎2069681
+    if selector == "a.nq-tel":
+        hrefs = phone.page.evaluate("() => [...document.querySelectorAll('article a.nq-tel')].map(a => a.href)")
+        assert all(h.startswith("tel:") for h in hrefs)
+    phone.screenshot("phone-nowrap-" + path.replace("/", "-").removesuffix(".html"))
+    phone.assert_clean()
