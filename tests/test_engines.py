@@ -43,6 +43,9 @@ def test_each_engine_builds_the_example_and_says_where(runner, example_workbook,
     # Zensical draws its own search box (a button opening a dialog); Material's is a form.
     assert ("md-search__button" in index) == (engine == "zensical")
     assert (site / "policies" / "P0001.html").is_file() and (site / "data" / "policies.json").is_file()
+    # The page a web server shows for a wrong address speaks Chinese and leads home.
+    missing = (site / "404.html").read_text(encoding="utf-8")
+    assert "404：找不到这个页面" in missing and "返回首页" in missing and "Not found" not in missing
 
 
 def test_the_engine_comes_from_the_environment_and_a_wrong_one_is_named(runner, example_workbook, tmp_path,

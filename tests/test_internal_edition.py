@@ -266,3 +266,7 @@ def test_quality_report_lists_every_finding_at_its_cell(sites):
         assert f.place in cells, f.place
     text = "".join(p.text)
     assert f"共 {len(checked.report.errors)} 个错误，{len(checked.report.warnings)} 个警告" in text
+    # Headings name the column in Chinese, not the finding's code (“警告：expired”).
+    for f in checked.report.findings:
+        assert f"：{f.code}（" not in text, f.code
+    assert re.search(r"警告：截止日期（\d+ 处）", text)
