@@ -37,6 +37,7 @@ def test_english_messages(runner, make_workbook):
     result = runner.invoke(cli, ["validate", "--source", str(path), "--as-of", "2022-12-31", "--lang", "en"])
     assert result.exit_code == 1
     assert result.output.splitlines()[0].startswith("Error 问题清单!D2 [别的]: 问题类别: 别的 is not one of the allowed values.")
+    assert result.output.splitlines()[-1].startswith("In all 1 error, 9 warnings (问题清单: 1 error; 政策: 9 warnings")
 
 
 def test_a_department_name_typed_for_its_code_gets_the_code(make_workbook, runner):

@@ -124,9 +124,8 @@ class Report:
 
     def summary(self) -> str:
         """The last line: totals, and per sheet when there is anything to count."""
-        line = _("{errors} errors, {warnings} warnings").format(
-            errors=len(self.errors), warnings=len(self.warnings)
-        )
+        line = _("In all {errors}, {warnings}").format(
+            errors=_count(len(self.errors), ERROR), warnings=_count(len(self.warnings), WARNING))
         per_sheet: dict[str, Counter[str]] = {}
         for f in self.sorted():
             per_sheet.setdefault(f.sheet, Counter())[f.severity] += 1
@@ -134,9 +133,9 @@ class Report:
         for sheet, count in per_sheet.items():
             counts = []
             if count[ERROR]:
-                counts.append(_("{n} errors").format(n=count[ERROR]))
+                counts.append(_count(count[ERROR], ERROR))
             if count[WARNING]:
-                counts.append(_("{n} warnings").format(n=count[WARNING]))
+                counts.append(_count(count[WARNING], WARNING))
             parts.append(_("{sheet}: {counts}").format(sheet=sheet, counts=_(", ").join(counts)))
         if parts:
             line += _(" ({details})").format(details=_("; ").join(parts))
@@ -182,3 +181,10 @@ class Report:
 def _short(value: str, limit: int = 40) -> str:
     value = value.replace("\n", " ")
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _count(n: int, severity: str) -> str:
+    """“1 error”, “2 errors” (one form in Chinese: “1 个错误”)."""
+    if severity == ERROR:
+        return (_("{n} error") if n == 1 else _("{n} errors")).format(n=n)
+    return (_("{n} warning") if n == 1 else _("{n} warnings")).format(n=n)
