@@ -78,8 +78,12 @@ def parse(source: str | Path) -> Node:
 
 
 def article(path: Path) -> Node:
-    """The page's content (Material's <article>)."""
-    return parse(path).find("article")
+    """The page's content (Material's <article>), without the theme's own
+    skip-link target (Zensical puts ``<a id="__skip">`` at the top of it)."""
+    node = parse(path).find("article")
+    node.children = [c for c in node.children
+                     if not (isinstance(c, Node) and c.tag == "a" and c.attrs.get("id") == "__skip")]
+    return node
 
 
 class Text(HTMLParser):
