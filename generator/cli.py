@@ -53,29 +53,29 @@ def _lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 source_option = click.option(
     "--source", "-s", "sources", multiple=True, metavar="S",
-    help="A .xlsx/.ods file, a folder of CSV files, or a Google Sheets URL / gsheet:KEY. "
-    "Repeat for several. Default: the bundled example workbook.",
+    help=_("A .xlsx/.ods file, a folder of CSV files, or a Google Sheets URL / gsheet:KEY. "
+    "Repeat for several. Default: the bundled example workbook."),
 )
 as_of_option = click.option(
     "--as-of", callback=_as_of, metavar="DATE",
-    help="The day figures are computed for (default: today in Asia/Shanghai; 2022-12-31 for the example).",
+    help=_("The day figures are computed for (default: today in Asia/Shanghai; 2022-12-31 for the example)."),
 )
 credentials_option = click.option(
     "--credentials", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
-    help="Service-account key file for Google Sheets (default: $GOOGLE_APPLICATION_CREDENTIALS).",
+    help=_("Service-account key file for Google Sheets (default: $GOOGLE_APPLICATION_CREDENTIALS)."),
 )
 snapshot_option = click.option(
     "--save-snapshot", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
-    help="Save what was fetched from Google Sheets as a CSV folder; --source DIR reads it back.",
+    help=_("Save what was fetched from Google Sheets as a CSV folder; --source DIR reads it back."),
 )
 published_dir_option = click.option(
     "--published-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="The folder of frozen periods (default: published/ next to the first source; "
-    "examples/published for the bundled example).",
+    help=_("The folder of frozen periods (default: published/ next to the first source; "
+    "examples/published for the bundled example)."),
 )
 lang_option = click.option(
     "--lang", type=click.Choice(i18n.LANGUAGES), default="zh", callback=_lang, expose_value=False,
-    is_eager=True, help="Language of messages.",
+    is_eager=True, help=_("Language of messages."),
 )
 
 
@@ -110,12 +110,12 @@ def site_engine(given: str | None) -> str:
 def site_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """--site-dir, --templates and --engine, shared by build and publish."""
     fn = click.option("--engine", type=click.Choice(ENGINES), default=None,
-                      help="What builds the site from the pages: zensical (the default) or mkdocs "
-                      "(default: $NUANQI_ENGINE, else zensical).")(fn)
+                      help=_("What builds the site from the pages: zensical (the default) or mkdocs "
+                      "(default: $NUANQI_ENGINE, else zensical)."))(fn)
     fn = click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
-                      help="A folder of templates that override the bundled ones.")(fn)
+                      help=_("A folder of templates that override the bundled ones."))(fn)
     return click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                        help="Where the site goes (default: site/, or site-internal/ for the internal edition).")(fn)
+                        help=_("Where the site goes (default: site/, or site-internal/ for the internal edition)."))(fn)
 
 
 def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -157,11 +157,12 @@ def cli() -> None:
 @cli.command()
 @source_option
 @as_of_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help=_("How the report is printed: text for people, json for programs."))
 @credentials_option
 @snapshot_option
 @click.option("--write-back", is_flag=True,
-              help="Also write the report into the tab 校验结果 of each Google spreadsheet (needs editor access).")
+              help=_("Also write the report into the tab 校验结果 of each Google spreadsheet (needs editor access)."))
 @lang_option
 @reports_errors
 def validate(sources: tuple[str, ...], as_of: dt.date | None, fmt: str, credentials: Path | None,
@@ -200,13 +201,14 @@ def validate(sources: tuple[str, ...], as_of: dt.date | None, fmt: str, credenti
 @cli.command()
 @source_option
 @as_of_option
-@click.option("--audience", type=click.Choice(["public", "internal"]), default="public")
+@click.option("--audience", type=click.Choice(["public", "internal"]), default="public",
+              help=_("public: the public site; internal: the service office's edition."))
 @site_options
 @published_dir_option
 @credentials_option
 @snapshot_option
 @click.option("--force", is_flag=True,
-              help="Build the whole site again, MkDocs included, even when nothing changed: repairs a damaged site.")
+              help=_("Build the whole site again, MkDocs included, even when nothing changed: repairs a damaged site."))
 @lang_option
 @reports_errors
 def build(sources: tuple[str, ...], as_of: dt.date | None, audience: str, site_dir: Path | None,
@@ -259,9 +261,10 @@ def _echo_built(built: Any, day: dt.date) -> None:
 
 @cli.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--scale", type=click.Choice(["district", "province"]), default="district")
-@click.option("--seed", type=int, default=2022, show_default=True)
-@click.option("--force", is_flag=True, help="Overwrite OUT if it already exists.")
+@click.option("--scale", type=click.Choice(["district", "province"]), default="district",
+              help=_("district: one district; province: a province-sized workbook for benchmarks."))
+@click.option("--seed", type=int, default=2022, show_default=True, help=_("The same seed makes the same workbook."))
+@click.option("--force", is_flag=True, help=_("Overwrite OUT if it already exists."))
 @lang_option
 @reports_errors
 def sample(out: Path, scale: str, seed: int, force: bool) -> None:
@@ -276,8 +279,8 @@ def sample(out: Path, scale: str, seed: int, force: bool) -> None:
 @cli.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--google", "google", metavar="KEY",
-              help="Add the missing tabs to this Google spreadsheet (gsheet:KEY, its URL or KEY) instead.")
-@click.option("--force", is_flag=True, help="Overwrite OUT if it already exists.")
+              help=_("Add the missing tabs to this Google spreadsheet (gsheet:KEY, its URL or KEY) instead."))
+@click.option("--force", is_flag=True, help=_("Overwrite OUT if it already exists."))
 @credentials_option
 @lang_option
 @reports_errors
@@ -309,7 +312,7 @@ def schema() -> None:
 
 @schema.command("export")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the descriptor here (default: standard output).")
+              help=_("Write the descriptor here (default: standard output)."))
 @lang_option
 @reports_errors
 def schema_export(out: Path | None) -> None:
@@ -329,7 +332,7 @@ def schema_export(out: Path | None) -> None:
 
 @cli.command()
 @click.option("--period", "kind", type=click.Choice(["week", "month"]), required=True,
-              help="Freeze every finished week (or month) not frozen yet.")
+              help=_("Freeze every finished week (or month) not frozen yet."))
 @source_option
 @as_of_option
 @site_options
@@ -356,6 +359,19 @@ def publish(kind: str, sources: tuple[str, ...], as_of: dt.date | None, site_dir
     if not built.frozen:
         click.echo(_("No finished period left to freeze; nothing changed."))
     _echo_built(built, day)
+
+
+
+# The help of each command in the staff's language (click takes it from the
+# docstring, which stays English for the code's readers).
+cli.help = _("暖企服务工程: build the policy guide and progress site from the shared spreadsheets.")
+validate.help = _("Read and check all sheets; print every error and warning.")
+build.help = _("Validate, render the pages and build the site with MkDocs.")
+sample.help = _("Write a deterministic, obviously fictional workbook for demos and benchmarks.")
+template.help = _("Write an empty workbook with every sheet, header notes and drop-down lists.")
+schema.help = _("The workbook contract in other formats.")
+schema_export.help = _("Print (or write) a Frictionless Data Package descriptor of the sheets.")
+publish.help = _("Freeze the figures of the finished periods and build the public site.")
 
 
 def main() -> None:
