@@ -95,6 +95,17 @@ class Issue:
     closed_on: dt.date | None = None
     resolution: str | None = None
     satisfaction: str | None = None
+    assigned_on: dt.date | None = None
+    closure_type: str | None = None
+    revisit_on: dt.date | None = None
+    revisit_result: str | None = None
+    reopens: str | None = None
+
+    def assigned_by(self, day: dt.date) -> bool:
+        return self.assigned_on is not None and self.assigned_on <= day
+
+    def days_to_assign(self) -> int | None:
+        return None if self.assigned_on is None else (self.assigned_on - self.reported_on).days
 
     def closed_by(self, day: dt.date) -> bool:
         return self.closed_on is not None and self.closed_on <= day
@@ -112,6 +123,17 @@ class Issue:
         if self.closed_on is None or self.due_on is None:
             return None
         return self.closed_on <= self.due_on
+
+
+@dataclass(frozen=True)
+class Supervision:
+    """督办记录: one time an issue was chased."""
+
+    issue_id: str
+    supervised_on: dt.date
+    method: str
+    supervisor: str
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -211,6 +233,7 @@ class Programme:
     leniency_cases: list[LeniencyCase] = field(default_factory=list)
     projects: dict[str, KeyProject] = field(default_factory=dict)
     project_reports: list[ProjectReport] = field(default_factory=list)
+    supervisions: list[Supervision] = field(default_factory=list)
 
     def published_policies(self) -> list[Policy]:
         return [p for p in self.policies.values() if p.published]
@@ -227,7 +250,7 @@ class Programme:
 RECORD_SHEETS: dict[type, str] = {
     Department: "departments", Enterprise: "enterprises", Officer: "officers", Assignment: "assignments",
     Issue: "issues", Policy: "policies", PolicyStep: "policy_steps", LeniencyCase: "leniency_cases",
-    KeyProject: "key_projects", ProjectReport: "project_reports",
+    KeyProject: "key_projects", ProjectReport: "project_reports", Supervision: "supervisions",
 }
 
 
@@ -284,4 +307,6 @@ def build_programme(checked: Checked) -> Programme:
         leniency_cases=[_make(LeniencyCase, v) for v in rows("leniency_cases")],
         projects={v["project_id"]: _make(KeyProject, v) for v in rows("key_projects")},
         project_reports=[_make(ProjectReport, v) for v in rows("project_reports")],
+        supervisions=sorted((_make(Supervision, v) for v in rows("supervisions")),
+                            key=lambda s: (s.issue_id, s.supervised_on)),
     )

@@ -169,3 +169,33 @@ def read_and_check(specs: list[str], schema: Any, as_of: dt.date, **google: Any)
     from generator.sources import GoogleAccess, parse_sources
 
     return check(parse_sources(specs), schema, as_of, GoogleAccess(**google))
+
+
+# What 销号 brings with it in 问题清单: cleared when a test reopens an issue.
+CLOSED_LOOP_AFTER_CLOSING = {"closed_on": None, "resolution": None, "satisfaction": None, "closure_type": None,
+                             "revisit_on": None, "revisit_result": None}
+
+
+def reopen(row: dict[str, Any], status: str = "办理中", **values: Any) -> None:
+    """Make an issue row open again, with nothing of its closing left."""
+    row.update(CLOSED_LOOP_AFTER_CLOSING, status=status, **values)
+
+
+def ledger_as_of(rows: dict[str, list[dict[str, Any]]], day: Any) -> None:
+    """The 问题清单 and 督办记录 as they stood on ``day``: later issues gone, later
+    closings undone, 交办 and 回访 after it not yet made."""
+    rows["issues"] = [r for r in rows["issues"] if r["reported_on"] <= day]
+    kept = {r["issue_id"] for r in rows["issues"]}
+    for r in rows["issues"]:
+        if r["closed_on"] and r["closed_on"] > day:
+            reopen(r)
+        if r.get("revisit_on") and r["revisit_on"] > day:
+            r.update(revisit_on=None, revisit_result=None)
+        if r.get("assigned_on") and r["assigned_on"] > day:
+            r["assigned_on"] = None
+    closed = {r["issue_id"] for r in rows["issues"] if r["closed_on"]}
+    for r in rows["issues"]:
+        if r.get("reopens") and (r["reopens"] not in kept or r["reopens"] not in closed):
+            r["reopens"] = None
+    if "supervisions" in rows:
+        rows["supervisions"] = [s for s in rows["supervisions"] if s["issue_id"] in kept and s["supervised_on"] <= day]

@@ -18,7 +18,7 @@ from typing import Any
 import openpyxl
 import pytest
 import xlsxwriter
-from conftest import write_workbook
+from conftest import reopen, write_workbook
 
 from generator.cli import cli
 from generator.sources import EXAMPLE_WORKBOOK
@@ -382,8 +382,8 @@ DATE_FORMS_OK = ["2022-07-01", "2022/7/1", "2022.7.1", "2022年7月1日", "2022-
 def _(c: Ctx) -> Path:
     def edit(r: Rows) -> None:
         for i, form in enumerate(DATE_FORMS_OK):
-            r["issues"][i].update(reported_on=form, due_on=None, closed_on=None, status="已挂号",
-                                  dept_id=None, owner=None, resolution=None, satisfaction=None)
+            reopen(r["issues"][i], "已挂号", reported_on=form, due_on=None, dept_id=None, owner=None,
+                   assigned_on=None, reopens=None)
         r["issues"][8]["reported_on"] = "01/07/2022"
     return c.book(edit)
 

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import build
+from conftest import build, reopen
 
 from generator.cli import cli
 from generator.errors import ConfigError
@@ -96,12 +96,11 @@ def row_of(p: Page, first: str) -> list[str]:
 def edit(rows):
     issues = rows["issues"]
     # Q000001: open, handed to D002, deadline 2022-12-01 → 30 days overdue on 2022-12-31.
-    issues[0].update(status="办理中", dept_id="D002", owner="测试责任人甲", due_on=dt.date(2022, 12, 1),
-                     reported_on=dt.date(2022, 11, 20), closed_on=None, resolution=None, satisfaction=None,
-                     description="测试问题" + HOSTILE)
+    reopen(issues[0], "办理中", dept_id="D002", owner="测试责任人甲", due_on=dt.date(2022, 12, 1),
+           reported_on=dt.date(2022, 11, 20), assigned_on=dt.date(2022, 11, 21), description="测试问题" + HOSTILE)
     # Q000002: open, deadline in the future → not overdue.
-    issues[1].update(status="已交办", dept_id="D002", owner="测试责任人乙", due_on=dt.date(2023, 1, 15),
-                     reported_on=dt.date(2022, 12, 20), closed_on=None, resolution=None, satisfaction=None)
+    reopen(issues[1], "已交办", dept_id="D002", owner="测试责任人乙", due_on=dt.date(2023, 1, 15),
+           reported_on=dt.date(2022, 12, 20), assigned_on=dt.date(2022, 12, 20))
 
 
 @pytest.fixture(scope="module")

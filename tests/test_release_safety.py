@@ -15,6 +15,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from conftest import ledger_as_of
+
 from generator.cli import cli
 
 DIMENSIONS = {"town": "town", "industry": "industry", "size": "size", "above_scale": "above_scale"}
@@ -25,6 +27,8 @@ def one_issue_changed(rows) -> None:
     moved = next(r for r in rows["issues"] if r["closed_on"] and r["closed_on"].month == 4
                  and r["reported_on"].month == 4 and r["closed_on"].day > 20)
     moved["closed_on"] = dt.date(2022, 5, 3)
+    if moved.get("revisit_on"):
+        moved["revisit_on"] = dt.date(2022, 5, 6)
     rows["issues"].append(dict(moved, issue_id="Q9999"))  # the same enterprise raises another
 
 
@@ -73,10 +77,7 @@ def as_of(day: dt.date, change=None):
     """The ledger as it stood on ``day`` (issues reported by then, closed by then or still open;
     the optional ledgers up to then), changed by ``change``."""
     def edit(rows) -> None:
-        rows["issues"] = [r for r in rows["issues"] if r["reported_on"] <= day]
-        for r in rows["issues"]:
-            if r["closed_on"] and r["closed_on"] > day:
-                r.update(closed_on=None, status="办理中", resolution=None, satisfaction=None)
+        ledger_as_of(rows, day)
         rows["leniency_cases"] = [r for r in rows["leniency_cases"] if max(
             d for d in (r["found_on"], r.get("checked_on"), r.get("revisit_on")) if d) <= day]
         rows["project_reports"] = [r for r in rows["project_reports"] if r["report_on"] <= day]

@@ -116,7 +116,12 @@ def _not_before(tables: Tables, table: Table, rule: NotBefore, report: Report, a
     if a.dtype == pl.Null or b.dtype == pl.Null:
         return
     mask = (a < b).fill_null(False) & _applies(table, rule)
+    # One finding per cell: a 销号日期 before both 反映日期 and 交办日期 is one mistake.
+    said = {f.row for f in report.findings if f.code == rule.code and f.sheet == table.schema.title
+            and f.column == table.header_of(name)}
     for index in mask.arg_true().to_list():
+        if said and table.frame[ROW][index] in said:
+            continue
         add_finding(
             report, table, index, name, rule.code, severity=rule.severity,
             other_column=table.header_of(other), other_value=display(table.value(other, index)),
@@ -207,7 +212,7 @@ def _filled(values: pl.Series) -> pl.Series:
 def _conditional(tables: Tables, table: Table, rule: Conditional, report: Report, as_of: dt.date) -> None:
     """required_if / required_unless / only_if, which differ in two switches."""
     name, when, values = rule.field, rule.condition.field, rule.condition.values
-    if name not in table.columns and not rule.required:
+    if name not in table.columns and (not rule.required or rule.if_column):
         return
     status = table.col(when)
     applies = member(status, values)

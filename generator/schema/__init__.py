@@ -23,6 +23,7 @@ import yaml
 
 from ..errors import ConfigError
 from ..i18n import _
+from .closed_loop import ClosedLoop, load_closed_loop
 from .roles import DIMENSIONS_USED, ROLES_USED, Dimension, EnumRole, load_dimensions, load_roles
 from .rules import Rule, parse_rules
 
@@ -69,6 +70,8 @@ class Field:
     # A 是/否 field of consent: 是 lets the public site show these (internal)
     # fields of its row (``releases``: an enterprise's name).
     releases: tuple[str, ...] = ()
+    # An optional column whose absence validate mentions once (figures that need it show —).
+    warn_if_absent: bool = False
 
     @property
     def is_internal(self) -> bool:
@@ -127,6 +130,7 @@ class WorkbookSchema:
     years_after_as_of: int = DEFAULT_YEARS_AFTER_AS_OF
     roles: dict[str, EnumRole] = field(default_factory=dict, compare=False, hash=False)
     dimensions: dict[str, Dimension] = field(default_factory=dict, compare=False, hash=False)
+    closed_loop: ClosedLoop = field(default_factory=ClosedLoop)
     raw: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, hash=False)
 
     def sheet(self, name: str) -> SheetSchema:
@@ -179,6 +183,7 @@ def _field(raw: dict[str, Any], enums: dict[str, tuple[str, ...]], sheet_vis: st
         description=raw.get("description"),
         default=raw.get("default"),
         releases=tuple(str(v) for v in raw.get("releases") or ()),
+        warn_if_absent=bool(raw.get("warnIfAbsent", False)),
     )
 
 
@@ -296,6 +301,7 @@ def _load_schema_cached(directory: Path) -> WorkbookSchema:
     return WorkbookSchema(
         roles=load_roles(book.get("roles"), enums, sheets, where),
         dimensions=load_dimensions(book.get("dimensions"), sheets, where),
+        closed_loop=load_closed_loop(book.get("closedLoop"), where),
         suppression_k=k,
         programme_start=programme_start,
         years_after_as_of=years_after,

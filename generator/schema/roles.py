@@ -19,6 +19,7 @@ ROLES_USED: dict[str, tuple[str, ...]] = {
     "satisfaction": ("satisfied", "basic", "dissatisfied"),
     "issue_status": ("registered", "assigned", "in_progress", "closed"),
     "leniency_outcome": ("open", "rectified", "filed"),
+    "closure_type": ("resolved", "explained", "unresolvable"),
 }
 # The progress tables by enterprise attribute (workbook.yaml ``dimensions``).
 DIMENSIONS_USED = ("town", "industry", "size", "above_scale")

@@ -101,6 +101,9 @@ class Conditional(Rule):
     condition: Filter
     required: bool
     when_in: bool
+    # ``ifColumn: true``: a workbook without the column is not held to the rule
+    # (an optional column added later; the figures that need it show —).
+    if_column: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,7 @@ _SPECS: dict[str, tuple[type[Rule], str, tuple[str, ...], tuple[str, ...]]] = {
     "not_before": (NotBefore, "not_before", ("field", "other"), ()),
     "not_after_as_of": (NotAfterAsOf, "not_after_as_of", ("field",), ()),
     "not_before_as_of": (NotBeforeAsOf, "before_as_of", ("field",), ()),
-    "required_if": (Conditional, "required_if", ("field", "when", "values"), ()),
+    "required_if": (Conditional, "required_if", ("field", "when", "values"), ("ifColumn",)),
     "required_unless": (Conditional, "required_unless", ("field", "when", "values"), ()),
     "only_if": (Conditional, "only_if", ("field", "when", "values"), ()),
     "must_be": (MustBe, "must_be", ("field", "value"), ()),
@@ -268,8 +271,13 @@ class _Parser:
         own = self.field_of
         if cls is Conditional:
             assert common["when"] is not None
+            if_column = spec.get("ifColumn", False)
+            if not isinstance(if_column, bool):
+                raise self.fail(_("{path}: rule {number} ({rule}): ifColumn must be true or false, not {value!r}"),
+                                value=if_column)
             return Conditional(**common, field=own(spec["field"]).name, condition=common["when"],
-                               required=self.kind != "only_if", when_in=self.kind != "required_unless")
+                               required=self.kind != "only_if", when_in=self.kind != "required_unless",
+                               if_column=if_column)
         if cls is Referenced:
             by = spec["by"]
             if not isinstance(by, list) or not by:

@@ -14,6 +14,7 @@ from typing import Any
 from faker import Faker
 
 from ...schema import WorkbookSchema, load_schema
+from .closed_loop import closed_loop
 from .ledgers import Rows, optional_ledgers
 from .vocabulary import (
     DEPARTMENT_NAMES,
@@ -64,10 +65,12 @@ def generate(scale: str = "district", seed: int = 2022, schema: WorkbookSchema |
     assignments, lead_of = _assignments(d, enterprises, officers, retired)
     policies, steps = _policies(d, departments)
     issues = _issues(d, enterprises, departments, lead_of)
+    supervisions = closed_loop(issues, seed, schema, d.person)
     return {
         "departments": departments, "enterprises": enterprises, "officers": officers,
         "assignments": assignments, "issues": issues, "policies": policies, "policy_steps": steps,
         **optional_ledgers(scale, seed, schema, departments, enterprises),
+        **({"supervisions": supervisions} if "supervisions" in {s.name for s in schema.sheets} else {}),
     }
 
 
