@@ -234,6 +234,9 @@ class Programme:
     projects: dict[str, KeyProject] = field(default_factory=dict)
     project_reports: list[ProjectReport] = field(default_factory=list)
     supervisions: list[Supervision] = field(default_factory=list)
+    # Sheet -> the fields it has a column for: a figure whose column an older
+    # workbook lacks is shown as —, not computed as 0.
+    columns: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def published_policies(self) -> list[Policy]:
         return [p for p in self.policies.values() if p.published]
@@ -309,4 +312,5 @@ def build_programme(checked: Checked) -> Programme:
         project_reports=[_make(ProjectReport, v) for v in rows("project_reports")],
         supervisions=sorted((_make(Supervision, v) for v in rows("supervisions")),
                             key=lambda s: (s.issue_id, s.supervised_on)),
+        columns={name: frozenset(table.columns) for name, table in checked.tables.items()},
     )

@@ -16,7 +16,13 @@ from typing import Any
 import numpy as np
 
 from ..model import Enterprise, Issue, Programme
-from ..schema import EnumRole, WorkbookSchema
+from ..schema import WorkbookSchema
+from .closed_loop import (
+    CLOSED_LOOP_FIGURES,
+    CLOSED_LOOP_RATES,
+    ClosedLoopIndex,
+    closed_loop_figures,
+)
 from .document import SMALL, PeriodDocument, Row, Table
 from .ledger import period_figures, rate
 from .periods import Period
@@ -30,11 +36,11 @@ FIGURES: tuple[str, ...] = (
     "issues_new", "issues_closed", "issues_received_total", "issues_closed_total", "issues_open",
     "issues_overdue", "closure_rate", "on_time_rate", "median_days_to_close", "p90_days_to_close",
     "satisfied_rate", "satisfied_or_basic_rate", "satisfaction_basic", "satisfaction_dissatisfied",
-    "satisfaction_count",
+    "satisfaction_count", *CLOSED_LOOP_FIGURES,
 )
 PERCENT_FIGURES = {
     "closure_rate", "on_time_rate", "satisfied_rate", "satisfied_or_basic_rate", "satisfaction_basic",
-    "satisfaction_dissatisfied", "on_time_share",
+    "satisfaction_dissatisfied", "on_time_share", *CLOSED_LOOP_RATES,
 }
 # The share of each role of workbook.yaml roles.satisfaction: 满意率 is the share
 # rated 满意; with the two others they make the whole of the rated issues.
@@ -45,8 +51,11 @@ SATISFACTION_SHARES = ("satisfied_rate", "satisfaction_basic", "satisfaction_dis
 # Tables not grouped by an enterprise attribute, in page order; the others are
 # workbook.yaml ``dimensions`` (suppressed, audited).
 OTHER_TABLES = ("category", "department")
-DEPARTMENT_COLUMNS = ("issues_closed", "closed_with_due", "closed_on_time", "on_time_rate")
+DEPARTMENT_COLUMNS = ("issues_closed", "closed_with_due", "closed_on_time", "on_time_rate", "closed_resolved",
+                      "resolution_rate")
 COUNT_COLUMNS = ("issues_new", "issues_closed")
+# The issue-category table: the counts, and 已解决 among the closed (问题化解率, issue 14).
+CATEGORY_COLUMNS = (*COUNT_COLUMNS, "closed_resolved", "resolution_rate")
 
 
 def pct(value: Fraction | None) -> float | None:
@@ -112,6 +121,7 @@ class LedgerIndex:
         self.satisfaction_role = schema.roles["satisfaction"]
         levels = {level: n for n, level in enumerate(self.satisfaction_role.ordered, start=1)}
         self.satisfaction = np.array([levels.get(i.satisfaction or "", 0) for i in issues], dtype=np.int64)
+        self.closed_loop = ClosedLoopIndex(programme, schema)
 
     def _span(self, order: str, period: Period) -> tuple[int, int]:
         days = self.reported_days if order == "reported" else self.closed_days
@@ -153,6 +163,7 @@ class LedgerIndex:
         }
         for role, count in by_role.items():
             out[SATISFACTION_FIGURES[role]] = rate(count, len(rated))
+        out.update(self.closed_loop.rates(period.end))
         return out
 
     def figures(self, period: Period) -> dict[str, Any]:
@@ -172,13 +183,18 @@ class LedgerIndex:
             "median_days_to_close": plain_number(float(np.median(days))) if len(days) else None,
             "p90_days_to_close": int(days[max(1, math.ceil(0.9 * len(days))) - 1]) if len(days) else None,
             "satisfaction_count": int((self.satisfaction[closed] > 0).sum()),
+            "median_days_to_assign": plain_number(self.closed_loop.median_days_to_assign(period.end)),
         }
         out.update({key: pct(value) for key, value in self.rates(period).items()})
         return {key: out[key] for key in FIGURES}
 
 
-def figures_of(issues: list[Issue], period: Period, satisfaction: EnumRole) -> dict[str, Any]:
-    """The figures of one period from ``ledger.period_figures`` (the reference; pages use LedgerIndex)."""
+def figures_of(
+    issues: list[Issue], period: Period, schema: WorkbookSchema, columns: frozenset[str],
+) -> dict[str, Any]:
+    """The figures of one period from ``ledger.period_figures`` and ``closed_loop_figures``
+    (the reference; pages use LedgerIndex). ``columns``: the fields 问题清单 has a column for."""
+    satisfaction = schema.roles["satisfaction"]
     f = period_figures(issues, period.start, period.end, satisfaction)
     out: dict[str, Any] = {
         "issues_new": f.issues_new,
@@ -196,22 +212,34 @@ def figures_of(issues: list[Issue], period: Period, satisfaction: EnumRole) -> d
         out[SATISFACTION_FIGURES[role]] = pct(f.satisfaction.get(level))
     out["satisfied_or_basic_rate"] = pct(f.satisfied_or_basic_rate)
     out["satisfaction_count"] = f.satisfaction_count
+    for key, value in closed_loop_figures(issues, period.end, schema, columns).items():
+        out[key] = pct(value) if isinstance(value, Fraction) else plain_number(value)
     return {key: out[key] for key in FIGURES}
+
+
+def _resolved(issues: list[Issue], resolved: str | None) -> int | None:
+    """已解决 among ``issues`` (closed ones); None when the ledger has no 办结类型 column."""
+    return None if resolved is None else sum(1 for i in issues if i.closure_type == resolved)
 
 
 def _count_table(
     new: list[Issue], closed: list[Issue], values: tuple[str, ...], key: Callable[[Issue], str], dimension: str,
+    resolved: str | None,
 ) -> Table:
     new_counts = Counter(key(i) for i in new)
-    closed_counts = Counter(key(i) for i in closed)
-    rows: tuple[Row, ...] = tuple(
-        {dimension: value, "issues_new": new_counts.get(value, 0), "issues_closed": closed_counts.get(value, 0)}
-        for value in values
-    )
-    return Table(dimension, COUNT_COLUMNS, enterprise_attribute=False, rows=rows)
+    closed_by: dict[str, list[Issue]] = defaultdict(list)
+    for i in closed:
+        closed_by[key(i)].append(i)
+    rows: list[Row] = []
+    for value in values:
+        mine = closed_by.get(value, [])
+        ok = _resolved(mine, resolved)
+        rows.append({dimension: value, "issues_new": new_counts.get(value, 0), "issues_closed": len(mine),
+                     "closed_resolved": ok, "resolution_rate": None if ok is None else pct(rate(ok, len(mine)))})
+    return Table(dimension, CATEGORY_COLUMNS, enterprise_attribute=False, rows=tuple(rows))
 
 
-def _department_table(programme: Programme, closed_in_period: list[Issue]) -> Table:
+def _department_table(programme: Programme, closed_in_period: list[Issue], resolved: str | None) -> Table:
     closed: dict[str, list[Issue]] = defaultdict(list)
     for i in closed_in_period:
         if i.dept_id:
@@ -222,12 +250,15 @@ def _department_table(programme: Programme, closed_in_period: list[Issue]) -> Ta
         with_due = [i for i in mine if i.due_on is not None]
         on_time = sum(1 for i in with_due if i.on_time())
         dept = programme.departments.get(dept_id)
+        ok = _resolved(mine, resolved)
         rows.append({
             "department": dept.name if dept else dept_id,
             "issues_closed": len(mine),
             "closed_with_due": len(with_due),
             "closed_on_time": on_time,
             "on_time_rate": pct(rate(on_time, len(with_due))),
+            "closed_resolved": ok,
+            "resolution_rate": None if ok is None else pct(rate(ok, len(mine))),
         })
     return Table("department", DEPARTMENT_COLUMNS, enterprise_attribute=False, rows=tuple(rows))
 
@@ -261,9 +292,10 @@ def period_doc(
         index = LedgerIndex(programme, schema)
     new, closed = index.reported_in(period), index.closed_in(period)
     categories = schema.sheet("issues").field("category").enum or ()
+    resolved = schema.roles["closure_type"]["resolved"] if "closure_type" in programme.columns.get("issues", ()) else None
     tables = {
-        "category": _count_table(new, closed, categories, lambda i: i.category, "category"),
-        "department": _department_table(programme, closed),
+        "category": _count_table(new, closed, categories, lambda i: i.category, "category", resolved),
+        "department": _department_table(programme, closed, resolved),
     }
     for dimension in schema.dimensions:
         tables[dimension] = enterprise_table(enterprise_cells(index, schema, period, dimension), dimension, k)

@@ -110,6 +110,20 @@ def _department_problems(doc: PeriodDocument, table: Table | None) -> Iterator[s
             sum=total, total=closed)
 
 
+def _resolved_problems(doc: PeriodDocument, table: Table) -> Iterator[str]:
+    """已解决 and 问题化解率 (tables by category and department, issue 14): a part of the closed."""
+    if table.withheld or "closed_resolved" not in table.columns:
+        return
+    for row in table.rows:
+        n, ok = row.get("issues_closed"), row.get("closed_resolved")
+        if ok is None and row.get("resolution_rate") is None:
+            continue
+        if not isinstance(n, int) or not isinstance(ok, int) or not 0 <= ok <= n or not _rate_matches(
+                doc, row.get("resolution_rate"), ok, n):
+            yield _("table {table}, row “{row}”: 已解决 and 问题化解率 do not agree with its closed issues").format(
+                table=table.name, row=row.get(table.name))
+
+
 def problems(doc: PeriodDocument, complete: Collection[str]) -> list[str]:
     """What is inconsistent in one frozen document; ``complete``: the tables that cover every issue."""
     out = list(_figure_problems(doc))
@@ -117,6 +131,8 @@ def problems(doc: PeriodDocument, complete: Collection[str]) -> list[str]:
         if name != "department":
             out += _table_problems(doc, table, name in complete)
     out += _department_problems(doc, doc.tables.get("department"))
+    for table in doc.tables.values():
+        out += _resolved_problems(doc, table)
     return out
 
 

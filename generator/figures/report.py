@@ -82,7 +82,8 @@ def revisions(
         old_rows = {r[name]: r for r in old_t.rows}
         new_rows = {r[name]: r for r in new_t.rows}
         for value in list(old_rows) + [v for v in new_rows if v not in old_rows]:
-            for column in new_t.columns:
+            # a column published since the file was frozen is no revision of it
+            for column in (c for c in new_t.columns if c in old_t.columns):
                 a = old_rows.get(value, {}).get(column, 0)
                 b = new_rows.get(value, {}).get(column, 0)
                 if a != b and not (column in PERCENT_FIGURES and published.legacy_rounding and all(

@@ -29,6 +29,11 @@ FIGURE_LABELS: dict[str, str] = {
     "satisfaction_basic": "评价“基本满意”占比",
     "satisfaction_dissatisfied": "评价“不满意”占比",
     "satisfaction_count": "有企业评价的已销号问题",
+    "assigned_on_time_rate": "及时交办率",
+    "median_days_to_assign": "交办天数中位数",
+    "resolution_rate": "问题化解率",
+    "revisit_rate": "回访率",
+    "reopen_rate": "重新办理率",
 }
 COLUMN_LABELS: dict[str, str] = {
     "issues_new": "新增问题",
@@ -36,6 +41,8 @@ COLUMN_LABELS: dict[str, str] = {
     "closed_with_due": "销号且有办理时限",
     "closed_on_time": "按期销号",
     "on_time_rate": "按期办结率",
+    "closed_resolved": "已解决",
+    "resolution_rate": "问题化解率",
 }
 TABLE_TITLES: dict[str, str] = {
     "category": "按问题类别",

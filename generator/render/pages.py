@@ -113,6 +113,6 @@ def render_public(
     _policies(w, policies_view(programme, schema), programme, schema)
     _officers(w, directory_view(programme, schema))
     _departments(w, departments_view(programme))
-    render_progress(w, head, progress)
+    render_progress(w, head, progress, schema.closed_loop)
     render_ledgers(w, programme, schema)
     return w.written

@@ -12,7 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..figures.breakdowns import FIGURES, PERCENT_FIGURES, SATISFACTION_SHARES
@@ -27,6 +28,7 @@ from ..figures.document import (
 from ..figures.ledger import Headline
 from ..figures.periods import KINDS, Period
 from ..figures.report import Progress
+from ..schema import ClosedLoop
 from .chart import trend_svg
 from .escape import csv_cell
 from .labels import (
@@ -80,8 +82,30 @@ def _figure_rows(doc: PeriodDocument) -> list[tuple[str, str]]:
     return [(FIGURE_LABELS[key], display(doc.figures.get(key), key in PERCENT_FIGURES)) for key in FIGURES]
 
 
-def _table_view(name: str, table: Table) -> dict[str, Any]:
+# A department's rate and the count it is a share of (closedLoop.departmentMinimum).
+RATE_BASES = {"on_time_rate": "closed_with_due", "resolution_rate": "issues_closed"}
+
+
+def _few(row: Mapping[str, Any], column: str, minimum: int) -> bool:
+    count = row.get(RATE_BASES.get(column, ""))
+    return isinstance(count, int) and 0 < count < minimum
+
+
+def with_department_minimum(doc: PeriodDocument, minimum: int) -> PeriodDocument:
+    """The period as published: a department's rate from fewer than ``minimum`` issues is
+    left out (None, shown as —) on the page, in its CSV and its JSON alike; the frozen
+    file keeps it, so the rule can change without revising anything."""
+    table = doc.tables.get("department")
+    if table is None or table.withheld:
+        return doc
+    rows = tuple({c: None if c in RATE_BASES and _few(row, c, minimum) else v for c, v in row.items()}
+                 for row in table.rows)
+    return doc.with_table(replace(table, rows=rows))
+
+
+def _table_view(name: str, table: Table, minimum: int = 1) -> dict[str, Any]:
     columns = table.columns
+    few = name == "department" and any(_few(row, c, minimum) for row in table.rows for c in RATE_BASES)
     return {
         "name": name,
         "title": table_title(name),
@@ -93,6 +117,7 @@ def _table_view(name: str, table: Table) -> dict[str, Any]:
         "why": table.why,
         "enterprise_attribute": table.enterprise_attribute,
         "marked": any(isinstance(row.get(c), str) for row in table.rows for c in columns),
+        "below_minimum": minimum if few else None,
     }
 
 
@@ -213,7 +238,7 @@ def _alt_text(kind_label: str, docs: Sequence[PeriodDocument]) -> str:
     )
 
 
-def _period_page(w: PageWriter, docs: list[PeriodDocument], index: int, k: int) -> None:
+def _period_page(w: PageWriter, docs: list[PeriodDocument], index: int, minimum: int) -> None:
     doc = docs[index]
     kind = doc.period.kind
     key = doc.period.key
@@ -228,7 +253,7 @@ def _period_page(w: PageWriter, docs: list[PeriodDocument], index: int, k: int) 
         doc={"period": period_view(doc.period)},
         kind_label=KIND_LABELS[kind],
         figures=_figure_rows(doc),
-        tables=[_table_view(name, t) for name, t in doc.tables.items()],
+        tables=[_table_view(name, t, minimum) for name, t in doc.tables.items()],
         revisions=[_revision_view(r) for r in doc.revisions],
         grouped_revised=doc.grouped_revised,
         shares_note=shares_note([doc.figures.get(key) for key in SATISFACTION_SHARES]),
@@ -257,12 +282,14 @@ def latest_reports(progress: Progress) -> list[dict[str, Any]]:
     return out
 
 
-def render_progress(w: PageWriter, head: Headline, progress: Progress) -> None:
+def render_progress(w: PageWriter, head: Headline, progress: Progress, closed_loop: ClosedLoop) -> None:
+    """``closed_loop``: workbook.yaml's settings (a department's rate is shown from departmentMinimum issues)."""
+    department_minimum = closed_loop.department_minimum
     archive = []
     for kind in KINDS:
-        docs = progress.docs.get(kind, [])
+        docs = [with_department_minimum(d, department_minimum) for d in progress.docs.get(kind, [])]
         for index in range(len(docs)):
-            _period_page(w, docs, index, progress.k)
+            _period_page(w, docs, index, department_minimum)
         trend = _trend(docs)
         if docs:
             w.text(f"progress/trend-{kind}.svg", trend_svg(f"trend-{kind}", f"各{KIND_LABELS[kind]}趋势",
@@ -284,5 +311,5 @@ def render_progress(w: PageWriter, head: Headline, progress: Progress) -> None:
         })
     w.page(
         "progress/index.md.j2", "progress/index.md",
-        headline=head, archive=archive, latest=latest_reports(progress), k=progress.k,
+        headline=head, archive=archive, latest=latest_reports(progress), k=progress.k, closed_loop=closed_loop,
     )

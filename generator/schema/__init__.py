@@ -29,7 +29,7 @@ from .rules import Rule, parse_rules
 
 __all__ = [
     "AS_OF_MAX", "AS_OF_MIN", "DEFAULT_PROGRAMME_START", "DEFAULT_SCHEMA_DIR", "DEFAULT_YEARS_AFTER_AS_OF",
-    "DIMENSIONS_USED", "KINDS", "PROJECT_ROOT", "ROLES_USED", "Dimension", "EnumRole", "Field", "ForeignKey",
+    "DIMENSIONS_USED", "KINDS", "PROJECT_ROOT", "ROLES_USED", "ClosedLoop", "Dimension", "EnumRole", "Field", "ForeignKey",
     "Rule", "SheetSchema", "WorkbookSchema", "fold_header", "load_schema",
 ]
 
