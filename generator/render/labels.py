@@ -46,7 +46,7 @@ COLUMN_LABELS: dict[str, str] = {
 }
 TABLE_TITLES: dict[str, str] = {
     "category": "按问题类别",
-    "department": "按责任单位（按期办结）",
+    "department": "按责任单位（按期办结、问题化解）",
     "town": "按所在镇街",
     "industry": "按所属行业",
     "size": "按企业规模",
