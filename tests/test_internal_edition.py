@@ -174,6 +174,7 @@ def test_cli_internal_into_public_site_exits_2(runner, example_workbook):
 
 def test_overdue_list_per_department_with_days(sites):
     p = page(sites["internal"] / "overdue/index.html")
+    p.rows = [r for r in p.rows if len(r) == 11]  # the lists per department (升级督办: tests/test_closed_loop_internal.py)
     row = row_of(p, "Q000001")
     assert row[4] == "测试责任人甲"
     assert row[6] == "2022年12月1日"
@@ -222,7 +223,7 @@ def test_officer_page_lists_enterprises_and_open_issues(sites):
     row = row_of(p, "Q000001")
     assert row[-1] == "30"
     open_ids = {i.issue_id for i in programme.issues if i.officer_id == officer.officer_id and i.open_at(AS_OF)}
-    assert {r[0] for r in p.rows if r and r[0].startswith("Q")} == open_ids
+    assert {r[0] for r in p.rows if len(r) == 9 and r[0].startswith("Q")} == open_ids
 
 
 def test_orders_one_per_open_issue_printable(sites):

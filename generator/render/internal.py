@@ -45,6 +45,7 @@ from .views.issues import (
     order_groups,
     overdue_groups,
 )
+from .views.loop import Escalation, RevisitDue, escalations, revisits_due, timelines
 from .writer import PageWriter
 
 INTERNAL_NAV: list[dict[str, str]] = [
@@ -70,12 +71,13 @@ def _ledger_row(v: IssueView) -> list[str | int | None]:
 
 
 def _ledger(w: PageWriter, view: LedgerView, programme: Programme) -> None:
+    steps = timelines(programme)
     for status in view.pages:
         for k, chunk in enumerate(status.chunks):
             w.page(
                 "internal/ledger_status.md.j2", f"ledger/{status.names[k]}", status=status.status, rows=chunk,
                 part=k + 1, parts=len(status.chunks), names=status.names, first=k * LEDGER_PAGE_ROWS + 1,
-                total=status.count,
+                total=status.count, steps=steps,
             )
     data = {"as_of": programme.as_of.isoformat(), "columns": LEDGER_COLUMNS,
             "rows": [_ledger_row(v) for v in view.rows]}
@@ -92,15 +94,19 @@ def _js_safe(payload: str) -> str:
     return payload.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("</", "<\\/")
 
 
-def _overdue(w: PageWriter, groups: list[OverdueGroup], programme: Programme) -> None:
+def _overdue(w: PageWriter, groups: list[OverdueGroup], programme: Programme, escalated: list[Escalation],
+             schema: WorkbookSchema) -> None:
     w.page("internal/overdue.md.j2", "overdue/index.md", groups=groups, as_of=programme.as_of,
-           total=sum(len(g.rows) for g in groups))
+           total=sum(len(g.rows) for g in groups), escalated=escalated, closed_loop=schema.closed_loop)
 
 
-def _officers(w: PageWriter, officers: list[OfficerView], programme: Programme) -> None:
+def _officers(w: PageWriter, officers: list[OfficerView], programme: Programme,
+              revisits: dict[str, list[RevisitDue]], schema: WorkbookSchema) -> None:
     for o in officers:
         w.page("internal/officer.md.j2", o.page, officer=o.officer, served=o.served, issues=o.issues,
-               overdue=o.overdue, as_of=programme.as_of)
+               overdue=o.overdue, as_of=programme.as_of, revisits=revisits.get(o.officer.officer_id, []),
+               revisit_column="revisit_on" in programme.columns.get("issues", frozenset()),
+               revisit_days=schema.closed_loop.revisit_within_days)
     w.page("internal/officers.md.j2", "officers/index.md", summary=officer_summary(officers), as_of=programme.as_of)
 
 
@@ -142,8 +148,8 @@ def render_internal(
     followups = leniency_view(programme, schema)
     projects = projects_view(programme, schema)
     _ledger(w, ledger_view(views, schema), programme)
-    _overdue(w, overdue, programme)
-    _officers(w, officer_views(views, programme), programme)
+    _overdue(w, overdue, programme, escalations(views, programme, schema), schema)
+    _officers(w, officer_views(views, programme), programme, revisits_due(views, programme, schema), schema)
     _orders(w, order_groups(views, programme), programme, schema)
     _quality(w, quality_view(checked, schema), checked)
     _leniency(w, followups, programme)
