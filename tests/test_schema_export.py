@@ -99,7 +99,8 @@ CORPUS = {
                          r["enterprises"][20].update(uscc=r["enterprises"][3]["uscc"]),
                          r["issues"][30].update(issue_id=r["issues"][29]["issue_id"])),
     "foreign keys": lambda r: (r["issues"][40].update(dept_id="D999"), r["assignments"][11].update(officer_id="O9999"),
-                               r["policy_steps"][8].update(policy_id="P9999")),
+                               r["policy_steps"][8].update(policy_id="P9999"),
+                               r["issues"][41].update(reopens="Q999999")),  # a reference to its own sheet
     "minimum": lambda r: (r["policy_steps"][0].update(step=0), r["policy_steps"][2].update(days=-1)),
     "codes with spaces": lambda r: (r["departments"][0].update(dept_id="D 001"),),
     "mixed": lambda r: (r["enterprises"][0].update(size="超大"), _blank(r, "enterprises", 1, "town"),

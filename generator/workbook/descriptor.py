@@ -55,8 +55,10 @@ def resource(sheet: SheetSchema) -> dict[str, Any]:
     if sheet.primary_key:
         table_schema["primaryKey"] = list(sheet.primary_key)
     if sheet.foreign_keys:
+        # Table Schema names a reference to the resource's own rows with "" (原问题编号 → 问题编号).
         table_schema["foreignKeys"] = [
-            {"fields": [fk.field], "reference": {"resource": fk.sheet, "fields": [fk.target]}}
+            {"fields": [fk.field], "reference": {"resource": "" if fk.sheet == sheet.name else fk.sheet,
+                                                 "fields": [fk.target]}}
             for fk in sheet.foreign_keys
         ]
     out: dict[str, Any] = {
