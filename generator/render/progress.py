@@ -29,6 +29,7 @@ from ..figures.ledger import Headline
 from ..figures.periods import KINDS, Period
 from ..figures.report import Progress
 from ..schema import ClosedLoop
+from .analysis import period_sentences
 from .chart import trend_svg
 from .escape import csv_cell
 from .labels import (
@@ -261,6 +262,7 @@ def _period_page(w: PageWriter, docs: list[PeriodDocument], index: int, minimum:
         previous=period_view(docs[index - 1].period) if index > 0 else None,
         following=period_view(docs[index + 1].period) if index + 1 < len(docs) else None,
         trend=trend,
+        summary=period_sentences(doc, docs[index - 1] if index > 0 else None),
         alt=_alt_text(KIND_LABELS[kind], window),
         k=doc.k,
         marker=doc.marker,
