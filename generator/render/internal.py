@@ -48,7 +48,7 @@ from .views.issues import (
 from .views.loop import Escalation, RevisitDue, escalations, revisits_due, timelines
 from .writer import PageWriter
 
-INTERNAL_NAV: list[dict[str, str]] = [
+INTERNAL_NAV: list[dict[str, object]] = [
     {"内部版首页": "index.md"},
     {"问题台账": "ledger/index.md"},
     {"督办": "overdue/index.md"},
@@ -57,6 +57,9 @@ INTERNAL_NAV: list[dict[str, str]] = [
     {"容错纠错": "leniency/index.md"},
     {"重点项目": "projects/index.md"},
     {"数据质量": "quality/index.md"},
+    # The staff's hand-written help (docs/help/), left out of the public edition.
+    {"使用说明": [{"使用说明": "help/index.md"}, {"Google 表格": "help/google-sheets.md"},
+                  {"发布与部署": "help/publishing.md"}]},
 ]
 LEDGER_JS_PREFIX = "window.NUANQI_LEDGER = "
 LEDGER_COLUMNS = ["id", "enterprise", "town", "category", "description", "reported", "status",

@@ -104,13 +104,19 @@ def sync_generated(stage_docs: Path, docs_dir: Path) -> None:
     _sync_into(stage_docs, docs_dir, GENERATED_PATHS)
 
 
-def render_work(render: Callable[[Path], list[Path]], docs_dir: Path, work_docs: Path) -> None:
-    """The hand-written pages and the rendered ones in ``work_docs``, each file
-    written only when its content changed, and what neither made any more removed."""
+# Hand-written folders of docs/ for staff only: the internal edition carries them, the public one not.
+STAFF_DOCS = ("help",)
+
+
+def render_work(
+    render: Callable[[Path], list[Path]], docs_dir: Path, work_docs: Path, skip: tuple[str, ...] = (),
+) -> None:
+    """The hand-written pages (but the folders ``skip``) and the rendered ones in ``work_docs``,
+    each file written only when its content changed, and what neither made any more removed."""
     from ..render import GENERATED_PATHS
 
     work_docs.mkdir(parents=True, exist_ok=True)
-    keep = copy_changed(docs_dir, work_docs, skip=GENERATED_PATHS)
+    keep = copy_changed(docs_dir, work_docs, skip=(*GENERATED_PATHS, *skip))
     keep.update(work_docs / p.relative_to(work_docs) for p in render(work_docs))
     prune(work_docs, keep)
 
@@ -214,7 +220,7 @@ def build_site(
         target.check(audience)
         with target.staging() as tmp:
             stage_docs = target.work / "docs"
-            render_work(render, docs_dir, stage_docs)
+            render_work(render, docs_dir, stage_docs, STAFF_DOCS if audience == "public" else ())
             fingerprint = _fingerprint(stage_docs, config_file, overrides, internal_values, engine)
             previous = {} if force else target.state()
             if previous.get("fingerprint") == fingerprint:
