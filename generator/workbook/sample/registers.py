@@ -14,6 +14,7 @@ from typing import Any
 from faker import Faker
 
 from ...schema import WorkbookSchema, load_schema
+from .guide import add_guides
 from .ledgers import Rows, optional_ledgers
 from .vocabulary import (
     DEPARTMENT_NAMES,
@@ -64,6 +65,7 @@ def generate(scale: str = "district", seed: int = 2022, schema: WorkbookSchema |
     assignments, lead_of = _assignments(d, enterprises, officers, retired)
     policies, steps = _policies(d, departments)
     issues = _issues(d, enterprises, departments, lead_of)
+    add_guides(policies, departments, seed)  # a stream of its own: the cells above do not change
     return {
         "departments": departments, "enterprises": enterprises, "officers": officers,
         "assignments": assignments, "issues": issues, "policies": policies, "policy_steps": steps,
