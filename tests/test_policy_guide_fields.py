@@ -236,3 +236,6 @@ def test_both_engines_keep_the_guide_and_the_json_ld(tmp_path: Path, sample_rows
     assert _jsonld(page)["availableChannel"]["processingTime"] == "P7D"
     hostile = _jsonld(tmp_path / "site/policies/P0006.html")
     assert hostile["name"] == f"政策{HOSTILE}"
+    # The feed and the calendars are copied as they are by either engine.
+    assert (tmp_path / "site/policies/feed.atom").read_bytes() == (tmp_path / "docs/policies/feed.atom").read_bytes()
+    assert (tmp_path / "site/policies/deadlines.ics").read_bytes().startswith(b"BEGIN:VCALENDAR\r\n")
