@@ -202,7 +202,8 @@ def render_feeds(w: PageWriter, published: list[Policy], schema: WorkbookSchema,
                  as_of: dt.date) -> None:
     entries = _policy_entries(published, schema, as_of) + _report_entries(progress, schema)
     w.text(FEED_PATH, atom_feed(entries, schema))
-    for link in calendar_links(published, schema):
-        chosen = published if link.href == "deadlines.ics" else [p for p in published if p.category == link.label]
-        name = f"{schema.title}：{link.label}申报截止" if chosen is not published else f"{schema.title}：政策申报截止"
-        w.text(f"policies/{link.href}", calendar(chosen, schema, name, as_of))
+    _every, *categories = calendar_links(published, schema)
+    w.text(CALENDAR_PATH, calendar(published, schema, f"{schema.title}：政策申报截止", as_of))
+    for link in categories:
+        chosen = [p for p in published if p.category == link.label]
+        w.text(f"policies/{link.href}", calendar(chosen, schema, f"{schema.title}：{link.label}申报截止", as_of))
