@@ -20,7 +20,7 @@ from htmltree import article
 
 from generator.pipeline import Built
 from generator.render.environment import make_environment
-from generator.render.feeds import FEED_ENTRIES, fold, ics_text, render_feeds
+from generator.render.feeds import FEED_ENTRIES, Entry, atom_feed, fold, ics_text, render_feeds
 from generator.render.writer import PageWriter
 from generator.schema import load_schema
 from generator.site import leakguard
@@ -183,3 +183,13 @@ def test_the_leak_guard_scans_the_feed_and_the_calendars(tmp_path: Path) -> None
     (tmp_path / "policies/deadlines.ics").write_text("SUMMARY:示例秘密企业有限公司\r\n", encoding="utf-8")
     leaks = leakguard.scan(tmp_path, {"示例秘密企业有限公司": "企业!C2"})
     assert sorted(leak.page for leak in leaks) == ["policies/deadlines.ics", "policies/feed.atom"]
+
+
+def test_characters_xml_cannot_hold_are_dropped_from_the_feed() -> None:
+    day = dt.date(2022, 12, 1)
+    entry = Entry("urn:uuid:00000000-0000-5000-8000-000000000000", "甲\x0b乙\x01丙\ufffe丁", "P1.html", day, day,
+                  "说明\x0c", "其他")
+    parsed = feedparser.parse(atom_feed([entry], load_schema()).encode("utf-8"),
+                              response_headers={"content-type": "application/atom+xml"})
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.entries[0].title == "甲乙丙丁" and parsed.entries[0].summary == "说明"
