@@ -164,6 +164,24 @@ class Policy:
     effective_to: dt.date | None = None
     online_url: str | None = None
     phone: str | None = None
+    # 办事指南 (DB33/T 2036.1), all optional
+    basis: str | None = None
+    basis_url: str | None = None
+    apply_from: dt.date | None = None
+    apply_to: dt.date | None = None
+    support_standard: str | None = None
+    support_cap: float | None = None
+    fee: str | None = None
+    legal_days: int | None = None
+    promised_days: int | None = None
+    venue: str | None = None
+    office_hours: str | None = None
+    complaint_phone: str | None = None
+    faq: str | None = None
+    attachment_name: str | None = None
+    attachment_url: str | None = None
+    updated_on: dt.date | None = None
+    update_note: str | None = None
     steps: tuple[PolicyStep, ...] = field(default=(), compare=False, metadata=DERIVED)
 
     def expired_at(self, day: dt.date) -> bool:

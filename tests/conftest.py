@@ -116,6 +116,8 @@ def plant_hostile(rows: dict[str, list[dict[str, Any]]], texts: list[str]) -> No
         p["title"] = f"政策{i}{pick(i)}"
         p["issuer"] = pick(i + 2)
         p["benefit"] = pick(i + 3)
+        # the 办事指南 columns (issue 15): page, JSON-LD, feed and calendars
+        p["basis"], p["venue"], p["faq"], p["update_note"] = pick(i + 4), pick(i + 5), pick(i + 6), pick(i + 7)
     for i, s in enumerate(rows["policy_steps"]):
         s["action"] = pick(i)
     for i, k in enumerate(rows.get("key_projects", [])):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,26 +16,36 @@ from generator.site.leakguard import normalise, value_sets
 
 
 class Collect(HTMLParser):
-    """Text, script bodies, and link targets of a page."""
+    """Text, script bodies, and link targets of a page. A JSON-LD block (a script
+    of type application/ld+json, which no browser runs) is data, kept apart."""
 
     def __init__(self) -> None:
         super().__init__()
         self.text: list[str] = []
         self.hrefs: list[str] = []
         self.scripts: list[str] = []
-        self._in_script = False
+        self.data_blocks: list[str] = []
+        self._in: list[str] | None = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "a" and attrs.get("href"):
             self.hrefs.append(attrs["href"])
-        self._in_script = tag == "script"
+        self._in = None
+        if tag == "script":
+            self._in = self.data_blocks if attrs.get("type") == "application/ld+json" else self.scripts
 
     def handle_endtag(self, tag):
-        self._in_script = False
+        self._in = None
 
     def handle_data(self, data):
-        (self.scripts if self._in_script else self.text).append(data)
+        (self._in if self._in is not None else self.text).append(data)
+
+    def assert_data_blocks_inert(self) -> None:
+        """Each JSON-LD block is one JSON value with no character that could end the element."""
+        for block in self.data_blocks:
+            assert not set(block) & set("<>&"), block[:200]
+            json.loads(block)
 
 
 def parse(path: Path) -> Collect:
@@ -134,6 +145,7 @@ def test_hostile_cells_are_inert(make_workbook, tmp_path):
     for hostile in HOSTILE:
         assert hostile in text, hostile
     assert not any("alert(1)" in s for s in page.scripts)
+    page.assert_data_blocks_inert()
     assert not any(h.startswith("javascript:") for h in page.hrefs)
     assert "49" not in text.split("{{ 7*7 }}")[0][-5:]
     assert "root:" not in text
@@ -186,6 +198,7 @@ def test_hostile_cells_stay_inert_on_every_page(make_workbook, tmp_path):
     for path in pages:
         page = parse(path)
         assert not any("alert(1)" in s for s in page.scripts), path
+        page.assert_data_blocks_inert()
         assert not any(h.strip().lower().startswith("javascript:") for h in page.hrefs), path
         shown += HOSTILE[0] in "".join(page.text)
     assert shown > 50  # the texts are there, as text

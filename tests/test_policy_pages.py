@@ -84,17 +84,23 @@ def test_policy_page_facts(site: Path, built: Built) -> None:
     online = facts["线上办理"].find("a")
     assert online.attrs["href"] == policy.online_url == "https://zwfw.example.gov.cn/apply/P0001"
     headings = [h.text() for h in page.find_all("h2")]
-    assert headings == ["支持内容", "申报条件", "申报材料", "办理流程"]
+    # The sample gives P0001 a 办事指南 (tests/test_policy_guide_fields.py checks it).
+    assert headings == ["支持内容", "申报条件", "申报材料", "办理流程", "办事指南"]
 
 
 def test_online_link_must_be_http() -> None:
     # The checks already refuse such a cell; the template does not trust them.
     from generator.model import Policy
     from generator.render.environment import make_environment
+    from generator.render.structured import policy_jsonld
 
     policy = Policy(policy_id="P1", title="t", issuer="甲", category="其他", benefit="b", effective_from=AS_OF,
                     published=True, online_url="javascript:alert(1)")
-    text = make_environment().get_template("policies/policy.md.j2").render(policy=policy, departments={}, expired=False)
+    env = make_environment()
+    text = env.get_template("policies/policy.md.j2").render(
+        policy=policy, departments={}, expired=False, as_of=AS_OF,
+        countdown=env.get_template("_labels.j2").module.deadline_countdown,  # type: ignore[attr-defined]
+        jsonld=policy_jsonld(policy, {}, ""))
     assert "javascript" not in text and "线上办理" not in text
 
 

@@ -67,6 +67,7 @@ def _catalogue() -> dict[str, tuple[str, str]]:
         # warnings (and generic forms of the rules behind them)
         "before_as_of": (_("{column} {value} is before the as-of date {as_of}"), _("Check the date.")),
         "expired": (_("{column} {value} has passed (as of {as_of}) but {when_column} is still {when_value}"), _("The item is shown as expired; set {when_column} to 否 to withdraw it, or correct {column}.")),
+        "updated_later": (_("{column} {value} is after the as-of date {as_of}"), _("Check the year; the update feed lists the change only from that day on.")),
         "still_referenced": (_("{key_value} still has {count} rows in {target_sheet} (first in row {first_row})"), _("Check whether those rows should move elsewhere.")),
         "inactive_in_use": (_("{key_value} is not in post ({column} is {value}) but still has {count} open or current rows in {target_sheet} (first in row {first_row})"), _("Hand those rows over to an officer in post, or correct {column}.")),
         "not_referenced": (_("{value} has no current row in {target_sheet} on {as_of}"), _("Add one to {target_sheet} if it is missing.")),

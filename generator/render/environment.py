@@ -45,6 +45,18 @@ def number(value: float | int | None) -> Markup:
     return Markup(str(value))
 
 
+def yuan(value: float | int | None) -> Markup:
+    """An amount in yuan: 万元 when a whole number of at least 10,000, else 元 with thousands separators."""
+    if value is None:
+        return Markup("—")
+    amount = Decimal(str(value))
+    if amount >= 10_000 and amount == amount.to_integral_value():
+        wan = format((amount / 10_000).normalize(), "f")
+        return Markup(f"{wan} 万元")
+    text = f"{amount:,.2f}".removesuffix(".00")
+    return Markup(f"{text} 元")
+
+
 @functools.lru_cache(maxsize=8192)
 def cn_date(value: dt.date | None) -> Markup:
     if value is None:
@@ -76,7 +88,7 @@ def make_environment(extra_dir: str | Path | None = None) -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        md=md, title=title, html=html_text, url=safe_url, slug=slug, percent=percent, number=number, cn_date=cn_date,
+        md=md, title=title, html=html_text, url=safe_url, slug=slug, percent=percent, number=number, cn_date=cn_date, yuan=yuan,
         shares_note=satisfaction_note,
     )
     return env

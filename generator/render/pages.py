@@ -14,8 +14,10 @@ from ..model import Policy, Programme
 from ..schema import WorkbookSchema
 from .environment import make_environment
 from .escape import slug
+from .feeds import calendar_links, render_feeds
 from .ledgers import render_ledgers
 from .progress import latest_reports, render_progress
+from .structured import policy_jsonld
 from .views.public import (
     DepartmentsView,
     DirectoryView,
@@ -61,18 +63,23 @@ def finder_data(current: list[Policy], schema: WorkbookSchema) -> dict[str, Any]
 
 
 def _policies(w: PageWriter, view: PoliciesView, programme: Programme, schema: WorkbookSchema) -> None:
+    calendars = calendar_links(view.published, schema)
     for page in view.list_pages:
         w.page("policies/index.md.j2", f"policies/{page.name}.md", current=view.current, expired=view.expired,
-               categories=page.categories, sections=page.sections, pages=view.pages, number=page.number)
+               categories=page.categories, sections=page.sections, pages=view.pages, number=page.number,
+               calendars=calendars)
     dimensions = [(key, label, schema.enums[enum]) for key, _field, enum, label in FINDER_DIMENSIONS]
     w.page("policies/finder.md.j2", "policies/finder.md", dimensions=dimensions,
            categories=schema.enums["policy_categories"], count=len(view.current), expired_count=len(view.expired),
            expired_page=view.expired_page)
     w.text("data/policies.json", json.dumps(finder_data(view.current, schema), ensure_ascii=False, separators=(",", ":")))
+    countdown = w.labels.deadline_countdown
     for p in view.published:
         w.page(
             "policies/policy.md.j2", f"policies/{slug(p.policy_id)}.md",
             policy=p, departments=programme.departments, expired=p.expired_at(programme.as_of),
+            as_of=programme.as_of, countdown=countdown,
+            jsonld=policy_jsonld(p, programme.departments, schema.district),
         )
 
 
@@ -110,7 +117,9 @@ def render_public(
     if progress is None:
         progress = compile_progress(programme, schema, threshold(schema))
     w.page("index.md.j2", "index.md", site_title=schema.title, headline=head, latest=latest_reports(progress))
-    _policies(w, policies_view(programme, schema), programme, schema)
+    view = policies_view(programme, schema)
+    _policies(w, view, programme, schema)
+    render_feeds(w, view.published, schema, progress, programme.as_of)
     _officers(w, directory_view(programme, schema))
     _departments(w, departments_view(programme))
     render_progress(w, head, progress, schema.closed_loop)

@@ -132,6 +132,8 @@ class WorkbookSchema:
     dimensions: dict[str, Dimension] = field(default_factory=dict, compare=False, hash=False)
     closed_loop: ClosedLoop = field(default_factory=ClosedLoop)
     raw: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, hash=False)
+    # The area served (workbook.yaml ``district``), for the policy pages' structured data.
+    district: str = ""
 
     def sheet(self, name: str) -> SheetSchema:
         for s in self.sheets:
@@ -306,6 +308,7 @@ def _load_schema_cached(directory: Path) -> WorkbookSchema:
         programme_start=programme_start,
         years_after_as_of=years_after,
         title=book.get("title", ""),
+        district=str(book.get("district") or ""),
         sheets=tuple(sheets),
         enums=enums,
         list_separators=tuple(book.get("listSeparators", ["、", ",", ";", "\n"])),

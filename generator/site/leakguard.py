@@ -33,7 +33,7 @@ from ..check.report import column_letter
 from ..schema import WorkbookSchema
 
 TEXT_KINDS = {"id", "text", "phone", "mobile", "email", "url", "uscc"}
-SCANNED_SUFFIXES = {".html", ".htm", ".json", ".csv", ".xml", ".txt", ".svg", ".js", ".md"}
+SCANNED_SUFFIXES = {".html", ".htm", ".json", ".csv", ".xml", ".txt", ".svg", ".js", ".md", ".atom", ".ics"}
 MIN_LENGTH = 4
 MIN_DIGITS = 7
 

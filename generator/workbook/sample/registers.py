@@ -15,6 +15,7 @@ from faker import Faker
 
 from ...schema import WorkbookSchema, load_schema
 from .closed_loop import closed_loop
+from .guide import add_guides
 from .ledgers import Rows, optional_ledgers
 from .vocabulary import (
     DEPARTMENT_NAMES,
@@ -66,6 +67,7 @@ def generate(scale: str = "district", seed: int = 2022, schema: WorkbookSchema |
     policies, steps = _policies(d, departments)
     issues = _issues(d, enterprises, departments, lead_of)
     supervisions = closed_loop(issues, seed, schema, d.person)
+    add_guides(policies, departments, seed)  # a stream of its own: the cells above do not change
     return {
         "departments": departments, "enterprises": enterprises, "officers": officers,
         "assignments": assignments, "issues": issues, "policies": policies, "policy_steps": steps,
