@@ -22,7 +22,7 @@ from .request import DEFAULT_SITE as DEFAULT_SITE
 from .request import BuildRequest, ValidateRequest, build_key
 from .schema import PROJECT_ROOT as PROJECT_ROOT
 from .schema import WorkbookSchema, load_schema
-from .site.build import BuildResult, build_site, kept_site
+from .site.build import BuildResult, build_site, extra_css_of, kept_site
 from .site.leakguard import value_sets
 from .site.mkdocs_run import MkDocsAhead
 from .site.target import check_before_build
@@ -131,12 +131,13 @@ def _build(
     programme = model_of(checked)
     site_dir, config_file, docs_dir, templates = request.site_dir, request.config_file, request.docs_dir, request.templates
     if request.audience == "internal":
-        from .render.internal import INTERNAL_NAV, render_internal
+        from .render.internal import INTERNAL_CSS, INTERNAL_NAV, render_internal
 
         result = build_site(
             lambda docs: render_internal(programme, checked, schema, docs, templates),
             site_dir, config_file=config_file, docs_dir=docs_dir, keep_docs=False,
-            overrides={"nav": INTERNAL_NAV, "site_name": f"{schema.title}（内部版）"},
+            overrides={"nav": INTERNAL_NAV, "site_name": f"{schema.title}（内部版）",
+                       "extra_css": [*extra_css_of(config_file), INTERNAL_CSS]},
             inputs=inputs, findings=findings, ahead=ahead, audience="internal", force=request.force,
             engine=request.engine,
         )

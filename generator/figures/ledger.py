@@ -128,6 +128,8 @@ class Headline:
     officers_in_post: int
     enterprises_served: int
     figures: Figures
+    # The closed loop's figures to date (``closed_loop.closed_loop_figures``), when known.
+    closed_loop: dict[str, Fraction | float | None] = field(default_factory=dict)
 
 
 def headline(programme: Programme, satisfaction: EnumRole) -> Headline:

@@ -61,6 +61,8 @@ INTERNAL_NAV: list[dict[str, object]] = [
     {"使用说明": [{"使用说明": "help/index.md"}, {"Google 表格": "help/google-sheets.md"},
                   {"发布与部署": "help/publishing.md"}]},
 ]
+# The staff edition's stylesheet (full width, landscape print), added to mkdocs.yml's extra_css.
+INTERNAL_CSS = "assets/stylesheets/internal.css"
 LEDGER_JS_PREFIX = "window.NUANQI_LEDGER = "
 LEDGER_COLUMNS = ["id", "enterprise", "town", "category", "description", "reported", "status",
                   "dept", "owner", "due", "closed", "officer", "overdue"]
@@ -146,6 +148,7 @@ def render_internal(
 ) -> list[Path]:
     """Write the internal pages into ``docs_dir`` (a staging folder) and return their paths."""
     w = PageWriter(make_environment(templates), docs_dir)
+    w.copy_asset("internal/staff.css", INTERNAL_CSS)
     views = issue_views(programme)
     overdue = overdue_groups(views, programme)
     followups = leniency_view(programme, schema)

@@ -4,9 +4,11 @@ writes them all into a docs folder and returns the paths it wrote."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..figures.closed_loop import closed_loop_figures
 from ..figures.ledger import headline
 from ..figures.report import Progress, compile_progress
 from ..figures.suppression import threshold
@@ -113,7 +115,8 @@ def render_public(
     """``progress``: the audited period figures (frozen ones included); computed here when not given."""
     env = make_environment(templates)
     w = PageWriter(env, docs_dir)
-    head = headline(programme, schema.roles["satisfaction"])
+    head = replace(headline(programme, schema.roles["satisfaction"]), closed_loop=closed_loop_figures(
+        programme.issues, programme.as_of, schema, programme.columns.get("issues", frozenset())))
     if progress is None:
         progress = compile_progress(programme, schema, threshold(schema))
     w.page("index.md.j2", "index.md", site_title=schema.title, headline=head, latest=latest_reports(progress))

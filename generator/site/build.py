@@ -128,6 +128,16 @@ class _AnyTagLoader(yaml.SafeLoader):
 _AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
+def extra_css_of(config_file: Path) -> list[str]:
+    """The stylesheets mkdocs.yml adds (``extra_css``), to add one to them."""
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
+    except (OSError, yaml.YAMLError):
+        return []
+    sheets = config.get("extra_css") if isinstance(config, dict) else None
+    return [s for s in sheets if isinstance(s, str)] if isinstance(sheets, list) else []
+
+
 def theme_dir(config_file: Path) -> Path | None:
     try:
         config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader)

@@ -1,0 +1,81 @@
+"""The staff edition at a desk and on paper (issue 17): 督办, the ledger and an
+officer's page use the whole screen at 1280 px with no column hidden behind a
+scroll, print in landscape with every column, put an officer's open issues
+first and make phone numbers tappable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.pipeline import build
+from generator.render import GENERATED_PATHS
+from generator.request import BuildRequest
+from generator.schema import PROJECT_ROOT
+from generator.sources import EXAMPLE_WORKBOOK, parse_sources
+
+from .conftest import ARTIFACTS, DESKTOP, Visit, _serve, _visit
+
+# A4 landscape, 10 mm margins (internal.css), in CSS pixels.
+PRINT_WIDTH = round((297 - 20) / 25.4 * 96)
+
+
+@pytest.fixture(scope="session")
+def staff_url(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Iterator[str]:
+    base = tmp_path_factory.mktemp(f"staff-{engine}")
+    source = PROJECT_ROOT / "docs"
+    shutil.copytree(source, base / "docs", ignore=lambda d, names: [
+        n for n in names if Path(d) == source and n in GENERATED_PATHS])
+    build(BuildRequest(sources=parse_sources([str(EXAMPLE_WORKBOOK)]), as_of=dt.date(2022, 12, 31),
+                       site_dir=base / "site-internal", docs_dir=base / "docs", engine=engine, audience="internal"))
+    yield from _serve(base / "site-internal")
+
+
+@pytest.fixture
+def desk(request: pytest.FixtureRequest, browser: Any, staff_url: str, axe_source: str) -> Iterator[Visit]:
+    yield from _visit(request.node.name, browser, staff_url, axe_source, viewport=DESKTOP)
+
+
+HIDDEN_COLUMNS = """() => [...document.querySelectorAll('article table')].map(t => {
+  const box = t.closest('.md-typeset__scrollwrap') || t.parentElement;
+  return {width: t.scrollWidth, room: box.clientWidth, cells: t.rows[0] ? t.rows[0].cells.length : 0};
+}).filter(t => t.width > t.room + 1)"""
+
+
+@pytest.mark.parametrize("path", ["overdue/index.html", "ledger/status-4.html"])
+def test_staff_tables_show_every_column_at_a_desk_and_on_paper(desk: Visit, path: str) -> None:
+    desk.goto(path)
+    assert desk.page.evaluate(HIDDEN_COLUMNS) == [], "a column is hidden behind a sideways scroll"
+    desk.screenshot(f"staff-{path.replace('/', '-')}-1280")
+    desk.page.emulate_media(media="print")
+    desk.page.set_viewport_size({"width": PRINT_WIDTH, "height": 800})
+    assert desk.page.evaluate(HIDDEN_COLUMNS) == [], "a column would be cut off on paper"
+    right = desk.page.evaluate("() => Math.max(...[...document.querySelectorAll('article table')]"
+                               ".map(t => t.getBoundingClientRect().right))")
+    assert right <= PRINT_WIDTH + 1
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    desk.page.pdf(path=str(ARTIFACTS / f"staff-{path.replace('/', '-')}.pdf"), prefer_css_page_size=True)
+    desk.assert_clean()
+
+
+def test_an_officer_page_puts_open_issues_first_with_tappable_phones(desk: Visit) -> None:
+    desk.goto("officers/index.html")
+    first = desk.page.locator("article table a").first.get_attribute("href")
+    assert first
+    desk.goto(f"officers/{first}")
+    headings = desk.page.locator("article h2").all_inner_texts()
+    assert headings[0].startswith("在办问题") and [h for h in headings if h.startswith("结对企业")]
+    assert headings.index(next(h for h in headings if h.startswith("在办问题"))) < headings.index(
+        next(h for h in headings if h.startswith("结对企业")))
+    phones = desk.page.locator("article a[href^='tel:']")
+    assert phones.count() > 0
+    for n in range(min(phones.count(), 10)):
+        box = phones.nth(n).bounding_box()
+        assert box is not None and box["height"] < 30, "a phone number broke over two lines"
+    assert desk.axe() == []
+    desk.assert_clean()
