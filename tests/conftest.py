@@ -178,9 +178,14 @@ CLOSED_LOOP_AFTER_CLOSING = {"closed_on": None, "resolution": None, "satisfactio
                              "revisit_on": None, "revisit_result": None}
 
 
-def reopen(row: dict[str, Any], status: str = "办理中", **values: Any) -> None:
-    """Make an issue row open again, with nothing of its closing left."""
+def reopen(row: dict[str, Any], status: str = "办理中", ledger: list[dict[str, Any]] | None = None,
+           **values: Any) -> None:
+    """Make an issue row open again, with nothing of its closing left; in ``ledger``
+    (its 问题清单), no issue reopens it any more (only a closed issue can be reopened)."""
     row.update(CLOSED_LOOP_AFTER_CLOSING, status=status, **values)
+    for other in ledger or ():
+        if other.get("reopens") == row["issue_id"]:
+            other["reopens"] = None
 
 
 def ledger_as_of(rows: dict[str, list[dict[str, Any]]], day: Any) -> None:

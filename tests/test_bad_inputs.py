@@ -382,7 +382,7 @@ DATE_FORMS_OK = ["2022-07-01", "2022/7/1", "2022.7.1", "2022年7月1日", "2022-
 def _(c: Ctx) -> Path:
     def edit(r: Rows) -> None:
         for i, form in enumerate(DATE_FORMS_OK):
-            reopen(r["issues"][i], "已挂号", reported_on=form, due_on=None, dept_id=None, owner=None,
+            reopen(r["issues"][i], "已挂号", r["issues"], reported_on=form, due_on=None, dept_id=None, owner=None,
                    assigned_on=None, reopens=None)
         r["issues"][8]["reported_on"] = "01/07/2022"
     return c.book(edit)

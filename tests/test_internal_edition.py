@@ -96,10 +96,10 @@ def row_of(p: Page, first: str) -> list[str]:
 def edit(rows):
     issues = rows["issues"]
     # Q000001: open, handed to D002, deadline 2022-12-01 → 30 days overdue on 2022-12-31.
-    reopen(issues[0], "办理中", dept_id="D002", owner="测试责任人甲", due_on=dt.date(2022, 12, 1),
+    reopen(issues[0], "办理中", issues, dept_id="D002", owner="测试责任人甲", due_on=dt.date(2022, 12, 1),
            reported_on=dt.date(2022, 11, 20), assigned_on=dt.date(2022, 11, 21), description="测试问题" + HOSTILE)
     # Q000002: open, deadline in the future → not overdue.
-    reopen(issues[1], "已交办", dept_id="D002", owner="测试责任人乙", due_on=dt.date(2023, 1, 15),
+    reopen(issues[1], "已交办", issues, dept_id="D002", owner="测试责任人乙", due_on=dt.date(2023, 1, 15),
            reported_on=dt.date(2022, 12, 20), assigned_on=dt.date(2022, 12, 20))
 
 

@@ -22,7 +22,7 @@ def check_closed_loop(tables: Tables, report: Report, schema: WorkbookSchema, as
     issues = tables.get("issues")
     if issues is None:
         return
-    _reopened(issues, report)
+    _reopened(issues, report, schema.roles["issue_status"]["closed"])
     _revisit_due(issues, report, schema, as_of)
     supervisions = tables.get("supervisions")
     if supervisions is not None:
@@ -41,12 +41,15 @@ def _rows_by_id(issues: Table) -> dict[str, int]:
     return {key: n for n, key in enumerate(issues.col("issue_id").to_list()) if key is not None}
 
 
-def _reopened(issues: Table, report: Report) -> None:
+def _reopened(issues: Table, report: Report, closed_status: str) -> None:
+    """The original of a reopened issue is closed (its 状态 says so; a 销号日期 missing
+    there is that row's own error), and it is not the issue itself."""
     if "reopens" not in issues.columns:
         return
     by_id = _rows_by_id(issues)
     originals = issues.col("reopens")
     bad = issues.bad_col("reopens")
+    status = issues.col("status").to_list()
     closed = issues.col("closed_on")
     for index, original in enumerate(originals.to_list()):
         if original is None or bad[index]:
@@ -57,9 +60,10 @@ def _reopened(issues: Table, report: Report) -> None:
         target = by_id.get(original)
         if target is None:
             continue  # the foreign key reports it
-        if closed[target] is None:
+        if status[target] != closed_status:
             add_finding(report, issues, index, "reopens", "reopens_open", other_row=issues.frame[ROW][target])
-        elif issues.value("reported_on", index) is not None and issues.value("reported_on", index) < closed[target]:
+        elif (closed[target] is not None and issues.value("reported_on", index) is not None
+              and issues.value("reported_on", index) < closed[target]):
             add_finding(report, issues, index, "reopens", "reopens_before_closed", severity=WARNING,
                         other_row=issues.frame[ROW][target], other_value=display(closed[target]))
 
