@@ -132,12 +132,14 @@ def _build(
     site_dir, config_file, docs_dir, templates = request.site_dir, request.config_file, request.docs_dir, request.templates
     if request.audience == "internal":
         from .render.internal import INTERNAL_CSS, INTERNAL_NAV, render_internal
+        from .render.labels import footer_line
 
         result = build_site(
             lambda docs: render_internal(programme, checked, schema, docs, templates),
             site_dir, config_file=config_file, docs_dir=docs_dir, keep_docs=False,
             overrides={"nav": INTERNAL_NAV, "site_name": f"{schema.title}（内部版）",
-                       "extra_css": [*extra_css_of(config_file), INTERNAL_CSS]},
+                       "extra_css": [*extra_css_of(config_file), INTERNAL_CSS],
+                       "copyright": footer_line(schema.footer, request.as_of)},
             inputs=inputs, findings=findings, ahead=ahead, audience="internal", force=request.force,
             engine=request.engine,
         )
@@ -147,7 +149,7 @@ def _build(
         from .figures.report import AuditFailed
         from .figures.store import prepare, write_frozen
         from .render import render_public
-        from .render.labels import audit_message
+        from .render.labels import audit_message, footer_line
 
         # Frozen periods, protection and the audit come first: a failure publishes nothing.
         try:
@@ -158,6 +160,7 @@ def _build(
         result = build_site(
             lambda docs: render_public(programme, schema, docs, templates, progress=progress),
             site_dir, config_file=config_file, docs_dir=docs_dir, internal_values=internal,
+            overrides={"copyright": footer_line(schema.footer, request.as_of)},
             inputs=inputs, findings=findings, ahead=ahead, audience="public", force=request.force,
             engine=request.engine,
         )

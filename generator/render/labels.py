@@ -6,12 +6,14 @@ version reads the same as one computed today."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from ..figures.audit import Finding
 from ..figures.periods import Period
 from ..figures.rounding import shares_total
 from ..i18n import _
+from ..schema import Footer
 
 FIGURE_LABELS: dict[str, str] = {
     "issues_new": "本期新增问题",
@@ -93,3 +95,11 @@ def audit_message(findings: list[Finding]) -> str:
     lines.append(_("These periods are frozen and cannot be changed. Check the frozen files in the published "
                    "folder, or raise the suppression threshold k and publish again."))
     return "\n".join(lines)
+
+
+def footer_line(footer: Footer, as_of: dt.date) -> str:
+    """The foot of every page (mkdocs.yml ``copyright``, set by the build): workbook.yaml's
+    ``footer`` and the date the figures run to. Plain text: the settings are checked to hold no markup."""
+    items = [f"{label}：{value}" for label, value in footer.items()]
+    items.append(f"数据更新至{as_of.year}年{as_of.month}月{as_of.day}日")
+    return " · ".join(items)

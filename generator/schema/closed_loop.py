@@ -55,3 +55,4 @@ def load_closed_loop(raw: Any, where: Path) -> ClosedLoop:
         values[name] = value
     assert {f.name for f in fields(ClosedLoop)} >= set(values)
     return ClosedLoop(**values)
+
