@@ -14,15 +14,36 @@ import math
 import re
 from collections.abc import Sequence
 from html import escape
+from typing import NamedTuple
 
-WIDTH, HEIGHT = 760, 340
 FONT = "'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
 COLOURS = ("#1565c0", "#2e7d32", "#ef6c00", "#c62828")
-# The plot area: room above for the title and legend, left for the y labels,
-# below for the slanted period labels.
-LEFT, RIGHT, TOP, BOTTOM = 72, 40, 64, 262
-MAX_X_LABELS = 12
 DOTS_UP_TO = 16  # a dot per value while the points are few enough to tell apart
+
+
+class Layout(NamedTuple):
+    """A chart's size, its plot area (room above for the title and legend, left for
+    the y labels, below for the slanted period labels) and its type sizes."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    font: int  # axis labels
+    max_x_labels: int
+    legend_x: int
+    slant: int = -40  # degrees the period labels turn
+
+
+DESKTOP = Layout(760, 340, 72, 40, 64, 262, 11, 12, 72)
+# A phone shows the chart at its own width (about 360 px): fewer, larger labels
+# (the desktop chart shrunk to a phone's width has 5-px text).
+PHONE = Layout(360, 340, 62, 16, 60, 226, 13, 6, 12, -60)
+WIDTH, HEIGHT = DESKTOP.width, DESKTOP.height
+LEFT, RIGHT, TOP, BOTTOM = DESKTOP.left, DESKTOP.right, DESKTOP.top, DESKTOP.bottom
+MAX_X_LABELS = DESKTOP.max_x_labels
 
 
 def nice_ticks(top: float, most: int = 6) -> list[int]:
@@ -43,9 +64,11 @@ def _xy(value: float) -> str:
 
 def trend_svg(
     name: str, title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[int | float | None]]],
+    layout: Layout = DESKTOP,
 ) -> str:
     """A line chart; ``name`` becomes the chart's id (characters other than
     letters, digits, ``-`` and ``_`` replaced)."""
+    WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM, font, MAX_X_LABELS, legend_x, slant = layout  # noqa: N806
     ident = "chart-" + re.sub(r"[^A-Za-z0-9_-]", "-", name)
     values = [v for _, vs in series for v in vs if v is not None]
     ticks = nice_ticks(max(values, default=0))
@@ -64,13 +87,12 @@ def trend_svg(
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" id="{ident}" width="{WIDTH}" height="{HEIGHT}" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{ident}-title" '
-        f'font-family="{escape(FONT)}" font-size="11">',
+        f'font-family="{escape(FONT)}" font-size="{font}">',
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
         f'<text x="{WIDTH / 2:.0f}" y="22" text-anchor="middle" font-size="14" fill="#212121">{escape(title)}</text>',
     ]
     # The legend, one row under the title.
-    legend_x = LEFT
     for colour, (label, _) in zip(COLOURS, series, strict=False):
         out.append(f'<line x1="{legend_x}" y1="40" x2="{legend_x + 18}" y2="40" stroke="{colour}" stroke-width="3"/>')
         out.append(f'<text x="{legend_x + 24}" y="44" font-size="12" fill="#212121">{escape(label)}</text>')
@@ -88,7 +110,7 @@ def trend_svg(
     shown = [i for i in range(n) if (n - 1 - i) % every == 0]
     out.append('<g text-anchor="end" fill="#424242">')
     for i in shown:
-        out.append(f'<text transform="translate({_xy(x(i))} {BOTTOM + 14}) rotate(-40)">{escape(labels[i])}</text>')
+        out.append(f'<text transform="translate({_xy(x(i))} {BOTTOM + 14}) rotate({slant})">{escape(labels[i])}</text>')
     out.append("</g>")
     # One line per series, broken where a value is missing.
     for colour, (_, vs) in zip(COLOURS, series, strict=False):

@@ -30,7 +30,7 @@ from ..figures.periods import KINDS, Period
 from ..figures.report import Progress
 from ..schema import ClosedLoop
 from .analysis import period_sentences
-from .chart import trend_svg
+from .chart import DESKTOP, PHONE, trend_svg
 from .escape import csv_cell
 from .labels import (
     COLUMN_LABELS,
@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from .writer import PageWriter
 
 TREND_LENGTH = 12
+# Each chart twice: for a screen, and (``-phone.svg``) drawn for a phone's width, chosen by <picture>.
+CHART_LAYOUTS = (("", DESKTOP), ("-phone", PHONE))
 TREND_SERIES = (("issues_new", "新增问题"), ("issues_closed", "销号"), ("issues_open", "期末在办"))
 
 
@@ -246,7 +248,9 @@ def _period_page(w: PageWriter, docs: list[PeriodDocument], index: int, minimum:
     base = f"progress/{kind}/{key}"
     window = docs[max(0, index - TREND_LENGTH + 1): index + 1]
     trend = _trend(window)
-    w.text(f"{base}.svg", trend_svg(f"{kind}-{key}", f"近{len(window)}期趋势", trend["labels"], trend["series"]))
+    for suffix, layout in CHART_LAYOUTS:
+        w.text(f"{base}{suffix}.svg", trend_svg(f"{kind}-{key}", f"近{len(window)}期趋势", trend["labels"],
+                                                trend["series"], layout))
     w.text(f"{base}.csv", doc_csv(doc))
     w.text(f"{base}.json", doc_json(doc))
     w.page(
@@ -294,8 +298,9 @@ def render_progress(w: PageWriter, head: Headline, progress: Progress, closed_lo
             _period_page(w, docs, index, department_minimum)
         trend = _trend(docs)
         if docs:
-            w.text(f"progress/trend-{kind}.svg", trend_svg(f"trend-{kind}", f"各{KIND_LABELS[kind]}趋势",
-                                                           trend["labels"], trend["series"]))
+            for suffix, layout in CHART_LAYOUTS:
+                w.text(f"progress/trend-{kind}{suffix}.svg", trend_svg(
+                    f"trend-{kind}", f"各{KIND_LABELS[kind]}趋势", trend["labels"], trend["series"], layout))
         archive.append({
             "kind": kind,
             "kind_label": KIND_LABELS[kind],

@@ -303,3 +303,20 @@ def test_phone_numbers_and_dates_never_break_on_a_phone(phone: Visit, path: str,
         assert all(h.startswith("tel:") for h in hrefs)
     phone.screenshot("phone-nowrap-" + path.replace("/", "-").removesuffix(".html"))
     phone.assert_clean()
+
+
+@pytest.mark.parametrize("path", ["progress/index.html", "progress/month/2022-11.html"])
+def test_charts_are_drawn_for_a_phone_on_a_phone(phone: Visit, visit: Visit, path: str) -> None:
+    """At 390 px the chart is the one drawn for a phone's width (-phone.svg, 13-px labels),
+    not the 760-px chart shrunk to 5-px text; the desktop keeps the wide one."""
+    phone.goto(path)
+    charts = phone.page.evaluate(
+        "() => [...document.querySelectorAll('article picture img')].map(i => [i.currentSrc, i.getBoundingClientRect().width])")
+    assert charts and all(src.endswith("-phone.svg") for src, _ in charts), charts
+    # 13-px labels on a 360-wide drawing shown at its width: at least 11 px on the screen
+    assert all(width / 360 * 13 >= 11 for _, width in charts), charts
+    phone.screenshot("phone-chart-" + path.replace("/", "-").removesuffix(".html"))
+    visit.goto(path)
+    wide = visit.page.evaluate("() => [...document.querySelectorAll('article picture img')].map(i => i.currentSrc)")
+    assert wide and not any(src.endswith("-phone.svg") for src in wide)
+    phone.assert_clean()
