@@ -124,3 +124,9 @@ def csv_cell(value: Any) -> str:
     if text.startswith(FORMULA_START) and not (isinstance(value, (int, float)) or _PLAIN_NUMBER.match(text)):
         return "'" + text
     return text
+
+
+def js_literal(payload: str) -> str:
+    """JSON text made safe as a JavaScript literal in a script file or element: no
+    line separators (not JSON's business, but JavaScript's end of line), no closing tag."""
+    return payload.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("</", "<\\/")

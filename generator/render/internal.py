@@ -22,6 +22,7 @@ from ..check import Checked
 from ..model import Programme
 from ..schema import WorkbookSchema
 from .environment import make_environment
+from .escape import js_literal
 from .views.followups import (
     LeniencyView,
     ProjectsView,
@@ -88,15 +89,10 @@ def _ledger(w: PageWriter, view: LedgerView, programme: Programme) -> None:
             "rows": [_ledger_row(v) for v in view.rows]}
     # JSON in a script (not fetched), so that the filter also works from file://.
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    w.text("data/ledger.js", LEDGER_JS_PREFIX + _js_safe(payload) + ";\n")
+    w.text("data/ledger.js", LEDGER_JS_PREFIX + js_literal(payload) + ";\n")
     w.copy_asset("internal/filter.js", "ledger/filter.js")
     pages = [{"status": s.status, "count": s.count, "names": s.names} for s in view.pages]
     w.page("internal/ledger.md.j2", "ledger/index.md", pages=pages, options=view.options, total=len(view.rows))
-
-
-def _js_safe(payload: str) -> str:
-    """JSON as a JavaScript literal: no line separators, no closing tag."""
-    return payload.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("</", "<\\/")
 
 
 def _overdue(w: PageWriter, groups: list[OverdueGroup], programme: Programme, escalated: list[Escalation],

@@ -15,7 +15,7 @@ from ..figures.suppression import threshold
 from ..model import Policy, Programme
 from ..schema import WorkbookSchema
 from .environment import make_environment
-from .escape import slug
+from .escape import js_literal, slug
 from .feeds import calendar_links, render_feeds
 from .ledgers import render_ledgers
 from .progress import latest_reports, render_progress
@@ -36,6 +36,9 @@ FINDER_DIMENSIONS = (
     ("size", "sizes", "sizes", "企业规模"),
     ("town", "towns", "towns", "所在镇街"),
 )
+
+
+FINDER_JS_PREFIX = "window.NUANQI_POLICIES = "
 
 
 def finder_data(current: list[Policy], schema: WorkbookSchema) -> dict[str, Any]:
@@ -74,7 +77,10 @@ def _policies(w: PageWriter, view: PoliciesView, programme: Programme, schema: W
     w.page("policies/finder.md.j2", "policies/finder.md", dimensions=dimensions,
            categories=schema.enums["policy_categories"], count=len(view.current), expired_count=len(view.expired),
            expired_page=view.expired_page)
-    w.text("data/policies.json", json.dumps(finder_data(view.current, schema), ensure_ascii=False, separators=(",", ":")))
+    finder = json.dumps(finder_data(view.current, schema), ensure_ascii=False, separators=(",", ":"))
+    w.text("data/policies.json", finder)
+    # The same as a script, which a page opened from a file (USB stick, shared drive) can load and fetch() cannot.
+    w.text("data/policies.js", FINDER_JS_PREFIX + js_literal(finder) + ";\n")
     countdown = w.labels.deadline_countdown
     for p in view.published:
         w.page(

@@ -1,5 +1,5 @@
 /* The policy finder (惠企政策 → 政策查找): filters the published, current
- * policies in data/policies.json by industry, size, town and category.
+ * policies in data/policies.js (or data/policies.json) by industry, size, town and category.
  * A policy whose list for a dimension is empty fits every choice.
  * No external library; does nothing on pages without the finder form. */
 (function () {
@@ -94,6 +94,11 @@
     show(data);
   }
 
+  /* data/policies.js (loaded by the page) works from a file too; fetch() needs a web server. */
+  if (window.NUANQI_POLICIES) {
+    start(window.NUANQI_POLICIES);
+    return;
+  }
   fetch(form.getAttribute("data-src"))
     .then(function (response) {
       if (!response.ok) throw new Error(response.status);
