@@ -94,6 +94,14 @@ def credentials_file(given: Path | None) -> Path | None:
     return given or (Path(named) if named else None)
 
 
+def receipt_key() -> Any:
+    """The key of the receipt codes as the environment names it (NUANQI_RECEIPT_KEY, NUANQI_RECEIPT_KEY_FILE)."""
+    from .sources.receipt_key import KEY_ENV, KEY_FILE_ENV, ReceiptKey
+
+    named = os.environ.get(KEY_FILE_ENV, "").strip()
+    return ReceiptKey(secret=os.environ.get(KEY_ENV) or None, file=Path(named) if named else None)
+
+
 def site_engine(given: str | None) -> str:
     """--engine, else the engine named by NUANQI_ENGINE, else the default."""
     from .site.zensical_run import DEFAULT_ENGINE, ENGINE_VARIABLE
@@ -229,7 +237,8 @@ def build(sources: tuple[str, ...], as_of: dt.date | None, audience: str, site_d
         built = run_build(BuildRequest(
             sources=parsed, as_of=day, site_dir=site_dir, audience=audience, templates=templates_folder(templates),
             schema_dir=schema.directory, published_dir=published_dir, reuse=not force, force=force,
-            engine=site_engine(engine), google=GoogleAccess(credentials=credentials_file(credentials), snapshot=snapshot)))
+            engine=site_engine(engine), receipt_key=receipt_key(),
+            google=GoogleAccess(credentials=credentials_file(credentials), snapshot=snapshot)))
     if save_snapshot is not None:
         click.echo(_("Saved the fetched sheets to {folder}").format(folder=save_snapshot), err=True)
     _echo_built(built, day)
@@ -353,7 +362,7 @@ def publish(kind: str, sources: tuple[str, ...], as_of: dt.date | None, site_dir
     built = run_build(BuildRequest(
         sources=parsed, as_of=day, site_dir=site_dir or PROJECT_ROOT / "site", templates=templates_folder(templates),
         schema_dir=schema.directory, published_dir=published_dir, freeze=kind, engine=site_engine(engine),
-        google=GoogleAccess(credentials=credentials_file(credentials))))
+        receipt_key=receipt_key(), google=GoogleAccess(credentials=credentials_file(credentials))))
     for path in built.frozen:
         click.echo(_("Froze {path}").format(path=path))
     if not built.frozen:

@@ -15,7 +15,9 @@ from ..schema import WorkbookSchema
 from .environment import make_environment
 from .escape import slug
 from .ledgers import render_ledgers
+from .open311 import render_services
 from .progress import latest_reports, render_progress
+from .status import render_status
 from .views.public import (
     DepartmentsView,
     DirectoryView,
@@ -101,18 +103,23 @@ def _departments(w: PageWriter, view: DepartmentsView) -> None:
 
 def render_public(
     programme: Programme, schema: WorkbookSchema, docs_dir: Path, templates: Path | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, receipt_key: bytes | None = None,
 ) -> list[Path]:
-    """``progress``: the audited period figures (frozen ones included); computed here when not given."""
+    """``progress``: the audited period figures (frozen ones included); computed here when not given.
+    ``receipt_key``: the key of the receipt codes; without it there is no status page."""
     env = make_environment(templates)
     w = PageWriter(env, docs_dir)
     head = headline(programme, schema.roles["satisfaction"])
     if progress is None:
         progress = compile_progress(programme, schema, threshold(schema))
-    w.page("index.md.j2", "index.md", site_title=schema.title, headline=head, latest=latest_reports(progress))
+    w.page("index.md.j2", "index.md", site_title=schema.title, headline=head, latest=latest_reports(progress),
+           status=receipt_key is not None)
     _policies(w, policies_view(programme, schema), programme, schema)
     _officers(w, directory_view(programme, schema))
     _departments(w, departments_view(programme))
     render_progress(w, head, progress)
     render_ledgers(w, programme, schema)
+    if receipt_key is not None:
+        render_status(w, programme, receipt_key)
+    render_services(w, schema)
     return w.written
