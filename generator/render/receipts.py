@@ -50,6 +50,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import _
 from ..model import Issue, Programme
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base32: no I, L, O, U
@@ -194,7 +195,7 @@ def receipt_values(programme: Programme, key: bytes) -> dict[str, str]:
     found: dict[str, str] = {}
     for issue in programme.issues:
         receipt = code(key, issue.issue_id)
-        origin = f"回执码（问题 {issue.issue_id}）"
+        origin = _("the receipt code of issue {issue}").format(issue=issue.issue_id)
         found[receipt] = origin
         found[normalise(receipt)] = origin
     return found

@@ -35,6 +35,7 @@ import ahocorasick
 
 from ..check import Checked
 from ..check.report import column_letter
+from ..i18n import _
 from ..render.receipts import SHARD_FILE, parse_shard, unseal
 from ..schema import WorkbookSchema
 
@@ -42,8 +43,6 @@ TEXT_KINDS = {"id", "text", "phone", "mobile", "email", "url", "uscc"}
 SCANNED_SUFFIXES = {".html", ".htm", ".json", ".csv", ".xml", ".txt", ".svg", ".js", ".md"}
 MIN_LENGTH = 4
 MIN_DIGITS = 7
-# The origin named for a sealed record that no issue's code opens.
-UNREADABLE = "办理进度查询的记录（无法用任何回执码打开）"
 
 
 @dataclass(frozen=True)
@@ -249,7 +248,7 @@ def scan(site_dir: Path, internal: dict[str, str], skip: Iterable[str] = ("asset
             for _end, value in automaton.iter(text):
                 found.add(value)
         leaks.extend(Leak(rel, v, internal[v]) for v in sorted(found))
-        leaks.extend(Leak(rel, lookup, UNREADABLE) for lookup in unreadable)
+        leaks.extend(Leak(rel, lookup, _("a status record that no receipt code opens")) for lookup in unreadable)
         if not found and not unreadable and clean is not None:
             clean[rel] = digest
     return leaks
