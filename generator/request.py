@@ -166,9 +166,10 @@ def build_key(request: BuildRequest, fetched: Fetched | None = None) -> str | No
     spreadsheet not in ``fetched``, a file gone: the build reports it)."""
     digest = Digest()
     digest.text("version", KEY_VERSION)
-    for item in fields(request):
+    for item in fields(request):  # every field first, before any rule reads a file
         if item.name not in KEY_RULES:
             raise TypeError(f"BuildRequest.{item.name} has no rule in request.KEY_RULES: say how it enters the build key")
+    for item in fields(request):
         rule = KEY_RULES[item.name]
         if rule is not None and not rule(digest, request, fetched or {}):
             return None
