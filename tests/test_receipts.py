@@ -182,3 +182,37 @@ def test_another_key_gives_other_codes(built: dict[str, object], tmp_path: Path)
                            receipt_key=ReceiptKey(secret="another deployment's key"))
     assert request.receipt_secret() != built["key"]
     assert code(request.receipt_secret(), "Q000001") != code(built["key"], "Q000001")  # type: ignore[arg-type]
+
+
+def test_the_cli_takes_the_key_from_the_environment_or_creates_the_file_and_says_so(
+        tmp_path: Path, runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.cli import cli
+
+    book = tmp_path / "book.xlsx"
+    shutil.copy(EXAMPLE_WORKBOOK, book)
+    args = ["build", "--audience", "internal", "--source", str(book), "--as-of", "2022-12-31",
+            "--engine", "mkdocs", "--site-dir"]
+    monkeypatch.setenv("NUANQI_RECEIPT_KEY", "the key of the CI vault, 32 chars")
+    result = runner.invoke(cli, [*args, str(tmp_path / "one")])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / KEY_FILE_NAME).exists()
+    orders = "\n".join(parse(p).text() for p in (tmp_path / "one" / "orders").glob("dept-*.html"))
+    assert code(b"the key of the CI vault, 32 chars", "Q000001") in orders  # open in the example
+    monkeypatch.delenv("NUANQI_RECEIPT_KEY")
+    result = runner.invoke(cli, [*args, str(tmp_path / "two")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / KEY_FILE_NAME).exists()
+    assert "已创建回执码密钥文件" in result.stderr and "备份" in result.stderr
+    monkeypatch.setenv("NUANQI_RECEIPT_KEY", "short")
+    result = runner.invoke(cli, [*args, str(tmp_path / "three")])
+    assert result.exit_code == 2 and "NUANQI_RECEIPT_KEY" in result.output
+
+
+def test_the_order_names_the_public_address_when_mkdocs_yml_has_one(tmp_path: Path) -> None:
+    from generator.site.build import public_status_url
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: t\nsite_url: https://nqfw.example.gov.cn/\n", encoding="utf-8")
+    assert public_status_url(config) == "https://nqfw.example.gov.cn/status/index.html"
+    config.write_text("site_name: t\n", encoding="utf-8")
+    assert public_status_url(config) is None

@@ -49,6 +49,17 @@ class ReceiptKey:
     secret: str | None = None  # NUANQI_RECEIPT_KEY
     file: Path | None = None  # NUANQI_RECEIPT_KEY_FILE; None: beside the first source
 
+    @classmethod
+    def from_environment(cls) -> ReceiptKey:
+        """As the environment names it (read by the CLI, once, into the build request)."""
+        named = os.environ.get(KEY_FILE_ENV, "").strip()
+        return cls(secret=os.environ.get(KEY_ENV) or None, file=Path(named) if named else None)
+
+    def missing_file(self, sources: Sequence[Source]) -> Path | None:
+        """The key file a build will create, None when it exists or the key is the environment's."""
+        path = key_file(self, sources)
+        return path if path is not None and not path.exists() else None
+
 
 def default_key_file(sources: Sequence[Source]) -> Path:
     """``.nuanqi-receipt-key`` beside the first source."""
