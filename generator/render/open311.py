@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 from xml.etree import ElementTree
@@ -32,6 +33,7 @@ from .writer import PageWriter
 SERVICES_FILE = "open311/services"
 REQUESTS_FILE = "open311/requests"
 GROUP = "涉企问题"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def categories(schema: WorkbookSchema) -> tuple[str, ...]:
@@ -113,7 +115,8 @@ def _xml_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    # XML 1.0 cannot hold these at all (the cells refuse them; a template override might not).
+    return _NOT_XML.sub("", str(value))
 
 
 def _write(w: PageWriter, name: str, root: str, item: str, rows: list[dict[str, Any]]) -> None:
