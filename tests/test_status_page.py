@@ -132,3 +132,15 @@ def test_a_record_no_code_opens_is_a_leak(tmp_path: Path) -> None:
     (folder / "ab.js").write_text(shard_script("ab", {lookup: planted}), encoding="utf-8")
     leaks = scan(tmp_path, {"某某机械有限公司": "企业名录!C2"}, sealed={lookup: c})
     assert [(leak.page, leak.origin) for leak in leaks] == [("status/records/ab.js", "企业名录!C2")]
+
+
+def test_without_a_code_the_records_say_nothing_but_their_number(site: tuple[Path, object]) -> None:
+    import re
+
+    base, built = site
+    programme = built.programme  # type: ignore[attr-defined]
+    text = "".join(p.read_text(encoding="utf-8") for p in (base / "site" / "status" / "records").glob("*.js"))
+    # Base64 has no dash and no Chinese: neither a date nor a word can appear by chance.
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
+    for word in [*(d.name for d in programme.departments.values()), "已销号", "办理中", "已交办", "已解决", "解释说明"]:
+        assert word not in text
