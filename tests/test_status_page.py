@@ -144,3 +144,18 @@ def test_without_a_code_the_records_say_nothing_but_their_number(site: tuple[Pat
     assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
     for word in [*(d.name for d in programme.departments.values()), "已销号", "办理中", "已交办", "已解决", "解释说明"]:
         assert word not in text
+
+
+def test_a_records_file_with_anything_more_is_refused_whole(tmp_path: Path) -> None:
+    folder = tmp_path / "status" / "records"
+    folder.mkdir(parents=True)
+    c = code(KEY, "Q000001")
+    lookup = lookup_id(c)
+    body = shard_script(lookup[:2], {lookup: receipts.seal(c, {"status": "办理中", "dept": "区人社局", "due": None,
+                                                               "closure": None})})
+    path = folder / f"{lookup[:2]}.js"
+    path.write_text(body, encoding="utf-8")
+    assert scan(tmp_path, {"某某机械有限公司": "企业名录!C2"}, sealed={lookup: c}) == []
+    path.write_text(body + "// 某某机械有限公司\n", encoding="utf-8")
+    leaks = scan(tmp_path, {"某某机械有限公司": "企业名录!C2"}, sealed={lookup: c})
+    assert [leak.value for leak in leaks] == [f"status/records/{lookup[:2]}.js"]

@@ -36,7 +36,7 @@ import ahocorasick
 from ..check import Checked
 from ..check.report import column_letter
 from ..i18n import _
-from ..render.receipts import SHARD_FILE, parse_shard, unseal
+from ..render.receipts import SHARD_FILE, parse_shard, shard_script, unseal
 from ..schema import WorkbookSchema
 
 TEXT_KINDS = {"id", "text", "phone", "mobile", "email", "url", "uscc"}
@@ -194,13 +194,17 @@ def guard_key(internal: dict[str, str], sealed: Mapping[str, str] | None = None)
 _SHARD_DIR = SHARD_FILE.rpartition("/")[0] + "/"
 
 
-def sealed_texts(rel: str, raw: str, sealed: Mapping[str, str]) -> tuple[list[str], list[str]]:
-    """(what the sealed records of a status shard say, the lookup ids it holds that
-    no code opens); nothing for any other file."""
-    if not (rel.startswith(_SHARD_DIR) and rel.endswith(".js")):
-        return [], []
+def sealed_texts(rel: str, raw: str, sealed: Mapping[str, str]) -> tuple[list[str], list[str]] | None:
+    """For a status shard: (what its sealed records say, the lookup ids in it that no
+    code opens, or the file's name when it is not exactly a records file as written);
+    None for any other file. The shard's own bytes are then not searched: they are
+    hashes and ciphertext, random text in which a 7-character ID would turn up by
+    chance at province scale, and a file that is anything more is refused whole."""
+    stem = rel[len(_SHARD_DIR):-len(".js")] if rel.startswith(_SHARD_DIR) and rel.endswith(".js") else None
+    if stem is None or "/" in stem:
+        return None
     records = parse_shard(raw)
-    if records is None:
+    if records is None or shard_script(stem, records) != raw or not all(map(_LOOKUP.fullmatch, records)):
         return [], [rel]
     texts, unreadable = [], []
     for lookup, body in records.items():
@@ -212,6 +216,9 @@ def sealed_texts(rel: str, raw: str, sealed: Mapping[str, str]) -> tuple[list[st
             texts.append(normalise(json.dumps(record, ensure_ascii=False)))
             texts.extend(normalise(str(v)) for v in record.values() if v is not None)
     return texts, unreadable
+
+
+_LOOKUP = re.compile("[0-9a-f]{64}")
 
 
 def scan(site_dir: Path, internal: dict[str, str], skip: Iterable[str] = ("assets/",),
@@ -242,9 +249,11 @@ def scan(site_dir: Path, internal: dict[str, str], skip: Iterable[str] = ("asset
                 clean[rel] = digest
             continue
         raw = data.decode("utf-8", errors="replace")
-        opened, unreadable = sealed_texts(rel, raw, sealed) if sealed is not None else ([], [])
+        shard = sealed_texts(rel, raw, sealed) if sealed is not None else None
+        opened, unreadable = shard if shard is not None else ([], [])
+        texts = opened if shard is not None else list(_texts(path, raw))
         found: set[str] = set()
-        for text in [*_texts(path, raw), *opened] if internal else ():
+        for text in texts if internal else ():
             for _end, value in automaton.iter(text):
                 found.add(value)
         leaks.extend(Leak(rel, v, internal[v]) for v in sorted(found))
