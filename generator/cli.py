@@ -94,6 +94,12 @@ def credentials_file(given: Path | None) -> Path | None:
     return given or (Path(named) if named else None)
 
 
+def _echo_new_key(path: Path | None) -> None:
+    if path is not None and path.exists():
+        click.echo(_("Created the receipt key file {path}: back it up with the workbook; without it every "
+                     "receipt code changes (docs/help/receipts.md).").format(path=path), err=True)
+
+
 def site_engine(given: str | None) -> str:
     """--engine, else the engine named by NUANQI_ENGINE, else the default."""
     from .site.zensical_run import DEFAULT_ENGINE, ENGINE_VARIABLE
@@ -218,6 +224,7 @@ def build(sources: tuple[str, ...], as_of: dt.date | None, audience: str, site_d
     from .pipeline import PROJECT_ROOT, resolve
     from .pipeline import build as run_build
     from .request import BuildRequest
+    from .sources.receipt_key import ReceiptKey
     from .sources.snapshot import saving_snapshot
     from .sources.source import GoogleAccess
 
@@ -225,11 +232,15 @@ def build(sources: tuple[str, ...], as_of: dt.date | None, audience: str, site_d
     parsed, day = resolve(sources, as_of, schema)
     if site_dir is None:
         site_dir = PROJECT_ROOT / ("site-internal" if audience == "internal" else "site")
+    key = ReceiptKey.from_environment()
+    new_key = key.missing_file(parsed)
     with saving_snapshot(save_snapshot, parsed, schema) as snapshot:
         built = run_build(BuildRequest(
             sources=parsed, as_of=day, site_dir=site_dir, audience=audience, templates=templates_folder(templates),
             schema_dir=schema.directory, published_dir=published_dir, reuse=not force, force=force,
-            engine=site_engine(engine), google=GoogleAccess(credentials=credentials_file(credentials), snapshot=snapshot)))
+            engine=site_engine(engine), receipt_key=key,
+            google=GoogleAccess(credentials=credentials_file(credentials), snapshot=snapshot)))
+    _echo_new_key(new_key)
     if save_snapshot is not None:
         click.echo(_("Saved the fetched sheets to {folder}").format(folder=save_snapshot), err=True)
     _echo_built(built, day)
@@ -346,14 +357,18 @@ def publish(kind: str, sources: tuple[str, ...], as_of: dt.date | None, site_dir
     from .pipeline import PROJECT_ROOT, resolve
     from .pipeline import build as run_build
     from .request import BuildRequest
+    from .sources.receipt_key import ReceiptKey
     from .sources.source import GoogleAccess
 
     schema = load_schema()
     parsed, day = resolve(sources, as_of, schema)
+    key = ReceiptKey.from_environment()
+    new_key = key.missing_file(parsed)
     built = run_build(BuildRequest(
         sources=parsed, as_of=day, site_dir=site_dir or PROJECT_ROOT / "site", templates=templates_folder(templates),
         schema_dir=schema.directory, published_dir=published_dir, freeze=kind, engine=site_engine(engine),
-        google=GoogleAccess(credentials=credentials_file(credentials))))
+        receipt_key=key, google=GoogleAccess(credentials=credentials_file(credentials))))
+    _echo_new_key(new_key)
     for path in built.frozen:
         click.echo(_("Froze {path}").format(path=path))
     if not built.frozen:

@@ -22,7 +22,7 @@ from .request import DEFAULT_SITE as DEFAULT_SITE
 from .request import BuildRequest, ValidateRequest, build_key
 from .schema import PROJECT_ROOT as PROJECT_ROOT
 from .schema import WorkbookSchema, load_schema
-from .site.build import BuildResult, build_site, extra_css_of, kept_site
+from .site.build import BuildResult, build_site, extra_css_of, kept_site, public_status_url
 from .site.leakguard import value_sets
 from .site.mkdocs_run import MkDocsAhead
 from .site.target import check_before_build
@@ -130,12 +130,15 @@ def _build(
     findings = [f.as_dict() for f in checked.report.warnings]
     programme = model_of(checked)
     site_dir, config_file, docs_dir, templates = request.site_dir, request.config_file, request.docs_dir, request.templates
+    key = request.receipt_secret()
     if request.audience == "internal":
         from .render.internal import INTERNAL_CSS, INTERNAL_NAV, render_internal
         from .render.labels import footer_line
 
+        status_url = public_status_url(config_file)
         result = build_site(
-            lambda docs: render_internal(programme, checked, schema, docs, templates),
+            lambda docs: render_internal(programme, checked, schema, docs, templates, receipt_key=key,
+                                         status_url=status_url),
             site_dir, config_file=config_file, docs_dir=docs_dir, keep_docs=False,
             overrides={"nav": INTERNAL_NAV, "site_name": f"{schema.title}（内部版）",
                        "extra_css": [*extra_css_of(config_file), INTERNAL_CSS],
@@ -156,11 +159,15 @@ def _build(
             progress, folder = prepare(programme, schema, request.frozen_folder, request.freeze)
         except AuditFailed as exc:
             raise BuildError(audit_message(exc.findings)) from None
+        from .render.receipts import keyring, receipt_values
+
         internal, _public = value_sets(checked, schema)
+        internal.update(receipt_values(programme, key))
         result = build_site(
-            lambda docs: render_public(programme, schema, docs, templates, progress=progress),
+            lambda docs: render_public(programme, schema, docs, templates, progress=progress, receipt_key=key),
             site_dir, config_file=config_file, docs_dir=docs_dir, internal_values=internal,
             overrides={"copyright": footer_line(schema.footer, request.as_of)},
+            sealed=keyring(programme, key),
             inputs=inputs, findings=findings, ahead=ahead, audience="public", force=request.force,
             engine=request.engine,
         )

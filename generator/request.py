@@ -18,6 +18,7 @@ from .site.build import DEFAULT_CONFIG, DEFAULT_DOCS, theme_dir
 from .site.build_key import KEY_VERSION, Digest, seal
 from .site.zensical_run import DEFAULT_ENGINE, ENGINES
 from .sources import GoogleAccess, RawSheet, Source
+from .sources.receipt_key import ReceiptKey, key_id, load_key
 from .sources.source import default_published_dir
 
 DEFAULT_SITE = PROJECT_ROOT / "site"
@@ -53,6 +54,8 @@ class BuildRequest:
     engine: str = DEFAULT_ENGINE  # what builds the site from the pages: "zensical" or "mkdocs"
     google: GoogleAccess = GoogleAccess()
     schema_dir: Path | None = None
+    # Where the key of the receipt codes comes from (NUANQI_RECEIPT_KEY, NUANQI_RECEIPT_KEY_FILE).
+    receipt_key: ReceiptKey = ReceiptKey()
     # The language of the messages on the pages; by default the one set now (--lang).
     language: str = field(default_factory=get_language)
 
@@ -70,6 +73,12 @@ class BuildRequest:
     def frozen_folder(self) -> Path:
         """The folder of frozen periods: the one named, else the first source's."""
         return (self.published_dir or default_published_dir(self.sources)).resolve()
+
+    def receipt_secret(self) -> bytes:
+        """The key of the receipt codes; its file is created on first use, and
+        may be neither in the site, nor in docs/, nor among the frozen periods."""
+        return load_key(self.receipt_key, self.sources,
+                        forbidden=(self.site_dir, self.docs_dir, self.frozen_folder))
 
 
 # --- the build key ------------------------------------------------------------
@@ -117,6 +126,12 @@ def _published(digest: Digest, request: BuildRequest, fetched: Fetched) -> bool:
     return True
 
 
+def _receipt_key(digest: Digest, request: BuildRequest, fetched: Fetched) -> bool:
+    # Which key, as a one-way digest: the key itself never enters the stored build key.
+    digest.text("receipt_key", key_id(request.receipt_secret()))
+    return True
+
+
 def _schema(digest: Digest, request: BuildRequest, fetched: Fetched) -> bool:
     digest.tree("schema", load_schema(request.schema_dir).directory)
     return True
@@ -141,6 +156,7 @@ KEY_RULES: dict[str, KeyRule | None] = {
     # How spreadsheets are reached; what they gave is the sources' fingerprint.
     "google": None,
     "schema_dir": _schema,
+    "receipt_key": _receipt_key,
     "language": _text("language"),
 }
 
@@ -150,9 +166,10 @@ def build_key(request: BuildRequest, fetched: Fetched | None = None) -> str | No
     spreadsheet not in ``fetched``, a file gone: the build reports it)."""
     digest = Digest()
     digest.text("version", KEY_VERSION)
-    for item in fields(request):
+    for item in fields(request):  # every field first, before any rule reads a file
         if item.name not in KEY_RULES:
             raise TypeError(f"BuildRequest.{item.name} has no rule in request.KEY_RULES: say how it enters the build key")
+    for item in fields(request):
         rule = KEY_RULES[item.name]
         if rule is not None and not rule(digest, request, fetched or {}):
             return None

@@ -20,6 +20,7 @@ from generator.site import leakguard, zensical_run
 from generator.site.build import DEFAULT_CONFIG, DEFAULT_DOCS, build_site, copy_handwritten
 from generator.site.target import SiteTarget
 from generator.site.zensical_run import ENGINE_VARIABLE, warnings_of
+from generator.sources.receipt_key import ReceiptKey
 
 AS_OF = "2022-12-31"
 
@@ -35,7 +36,7 @@ def test_each_engine_builds_the_example_and_says_where(runner, example_workbook,
     result = _cli_build(runner, example_workbook, site, "--engine", engine)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        f"已生成 202 个页面（统计截止 2022-12-31），位于 {site}",
+        f"已生成 203 个页面（统计截止 2022-12-31），位于 {site}",
         f"用浏览器打开 {site / 'index.html'}，或运行 python -m http.server -d {site} 8000 预览",
     ]
     assert "MkDocs 警告" not in result.stderr
@@ -69,7 +70,7 @@ def test_changing_the_engine_builds_again(runner, example_workbook, tmp_path):
     again = _cli_build(runner, example_workbook, site, "--engine", "zensical")
     assert again.exit_code == 0 and again.stdout.startswith("数据源、表结构与配置自上次构建以来没有变化：沿用")
     other = _cli_build(runner, example_workbook, site, "--engine", "mkdocs")
-    assert other.exit_code == 0 and other.stdout.startswith("已生成 202 个页面")
+    assert other.exit_code == 0 and other.stdout.startswith("已生成 203 个页面")
     assert "md-search__button" not in (site / "index.html").read_text(encoding="utf-8")
 
 
@@ -137,15 +138,18 @@ def _mtimes(folder: Path) -> dict[str, int]:
 def test_rendering_rewrites_only_the_pages_that_changed(example_workbook, make_workbook, project, tmp_path):
     config, docs = project
     site = tmp_path / "site"
+    # One receipt key for both workbooks: each would otherwise find the key file beside it, and
+    # other codes would rewrite every records file of the status page.
+    key = ReceiptKey(secret="engines test key, not a real one")
     build([str(example_workbook)], dt.date(2022, 12, 31), site_dir=site, config_file=config, docs_dir=docs,
-          published_dir=tmp_path / "published")
+          published_dir=tmp_path / "published", receipt_key=key)
     work = SiteTarget(site).work / "docs"
     before = _mtimes(work)
     assert "policies/P0001.md" in before and "assets/stylesheets/extra.css" in before
     assert "help/index.md" not in before  # the staff's help is not in the public edition
     changed = make_workbook(lambda rows: rows["policies"][0].update(title="一项改了名称的政策（示例）"))
     build([str(changed)], dt.date(2022, 12, 31), site_dir=site, config_file=config, docs_dir=docs,
-          published_dir=tmp_path / "published")
+          published_dir=tmp_path / "published", receipt_key=key)
     after = _mtimes(work)
     assert after.keys() == before.keys()
     rewritten = sorted(name for name in after if after[name] != before[name])

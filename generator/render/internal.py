@@ -23,6 +23,8 @@ from ..model import Programme
 from ..schema import WorkbookSchema
 from .environment import make_environment
 from .escape import js_literal
+from .open311 import render_requests, render_services
+from .receipts import code
 from .views.followups import (
     LeniencyView,
     ProjectsView,
@@ -60,7 +62,8 @@ INTERNAL_NAV: list[dict[str, object]] = [
     {"数据质量": "quality/index.md"},
     # The staff's hand-written help (docs/help/), left out of the public edition.
     {"使用说明": [{"使用说明": "help/index.md"}, {"Google 表格": "help/google-sheets.md"},
-                  {"发布与部署": "help/publishing.md"}]},
+                  {"发布与部署": "help/publishing.md"}, {"回执码与办理进度查询": "help/receipts.md"},
+                  {"Open311 数据文件": "help/open311.md"}]},
 ]
 # The staff edition's stylesheet (full width, landscape print), added to mkdocs.yml's extra_css.
 INTERNAL_CSS = "assets/stylesheets/internal.css"
@@ -111,7 +114,8 @@ def _officers(w: PageWriter, officers: list[OfficerView], programme: Programme,
     w.page("internal/officers.md.j2", "officers/index.md", summary=officer_summary(officers), as_of=programme.as_of)
 
 
-def _orders(w: PageWriter, groups: list[OrderGroup], programme: Programme, schema: WorkbookSchema) -> None:
+def _orders(w: PageWriter, groups: list[OrderGroup], programme: Programme, schema: WorkbookSchema, key: bytes | None,
+            status_url: str | None) -> None:
     w.copy_asset("internal/print.css", "orders/print.css")
     # The issues not yet assigned are named by their status (schema.roles["issue_status"]).
     unassigned = w.label("unassigned_orders", schema.roles["issue_status"]["registered"])
@@ -119,8 +123,9 @@ def _orders(w: PageWriter, groups: list[OrderGroup], programme: Programme, schem
     for g in groups:
         name = unassigned if g.dept_name is None else g.dept_name
         index.append((name, g.page, len(g.rows), g.overdue))
-        w.page("internal/orders.md.j2", f"orders/{g.page}", dept_name=name, rows=g.rows,
-               issuer=schema.title, as_of=programme.as_of, unassigned=g.unassigned)
+        codes = {} if key is None else {v.issue.issue_id: code(key, v.issue.issue_id) for v in g.rows}
+        w.page("internal/orders.md.j2", f"orders/{g.page}", dept_name=name, rows=g.rows, codes=codes,
+               issuer=schema.title, as_of=programme.as_of, unassigned=g.unassigned, status_url=status_url)
     w.page("internal/orders_index.md.j2", "orders/index.md", index=index, total=sum(len(g.rows) for g in groups))
 
 
@@ -141,8 +146,12 @@ def _projects(w: PageWriter, view: ProjectsView) -> None:
 
 def render_internal(
     programme: Programme, checked: Checked, schema: WorkbookSchema, docs_dir: Path, templates: Path | None = None,
+    receipt_key: bytes | None = None, status_url: str | None = None,
 ) -> list[Path]:
-    """Write the internal pages into ``docs_dir`` (a staging folder) and return their paths."""
+    """Write the internal pages into ``docs_dir`` (a staging folder) and return their paths.
+    ``receipt_key``: the key of the receipt codes on the 交办单 and of Open311's request IDs (the
+    public build's; None: no codes, no requests);
+    ``status_url``: the public status page's address printed beside them (None: its path in the public site)."""
     w = PageWriter(make_environment(templates), docs_dir)
     w.copy_asset("internal/staff.css", INTERNAL_CSS)
     views = issue_views(programme)
@@ -152,7 +161,10 @@ def render_internal(
     _ledger(w, ledger_view(views, schema), programme)
     _overdue(w, overdue, programme, escalations(views, programme, schema), schema)
     _officers(w, officer_views(views, programme), programme, revisits_due(views, programme, schema), schema)
-    _orders(w, order_groups(views, programme), programme, schema)
+    _orders(w, order_groups(views, programme), programme, schema, receipt_key, status_url)
+    render_services(w, schema)
+    if receipt_key is not None:
+        render_requests(w, programme, schema, receipt_key)
     _quality(w, quality_view(checked, schema), checked)
     _leniency(w, followups, programme)
     _projects(w, projects)

@@ -18,7 +18,9 @@ from .environment import make_environment
 from .escape import js_literal, slug
 from .feeds import calendar_links, render_feeds
 from .ledgers import render_ledgers
+from .open311 import render_services
 from .progress import latest_reports, render_progress
+from .status import render_status
 from .structured import policy_jsonld
 from .views.public import (
     DepartmentsView,
@@ -116,16 +118,18 @@ def _departments(w: PageWriter, view: DepartmentsView) -> None:
 
 def render_public(
     programme: Programme, schema: WorkbookSchema, docs_dir: Path, templates: Path | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, receipt_key: bytes | None = None,
 ) -> list[Path]:
-    """``progress``: the audited period figures (frozen ones included); computed here when not given."""
+    """``progress``: the audited period figures (frozen ones included); computed here when not given.
+    ``receipt_key``: the key of the receipt codes; without it there is no status page."""
     env = make_environment(templates)
     w = PageWriter(env, docs_dir)
     head = replace(headline(programme, schema.roles["satisfaction"]), closed_loop=closed_loop_figures(
         programme.issues, programme.as_of, schema, programme.columns.get("issues", frozenset())))
     if progress is None:
         progress = compile_progress(programme, schema, threshold(schema))
-    w.page("index.md.j2", "index.md", site_title=schema.title, headline=head, latest=latest_reports(progress))
+    w.page("index.md.j2", "index.md", site_title=schema.title, headline=head, latest=latest_reports(progress),
+           status=receipt_key is not None)
     view = policies_view(programme, schema)
     _policies(w, view, programme, schema)
     render_feeds(w, view.published, schema, progress, programme.as_of)
@@ -133,4 +137,7 @@ def render_public(
     _departments(w, departments_view(programme))
     render_progress(w, head, progress, schema.closed_loop)
     render_ledgers(w, programme, schema)
+    if receipt_key is not None:
+        render_status(w, programme, receipt_key)
+    render_services(w, schema)
     return w.written

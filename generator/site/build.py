@@ -148,8 +148,32 @@ def theme_dir(config_file: Path) -> Path | None:
     return config_file.parent / custom if isinstance(custom, str) else None
 
 
+@dataclass(frozen=True)
+class Guard:
+    """What the leak guard looks for: internal values (value -> origin) and the
+    codes that open the sealed status records (lookup id -> code)."""
+
+    values: dict[str, str]
+    sealed: dict[str, str]
+
+    def key(self) -> str:
+        return guard_key(self.values, self.sealed)
+
+
+def public_status_url(config_file: Path) -> str | None:
+    """The public status page's address from mkdocs.yml's ``site_url``, None when it has none."""
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
+    except (OSError, yaml.YAMLError):
+        return None
+    url = config.get("site_url") if isinstance(config, dict) else None
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        return None
+    return url.rstrip("/") + "/status/index.html"
+
+
 def _fingerprint(
-    stage_docs: Path, config_file: Path, overrides: dict[str, object] | None, internal_values: dict[str, str] | None,
+    stage_docs: Path, config_file: Path, overrides: dict[str, object] | None, guard: Guard | None,
     engine: str = DEFAULT_ENGINE,
 ) -> str:
     """What the site is a function of: the staged docs, the configuration and
@@ -163,7 +187,7 @@ def _fingerprint(
     digest.text("environment", environment())
     digest.file("config", config_file)
     digest.text("overrides", json.dumps(overrides or {}, sort_keys=True, ensure_ascii=False, default=str))
-    digest.text("guard", "off" if internal_values is None else "\n".join(internal_values))
+    digest.text("guard", "off" if guard is None else guard.key())
     digest.tree("docs", stage_docs)
     digest.tree("theme", theme_dir(config_file))
     return digest.hexdigest()
@@ -203,6 +227,7 @@ def build_site(
     audience: str | None = None,
     force: bool = False,
     engine: str = DEFAULT_ENGINE,
+    sealed: dict[str, str] | None = None,
 ) -> BuildResult:
     """Render with ``render(stage_docs)``, build, guard, then swap into ``site_dir``.
 
@@ -214,6 +239,8 @@ def build_site(
     MkDocs started ahead (``pipeline.build``), to build the staged docs.
     ``force``: build and replace the whole site even when its pages are unchanged.
     ``engine``: "zensical" or "mkdocs" (``zensical_run.ENGINES``).
+    ``sealed``: the codes that open the status page's sealed records (lookup id ->
+    code), for the leak guard to scan what they say.
 
     The pages are rendered into a folder kept beside the site between builds
     (``SiteTarget.work``), where only what changed is written (``render_work``).
@@ -231,7 +258,8 @@ def build_site(
         with target.staging() as tmp:
             stage_docs = target.work / "docs"
             render_work(render, docs_dir, stage_docs, STAFF_DOCS if audience == "public" else ())
-            fingerprint = _fingerprint(stage_docs, config_file, overrides, internal_values, engine)
+            guard = None if internal_values is None else Guard(internal_values, sealed or {})
+            fingerprint = _fingerprint(stage_docs, config_file, overrides, guard, engine)
             previous = {} if force else target.state()
             if previous.get("fingerprint") == fingerprint:
                 # Same pages, configuration and guarded values: the site in place is
@@ -243,7 +271,7 @@ def build_site(
                     target.write_state({**previous, "inputs": inputs, "findings": findings})
                 return BuildResult(site_dir=target.site, pages=int(previous.get("pages", 0)),
                                    warnings=list(previous.get("warnings", [])), skipped=True, findings=findings)
-            state = _build_staged(target, tmp / "site", stage_docs, config_file, overrides, internal_values, ahead,
+            state = _build_staged(target, tmp / "site", stage_docs, config_file, overrides, guard, ahead,
                                   audience, fingerprint, engine, previous)
             target.write_state({**state, "inputs": inputs, "findings": findings})
             if keep_docs:
@@ -253,7 +281,7 @@ def build_site(
 
 def _build_staged(
     target: SiteTarget, stage_site: Path, stage_docs: Path, config_file: Path, overrides: dict[str, object] | None,
-    internal_values: dict[str, str] | None, ahead: MkDocsAhead | None, audience: str, fingerprint: str,
+    guard: Guard | None, ahead: MkDocsAhead | None, audience: str, fingerprint: str,
     engine: str, previous: dict[str, Any],
 ) -> dict[str, Any]:
     """The engine into ``stage_site``, the public marker, the leak guard, then
@@ -266,12 +294,12 @@ def _build_staged(
     warnings = run_mkdocs(config_file, stage_docs, stage_site, overrides, ahead, engine)
     build_id = target.mark(stage_site, audience, fingerprint)
     guarded: dict[str, Any] = {}
-    if internal_values is not None:
-        key = guard_key(internal_values)
+    if guard is not None:
+        key = guard.key()
         earlier = previous.get("guarded") or {}
         passed = earlier.get("files") if earlier.get("key") == key else None
         clean: dict[str, str] = {}
-        leaks = scan(stage_site, internal_values, passed=passed, clean=clean)
+        leaks = scan(stage_site, guard.values, passed=passed, clean=clean, sealed=guard.sealed)
         if leaks:
             raise LeakError(_leak_message(leaks))
         guarded = {"key": key, "files": clean}

@@ -9,6 +9,11 @@ identifies a row of an internal sheet (a unique field: an enterprise's name,
 ID or credit code): that one is looked for wherever it appears, unless the
 enterprise consented to its name being shown.
 
+The sealed records of the status page (``status/records/*.js``, see
+``render/receipts.py``) cannot be read without their codes: given the codes
+(``sealed``: lookup id -> code), the guard opens every record and scans what
+it says, and a record it cannot open is a leak by itself.
+
 Both sides are compared normalised (``normalise``): NFKC, invisible format
 characters removed, whitespace collapsed, so a name typed with full-width
 letters or a zero-width space inside it is still found.
@@ -30,6 +35,8 @@ import ahocorasick
 
 from ..check import Checked
 from ..check.report import column_letter
+from ..i18n import _
+from ..render.receipts import SHARD_FILE, parse_shard, shard_script, unseal
 from ..schema import WorkbookSchema
 
 TEXT_KINDS = {"id", "text", "phone", "mobile", "email", "url", "uscc"}
@@ -172,22 +179,57 @@ def _texts(path: Path, raw: str) -> Iterable[str]:
         yield normalise(html.unescape("\n".join(strings)))
 
 
-def guard_key(internal: dict[str, str]) -> str:
+def guard_key(internal: dict[str, str], sealed: Mapping[str, str] | None = None) -> str:
     """What a scan's verdict on a file depends on besides the file's bytes and
-    its name's suffix: the values looked for (and this module's rules)."""
-    digest = hashlib.sha256(f"leakguard 1\n{sorted(SCANNED_SUFFIXES)}\n".encode())
+    its name's suffix: the values looked for, the codes that open the sealed
+    records (and this module's rules)."""
+    digest = hashlib.sha256(f"leakguard 2\n{sorted(SCANNED_SUFFIXES)}\n".encode())
     for value in sorted(internal):
         digest.update(value.encode("utf-8") + b"\0")
+    for lookup, code in sorted((sealed or {}).items()):
+        digest.update(f"sealed {lookup} {code}".encode() + b"\0")
     return digest.hexdigest()
 
 
+_SHARD_DIR = SHARD_FILE.rpartition("/")[0] + "/"
+
+
+def sealed_texts(rel: str, raw: str, sealed: Mapping[str, str]) -> tuple[list[str], list[str]] | None:
+    """For a status shard: (what its sealed records say, the lookup ids in it that no
+    code opens, or the file's name when it is not exactly a records file as written);
+    None for any other file. The shard's own bytes are then not searched: they are
+    hashes and ciphertext, random text in which a 7-character ID would turn up by
+    chance at province scale, and a file that is anything more is refused whole."""
+    stem = rel[len(_SHARD_DIR):-len(".js")] if rel.startswith(_SHARD_DIR) and rel.endswith(".js") else None
+    if stem is None or "/" in stem:
+        return None
+    records = parse_shard(raw)
+    if records is None or shard_script(stem, records) != raw or not all(map(_LOOKUP.fullmatch, records)):
+        return [], [rel]
+    texts, unreadable = [], []
+    for lookup, body in records.items():
+        code = sealed.get(lookup)
+        record = None if code is None else unseal(code, body)
+        if record is None:
+            unreadable.append(lookup)
+        else:
+            texts.append(normalise(json.dumps(record, ensure_ascii=False)))
+            texts.extend(normalise(str(v)) for v in record.values() if v is not None)
+    return texts, unreadable
+
+
+_LOOKUP = re.compile("[0-9a-f]{64}")
+
+
 def scan(site_dir: Path, internal: dict[str, str], skip: Iterable[str] = ("assets/",),
-         passed: Mapping[str, str] | None = None, clean: dict[str, str] | None = None) -> list[Leak]:
+         passed: Mapping[str, str] | None = None, clean: dict[str, str] | None = None,
+         sealed: Mapping[str, str] | None = None) -> list[Leak]:
     """Every leak in the site. ``passed``: files (path -> SHA-256) an earlier scan
     with the same ``guard_key`` found clean; a file with the same path and bytes
     has the same verdict and is not scanned again. ``clean`` gets every file
-    found clean now, for the next build's ``passed``."""
-    if not internal:
+    found clean now, for the next build's ``passed``. ``sealed``: the codes that
+    open the status page's records (lookup id -> code)."""
+    if not internal and sealed is None:
         return []
     automaton = ahocorasick.Automaton()
     for value in internal:
@@ -206,11 +248,16 @@ def scan(site_dir: Path, internal: dict[str, str], skip: Iterable[str] = ("asset
             if clean is not None:
                 clean[rel] = digest
             continue
+        raw = data.decode("utf-8", errors="replace")
+        shard = sealed_texts(rel, raw, sealed) if sealed is not None else None
+        opened, unreadable = shard if shard is not None else ([], [])
+        texts = opened if shard is not None else list(_texts(path, raw))
         found: set[str] = set()
-        for text in _texts(path, data.decode("utf-8", errors="replace")):
+        for text in texts if internal else ():
             for _end, value in automaton.iter(text):
                 found.add(value)
         leaks.extend(Leak(rel, v, internal[v]) for v in sorted(found))
-        if not found and clean is not None:
+        leaks.extend(Leak(rel, lookup, _("a status record that no receipt code opens")) for lookup in unreadable)
+        if not found and not unreadable and clean is not None:
             clean[rel] = digest
     return leaks
