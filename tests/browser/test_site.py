@@ -320,3 +320,53 @@ def test_charts_are_drawn_for_a_phone_on_a_phone(phone: Visit, visit: Visit, pat
     wide = visit.page.evaluate("() => [...document.querySelectorAll('article picture img')].map(i => i.currentSrc)")
     assert wide and not any(src.endswith("-phone.svg") for src in wide)
     phone.assert_clean()
+
+
+def test_an_empty_search_says_what_to_try_in_chinese(visit: Visit, example_site: ExampleSite) -> None:
+    visit.goto("index.html")
+    page = visit.page
+    term = "留抵退税无此词"
+    if example_site.engine == "zensical":
+        page.locator(".md-search__button").click()
+        box = page.locator("dialog input[role=combobox]")
+        box.fill(term)
+        box.press("End")
+        help_text = page.locator("dialog .nq-search-help")
+        help_text.wait_for(timeout=15_000)
+        dialog = page.locator("dialog").inner_text()
+        # Zensical's own words, in Chinese
+        assert "没有找到符合条件的结果" in dialog and "No results" not in dialog and "Filters" not in dialog
+    else:
+        page.locator("label.md-search__icon, .md-search__input").first.click()
+        box = page.locator("input.md-search__input")
+        box.fill(term)
+        box.press("End")
+        help_text = page.locator(".md-search-result .nq-search-help")
+        help_text.wait_for(timeout=15_000)
+    links = help_text.locator("a")
+    hrefs = [links.nth(n).get_attribute("href") or "" for n in range(links.count())]
+    assert any(h.endswith("policies/finder.html") for h in hrefs) and any(h.endswith("officers/index.html") for h in hrefs)
+    assert "关键词" in help_text.inner_text()
+    visit.screenshot(f"search-empty-{example_site.engine}")
+    visit.assert_clean()
+
+
+def test_the_finder_works_from_a_file(browser, example_site: ExampleSite) -> None:
+    """A site copied to a USB stick or a shared drive and opened as a file: the finder
+    reads data/policies.js (fetch() of the JSON is blocked there)."""
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    try:
+        page = ctx.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((example_site.root / "policies/finder.html").as_uri())
+        status = page.locator("#policy-finder-status")
+        status.wait_for(timeout=10_000)
+        page.wait_for_function("() => document.getElementById('policy-finder-status').textContent.length > 0")
+        current = [p for p in _current(example_site)]
+        assert status.inner_text() == f"符合条件的有效政策共 {len(current)} 项。"
+        assert page.locator("#policy-finder").is_visible()
+        # Material's search cannot start its worker from a file (search-help.js says so in the box)
+        assert [e for e in errors if "search" not in e] == []
+    finally:
+        ctx.close()
