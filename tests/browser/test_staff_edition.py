@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -79,3 +80,25 @@ def test_an_officer_page_puts_open_issues_first_with_tappable_phones(desk: Visit
         assert box is not None and box["height"] < 30, "a phone number broke over two lines"
     assert desk.axe() == []
     desk.assert_clean()
+
+
+def test_each_order_prints_on_one_page_of_its_own(desk: Visit) -> None:
+    from pypdf import PdfReader
+
+    desk.goto("orders/index.html")
+    first = next(h for h in (a.get_attribute("href") for a in desk.page.locator("article table a").all())
+                 if h and h.startswith("dept-"))
+    desk.goto(f"orders/{first}")
+    orders = desk.page.locator("section.nq-order").count()
+    assert orders > 0
+    desk.page.emulate_media(media="print")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pdf = ARTIFACTS / "staff-orders.pdf"
+    desk.page.pdf(path=str(pdf), prefer_css_page_size=True)
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) == orders  # one order a page, none spilling over
+    box = reader.pages[0].mediabox
+    assert float(box.width) < float(box.height)  # A4 portrait, not the staff pages' landscape
+    # the PDF's fonts map some ideographs to their Kangxi radical forms (⾄ for 至): NFKC undoes it
+    text = unicodedata.normalize("NFKC", reader.pages[0].extract_text())
+    assert "限时解决交办单" in text and "本单据内容截至" in text
