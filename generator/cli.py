@@ -124,6 +124,32 @@ def site_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                         help=_("Where the site goes (default: site/, or site-internal/ for the internal edition)."))(fn)
 
 
+def _echo_site_kept(exc: Exception) -> None:
+    """After a failed build: the site as it was (builds swap a finished site in, or nothing)."""
+    site = getattr(exc, "site_dir", None)
+    if site is None:
+        return
+    if (site / "index.html").is_file():
+        click.echo(_("The site was not changed: {site} still holds the last site built.").format(site=site), err=True)
+    else:
+        click.echo(_("No site was built."), err=True)
+
+
+def building(site_dir: Path) -> Any:
+    """A context in which a failure names the site it left as it was (``_echo_site_kept``)."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def scope() -> Any:
+        try:
+            yield
+        except (DataInvalid, NuanqiError) as exc:
+            exc.site_dir = site_dir  # type: ignore[attr-defined]
+            raise
+
+    return scope()
+
+
 def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn our exceptions into a message and an exit code, never a traceback."""
 
@@ -133,9 +159,11 @@ def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except DataInvalid as exc:
             click.echo(str(exc), err=True)
+            _echo_site_kept(exc)
             sys.exit(exc.exit_code)
         except NuanqiError as exc:
             click.echo(_("Error: {message}").format(message=exc), err=True)
+            _echo_site_kept(exc)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo(_("Interrupted."), err=True)
@@ -234,7 +262,7 @@ def build(sources: tuple[str, ...], as_of: dt.date | None, audience: str, site_d
         site_dir = PROJECT_ROOT / ("site-internal" if audience == "internal" else "site")
     key = ReceiptKey.from_environment()
     new_key = key.missing_file(parsed)
-    with saving_snapshot(save_snapshot, parsed, schema) as snapshot:
+    with building(site_dir), saving_snapshot(save_snapshot, parsed, schema) as snapshot:
         built = run_build(BuildRequest(
             sources=parsed, as_of=day, site_dir=site_dir, audience=audience, templates=templates_folder(templates),
             schema_dir=schema.directory, published_dir=published_dir, reuse=not force, force=force,
@@ -364,10 +392,12 @@ def publish(kind: str, sources: tuple[str, ...], as_of: dt.date | None, site_dir
     parsed, day = resolve(sources, as_of, schema)
     key = ReceiptKey.from_environment()
     new_key = key.missing_file(parsed)
-    built = run_build(BuildRequest(
-        sources=parsed, as_of=day, site_dir=site_dir or PROJECT_ROOT / "site", templates=templates_folder(templates),
-        schema_dir=schema.directory, published_dir=published_dir, freeze=kind, engine=site_engine(engine),
-        receipt_key=key, google=GoogleAccess(credentials=credentials_file(credentials))))
+    site_dir = site_dir or PROJECT_ROOT / "site"
+    with building(site_dir):
+        built = run_build(BuildRequest(
+            sources=parsed, as_of=day, site_dir=site_dir, templates=templates_folder(templates),
+            schema_dir=schema.directory, published_dir=published_dir, freeze=kind, engine=site_engine(engine),
+            receipt_key=key, google=GoogleAccess(credentials=credentials_file(credentials))))
     _echo_new_key(new_key)
     for path in built.frozen:
         click.echo(_("Froze {path}").format(path=path))

@@ -110,9 +110,18 @@ def test_invalid_data_leaves_last_good_site(runner, make_workbook, tmp_path):
     result = runner.invoke(cli, ["build", "--source", str(bad), "--as-of", "2022-12-31", "--site-dir", str(site)])
     assert result.exit_code == 1
     assert "问题清单!F2" in result.output
+    assert result.output.splitlines()[-1] == f"网站没有改动：{site} 中仍是上次生成的网站。"
     assert (site / "index.html").read_text(encoding="utf-8") == "last good"
     assert sorted(p.name for p in site.iterdir()) == ["index.html"]
     assert not list(tmp_path.glob(".nuanqi-build-*"))
+
+
+def test_a_first_build_that_fails_says_no_site_was_built(runner, make_workbook, tmp_path):
+    bad = make_workbook(lambda rows: rows["issues"][0].update(reported_on="2023-05-01"))
+    result = runner.invoke(cli, ["build", "--source", str(bad), "--as-of", "2022-12-31",
+                                 "--site-dir", str(tmp_path / "site")])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == "没有生成网站。"
 
 
 HOSTILE = [
