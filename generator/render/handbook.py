@@ -6,9 +6,10 @@ text in the document whatever it holds.
 
 Each policy's QR code (to its page on the public site) is made here, with
 segno, as a PNG in a ``data:`` URL: nothing is fetched, and the PDF writer
-allows no other kind of URL. A PNG, not an SVG: WeasyPrint lays out 2,000
-inline SVGs in some 40 s more, and a code of whole pixels per module printed
-without smoothing (``image-rendering: pixelated``) is as sharp."""
+allows no other kind of URL. A PNG of one pixel per module (some 300 bytes),
+not an SVG: WeasyPrint lays out 2,000 inline SVGs in some 40 s more, and an
+image drawn without smoothing (``image-rendering: pixelated``, which the PDF
+marks ``/Interpolate false``) prints each module as a sharp square at any size."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ from .views.handbook import HandbookView
 
 TEMPLATE = "handbook/handbook.html.j2"
 STYLESHEET = "handbook/handbook.css"
-# Pixels per module, and the quiet zone in modules the standard asks for.
-QR_SCALE = 6
+# One pixel per module (the page scales it, unsmoothed), and the quiet zone of four modules the standard asks for.
+QR_SCALE = 1
 QR_BORDER = 4
 
 
