@@ -246,3 +246,15 @@ def test_invalid_data_writes_no_handbook(runner, tmp_path, make_workbook):
 def test_the_help_is_in_chinese(runner):
     result = runner.invoke(cli, ["handbook", "--help"])
     assert result.exit_code == 0 and "惠企政策汇编" in result.output and "二维码" in result.output
+
+
+def test_an_internal_value_in_a_policy_cell_stops_it(small_rows, tmp_path, runner):
+    rows = copy.deepcopy(small_rows)
+    secret = next(e for e in rows["enterprises"] if e["publish_name"] in ("否", False, None))
+    rows["policies"][2]["benefit"] = f"例如{secret['name']}已获支持"
+    book = tmp_path / "book.xlsx"
+    write_rows(book, rows, load_schema())
+    out = tmp_path / "out.pdf"
+    result = runner.invoke(cli, ["handbook", str(out), "-s", str(book), "--as-of", "2022-12-31", "--site-url", SITE])
+    assert result.exit_code == 2, result.output
+    assert "汇编中出现了内部数据" in result.output and "企业" in result.output and not out.exists()
