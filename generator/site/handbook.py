@@ -7,9 +7,11 @@ HTML page already follows, and no second markup language (Typst's, with its
 own ``#``, ``$``, ``@`` and ``<label>`` syntax) needs an escaper of its own to
 keep a cell from becoming code. Debian's Pango shapes the Chinese text with
 the system's fonts (``fonts-noto-cjk``), which are embedded as subsets, so the
-text can be searched and extracted. The cost is speed: about 5 s per 100
-policies (``benchmarks/handbook.py``), acceptable for an edition printed a few
-times a year.
+text can be searched and extracted. The cost is speed and memory: the
+example's 58 policies take some 15 s, 2,000 policies about 6 minutes of CPU
+and 4 GB (``benchmarks/handbook.py``, RESULTS.md), acceptable for an edition
+printed a few times a year, which is why it is a command of its own and not
+a part of every ``build``.
 
 Nothing is fetched: the fetcher allows ``data:`` URLs only (the QR codes),
 so an address in an overridden template is refused and reported, never
