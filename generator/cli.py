@@ -7,7 +7,6 @@ Exit codes (site.md): 0 success (warnings allowed), 1 the data is invalid,
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 import sys
 from collections.abc import Callable
@@ -18,7 +17,8 @@ import click
 
 from . import i18n
 from .check.cells import CellError, parse_date
-from .errors import ConfigError, DataInvalid, NuanqiError
+from .cli_errors import building, reports_errors
+from .errors import ConfigError, NuanqiError
 from .i18n import _
 from .schema import AS_OF_MAX, AS_OF_MIN, load_schema
 
@@ -73,6 +73,9 @@ published_dir_option = click.option(
     help=_("The folder of frozen periods (default: published/ next to the first source; "
     "examples/published for the bundled example)."),
 )
+templates_option = click.option(
+    "--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+    help=_("A folder of templates that override the bundled ones."))
 lang_option = click.option(
     "--lang", type=click.Choice(i18n.LANGUAGES), default="zh", callback=_lang, expose_value=False,
     is_eager=True, help=_("Language of messages."),
@@ -118,68 +121,9 @@ def site_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     fn = click.option("--engine", type=click.Choice(ENGINES), default=None,
                       help=_("What builds the site from the pages: zensical (the default) or mkdocs "
                       "(default: $NUANQI_ENGINE, else zensical)."))(fn)
-    fn = click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
-                      help=_("A folder of templates that override the bundled ones."))(fn)
+    fn = templates_option(fn)
     return click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                         help=_("Where the site goes (default: site/, or site-internal/ for the internal edition)."))(fn)
-
-
-def _echo_site_kept(exc: Exception) -> None:
-    """After a failed build: the site as it was (builds swap a finished site in, or nothing)."""
-    site = getattr(exc, "site_dir", None)
-    if site is None:
-        return
-    if (site / "index.html").is_file():
-        click.echo(_("The site was not changed: {site} still holds the last site built.").format(site=site), err=True)
-    else:
-        click.echo(_("No site was built."), err=True)
-
-
-def building(site_dir: Path) -> Any:
-    """A context in which a failure names the site it left as it was (``_echo_site_kept``)."""
-    import contextlib
-
-    @contextlib.contextmanager
-    def scope() -> Any:
-        try:
-            yield
-        except (DataInvalid, NuanqiError) as exc:
-            exc.site_dir = site_dir  # type: ignore[attr-defined]
-            raise
-
-    return scope()
-
-
-def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn our exceptions into a message and an exit code, never a traceback."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except DataInvalid as exc:
-            click.echo(str(exc), err=True)
-            _echo_site_kept(exc)
-            sys.exit(exc.exit_code)
-        except NuanqiError as exc:
-            click.echo(_("Error: {message}").format(message=exc), err=True)
-            _echo_site_kept(exc)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo(_("Interrupted."), err=True)
-            sys.exit(2)
-        except OSError as exc:
-            # The machine, not our code: a read-only or full disk, a missing
-            # permission. Staff can act on the path and the system's reason.
-            click.echo(_("Error: cannot use {path}: {reason}").format(
-                path=exc.filename or "", reason=exc.strerror or exc), err=True)
-            sys.exit(2)
-        except Exception as exc:  # a bug of ours: say so plainly, no traceback for staff
-            click.echo(_("Internal error ({kind}: {message}). Please report it to the maintainers.").format(
-                kind=type(exc).__name__, message=exc), err=True)
-            sys.exit(2)
-
-    return wrapper
 
 
 @click.group()
@@ -405,6 +349,32 @@ def publish(kind: str, sources: tuple[str, ...], as_of: dt.date | None, site_dir
         click.echo(_("No finished period left to freeze; nothing changed."))
     _echo_built(built, day)
 
+@cli.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@source_option
+@as_of_option
+@click.option("--site-url", metavar="URL", help=_("The public site's address, for the QR codes (default: site_url in mkdocs.yml)."))
+@templates_option
+@click.option("--force", is_flag=True, help=_("Overwrite OUT if it already exists."))
+@credentials_option
+@lang_option
+@reports_errors
+def handbook(out: Path, sources: tuple[str, ...], as_of: dt.date | None, site_url: str | None,
+             templates: Path | None, force: bool, credentials: Path | None) -> None:
+    """Write the printed policy handbook (惠企政策汇编) as a PDF: every published policy."""
+    from .pipeline import handbook as run_handbook
+    from .pipeline import resolve
+    from .request import HandbookRequest
+    from .sources.source import GoogleAccess
+
+    parsed, day = resolve(sources, as_of, schema := load_schema())
+    done = run_handbook(HandbookRequest(
+        sources=parsed, as_of=day, out=out, site_url=site_url, templates=templates_folder(templates), force=force,
+        google=GoogleAccess(credentials=credentials_file(credentials)), schema_dir=schema.directory))
+    for url in done.written.refused:
+        click.echo(_("Warning: the template asked for {url}, which was not fetched").format(url=url), err=True)
+    click.echo(_("Wrote {path}: {policies} published policies on {pages} pages, as of {as_of}").format(
+        path=done.written.path, policies=done.policies, pages=done.written.pages, as_of=day.isoformat()))
 
 
 # The help of each command in the staff's language (click takes it from the
@@ -417,6 +387,7 @@ template.help = _("Write an empty workbook with every sheet, header notes and dr
 schema.help = _("The workbook contract in other formats.")
 schema_export.help = _("Print (or write) a Frictionless Data Package descriptor of the sheets.")
 publish.help = _("Freeze the figures of the finished periods and build the public site.")
+handbook.help = _("Write the printed policy handbook (惠企政策汇编) as a PDF: every published policy.")
 
 
 def main() -> None:

@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 
 from .check import Checked, check_sheets, read_and_check, read_sources
 from .check.report import Finding
-from .errors import BuildError, DataInvalid
-from .i18n import get_language, set_language
+from .errors import BuildError, DataInvalid, NuanqiError
+from .i18n import _, get_language, set_language
 from .model import Programme, build_programme, check_record_types
 from .request import DEFAULT_SITE as DEFAULT_SITE
-from .request import BuildRequest, ValidateRequest, build_key
+from .request import BuildRequest, HandbookRequest, ValidateRequest, build_key
 from .schema import PROJECT_ROOT as PROJECT_ROOT
 from .schema import WorkbookSchema, load_schema
 from .site.build import BuildResult, build_site, extra_css_of, kept_site, public_status_url
@@ -174,3 +174,36 @@ def _build(
         frozen = write_frozen(folder, progress.to_freeze) if request.freeze else []
         return Built(checked=checked, programme=programme, result=result, progress=progress, frozen=frozen)
     return Built(checked=checked, programme=programme, result=result)
+
+
+@dataclass
+class Handbook:
+    written: Any  # site.handbook.WrittenHandbook
+    programme: Programme
+    checked: Checked
+    policies: int
+
+
+def handbook(request: HandbookRequest) -> Handbook:
+    """Validate, then write the printed 惠企政策汇编 (a PDF of the published
+    policies) into ``request.out``. An existing file is replaced only with
+    ``force``; the sources and any file not named .pdf are never replaced."""
+    from .render.handbook import render_handbook
+    from .render.views.handbook import handbook_view
+    from .site.handbook import site_address, write_handbook
+
+    out = request.out
+    if out.suffix.lower() != ".pdf":
+        raise NuanqiError(_("{path}: the handbook is a PDF; name a file ending in .pdf").format(path=out))
+    if (out.exists() or out.is_symlink()) and not request.force:
+        raise NuanqiError(_("{path} already exists and was left as it is; name a new file, "
+                            "or add --force to replace it.").format(path=out))
+    # Before anything is read: a missing address is the staff's to fix at once.
+    site_url, directory_urls = site_address(request.config_file, request.site_url)
+    schema = load_schema(request.schema_dir)
+    checked = validate(request.validation)
+    programme = model_of(checked)
+    view = handbook_view(programme, schema, site_url, directory_urls)
+    internal, _public = value_sets(checked, schema)
+    written = write_handbook(render_handbook(view, request.templates), out, internal)
+    return Handbook(written, programme, checked, view.count)

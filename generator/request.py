@@ -81,6 +81,26 @@ class BuildRequest:
                         forbidden=(self.site_dir, self.docs_dir, self.frozen_folder))
 
 
+@dataclass(frozen=True)
+class HandbookRequest:
+    """The printed 惠企政策汇编 (``handbook``): the published policies of the
+    sources as a PDF in ``out``, each with a QR code to its page on the site."""
+
+    sources: tuple[Source, ...]
+    as_of: dt.date
+    out: Path
+    site_url: str | None = None  # None: site_url of config_file (mkdocs.yml)
+    config_file: Path = DEFAULT_CONFIG
+    templates: Path | None = None
+    force: bool = False  # overwrite out when it exists
+    google: GoogleAccess = GoogleAccess()
+    schema_dir: Path | None = None
+
+    @property
+    def validation(self) -> ValidateRequest:
+        return ValidateRequest(sources=self.sources, as_of=self.as_of, google=self.google, schema_dir=self.schema_dir)
+
+
 # --- the build key ------------------------------------------------------------
 # One rule per field of BuildRequest: how the field goes into the key, or None
 # with the reason it does not change what the build makes. build_key fails on a

@@ -72,14 +72,18 @@ def _finalize(value: Any) -> Any:
     return md(value)
 
 
-def make_environment(extra_dir: str | Path | None = None) -> Environment:
+def _loader(extra_dir: str | Path | None) -> ChoiceLoader:
     loaders = []
     override = extra_dir  # NUANQI_TEMPLATES is read by the CLI, into the build request
     if override:
         loaders.append(FileSystemLoader(str(override)))
     loaders.append(FileSystemLoader(str(TEMPLATE_DIR)))
+    return ChoiceLoader(loaders)
+
+
+def make_environment(extra_dir: str | Path | None = None) -> Environment:
     env = Environment(
-        loader=ChoiceLoader(loaders),
+        loader=_loader(extra_dir),
         undefined=StrictUndefined,
         autoescape=False,  # finalize escapes for Markdown, which HTML escaping alone does not cover
         finalize=_finalize,
@@ -91,4 +95,24 @@ def make_environment(extra_dir: str | Path | None = None) -> Environment:
         md=md, title=title, html=html_text, url=safe_url, slug=slug, percent=percent, number=number, cn_date=cn_date, yuan=yuan,
         shares_note=satisfaction_note,
     )
+    return env
+
+
+def _finalize_html(value: Any) -> Any:
+    return Markup("") if value is None else value
+
+
+def make_html_environment(extra_dir: str | Path | None = None) -> Environment:
+    """The environment of documents that are HTML and never Markdown (the printed
+    惠企政策汇编): the same templates and overrides, strict, and every value
+    HTML-escaped by jinja2's autoescape (a template marks what it builds itself)."""
+    env = Environment(
+        loader=_loader(extra_dir),
+        undefined=StrictUndefined,
+        autoescape=True,
+        finalize=_finalize_html,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(number=number, cn_date=cn_date, url=safe_url)
     return env
