@@ -17,10 +17,12 @@ import click
 
 from . import i18n
 from .check.cells import CellError, parse_date
-from .cli_errors import building, reports_errors
+from .cli_errors import building, reports_errors, speak_the_staffs_language
 from .errors import ConfigError, NuanqiError
 from .i18n import _
 from .schema import AS_OF_MAX, AS_OF_MIN, load_schema
+
+speak_the_staffs_language()
 
 TEMPLATES_ENV = "NUANQI_TEMPLATES"
 ENGINES = ("zensical", "mkdocs")  # site/zensical_run.py: ENGINES (not imported here: start-up)

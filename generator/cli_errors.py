@@ -68,3 +68,26 @@ def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(2)
 
     return wrapper
+
+
+# click's own words (help, usage errors) go through the staff's catalogue too:
+# "Show this message and exit." or "No such option" in English on a Chinese
+# command line is the kind of thing staff cannot act on. click looks its texts
+# up with gettext at the call (``_`` and ``ngettext`` of each of its modules).
+_CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "types")
+
+
+def _plural(singular: str, plural: str, n: int) -> str:
+    return _(singular if n == 1 else plural)
+
+
+def speak_the_staffs_language() -> None:
+    """Give click's modules our gettext; call before the commands are declared."""
+    import importlib
+
+    for name in _CLICK_MODULES:
+        module = importlib.import_module(f"click.{name}")
+        if hasattr(module, "_"):
+            module._ = _  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = _plural  # type: ignore[attr-defined]

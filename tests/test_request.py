@@ -29,7 +29,9 @@ def test_a_misspelled_option_is_a_type_error():
 def test_the_cli_rejects_a_misspelled_option(runner):
     result = runner.invoke(cli, ["build", "--snapshoot", "x"])
     assert result.exit_code == 2
-    assert "No such option '--snapshoot'" in result.output
+    # click's own words in Chinese too (cli_errors.speak_the_staffs_language)
+    assert result.output.splitlines()[-1] == "错误：没有 '--snapshoot' 这个选项。 是不是想输入 '--save-snapshot'？"
+    assert "查看帮助。" in result.output
 
 
 def test_a_source_is_parsed_once_into_its_kind(tmp_path):
@@ -90,3 +92,13 @@ def test_how_a_build_runs_is_not_in_the_key_and_what_it_makes_is(tmp_path):
 def test_an_unknown_audience_is_refused():
     with pytest.raises(ValueError, match="audience"):
         BuildRequest(sources=(), as_of=AS_OF, audience="everyone")
+
+
+def test_click_speaks_chinese_and_english_when_asked(runner):
+    result = runner.invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    assert result.output.startswith("用法：") and "显示本帮助并退出。" in result.output
+    assert "Show this message" not in result.output
+    result = runner.invoke(cli, ["validate", "--lang", "en", "--format", "xml"])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == "Error: Invalid value for '--format': 'xml' is not one of 'text', 'json'."
