@@ -54,7 +54,8 @@ def test_the_engine_comes_from_the_environment_and_a_wrong_one_is_named(runner, 
     monkeypatch.setenv(ENGINE_VARIABLE, "hugo")
     result = _cli_build(runner, example_workbook, tmp_path / "site")
     assert result.exit_code == 2
-    assert result.stderr.strip() == "错误：NUANQI_ENGINE=hugo 不是可用的站点引擎：请使用 zensical, mkdocs 之一"
+    assert result.stderr.splitlines() == ["错误：NUANQI_ENGINE=hugo 不是可用的站点引擎：请使用 zensical, mkdocs 之一",
+                                          "没有生成网站。"]
     assert not (tmp_path / "site").exists()
     monkeypatch.setenv(ENGINE_VARIABLE, "mkdocs")
     result = _cli_build(runner, example_workbook, tmp_path / "site")
