@@ -15,7 +15,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from generator.cli import cli
-from generator.workbook.template import LISTS_SHEET, TEMPLATE_ROWS
+from generator.workbook.template import GUIDE_SHEET, LISTS_SHEET, TEMPLATE_ROWS
 
 
 @pytest.fixture
@@ -33,12 +33,24 @@ def _validations(ws):
 
 def test_every_sheet_with_its_headers_in_schema_order(template, schema):
     book = openpyxl.load_workbook(template)
-    assert [n for n in book.sheetnames if n != LISTS_SHEET] == [s.title for s in schema.sheets]
+    assert book.sheetnames[0] == GUIDE_SHEET
+    assert [n for n in book.sheetnames if n not in (LISTS_SHEET, GUIDE_SHEET)] == [s.title for s in schema.sheets]
     for sheet in schema.sheets:
         ws = book[sheet.title]
         assert [c.value for c in ws[1]] == [f.title for f in sheet.fields]
         assert ws.freeze_panes == "A2"
         assert ws.max_row == 1
+
+
+def test_the_first_tab_says_how_to_fill_in_every_column(template, schema):
+    ws = openpyxl.load_workbook(template)[GUIDE_SHEET]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert "不要改动表头名称" in rows[0][0] and "validate" in rows[2][0]
+    header = rows.index(["工作表", "列名", "必填", "填写说明", "示例"])
+    listed = [(r[0], r[1], r[2]) for r in rows[header + 1:]]
+    assert listed == [(s.title, f.title, "是" if f.required else "否") for s in schema.sheets for f in s.fields]
+    reopens = next(r for r in rows[header + 1:] if r[1] == "原问题编号")
+    assert "已销号的问题" in reopens[3] and reopens[4] == "Q0001"
 
 
 def test_each_header_has_a_note_with_example_and_requirement(template, schema):
@@ -158,7 +170,7 @@ def test_an_existing_workbook_is_not_overwritten(tmp_path, runner):
     assert out.read_bytes() == b"staff's own workbook"
     result = runner.invoke(cli, ["template", str(out), "--force"])
     assert result.exit_code == 0, result.output
-    assert openpyxl.load_workbook(out).sheetnames[0] == "部门"
+    assert openpyxl.load_workbook(out).sheetnames[:2] == ["填写说明", "部门"]
 
 
 def test_unwritable_place_is_exit_2(tmp_path, runner):

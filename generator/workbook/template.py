@@ -29,6 +29,9 @@ TEMPLATE_ROWS = 5000
 # Excel refuses a literal list longer than this; longer lists go to a hidden sheet.
 LIST_LITERAL_MAX = 255
 LISTS_SHEET = "_lists"
+# The first tab: how to fill in the workbook, and every column of every sheet with
+# its example (an example row in a data sheet would be read as data).
+GUIDE_SHEET = "填写说明"
 DATE_FORMAT = "yyyy-mm-dd"
 TEXT_FORMAT = "@"
 TEXT_KINDS = {"id", "phone", "mobile", "uscc"}
@@ -175,6 +178,37 @@ def _validations(f: Field, sheet: SheetSchema, schema: WorkbookSchema, column: s
     return []
 
 
+_GUIDE_INTRO = (
+    "本工作簿用于填写暖企服务工程的数据。每张工作表第 1 行是表头，不要改动表头名称；从第 2 行起每行一条记录。",
+    "表头为黄色的列必填，蓝色的列选填；鼠标停在表头上可以看到说明和示例；有下拉箭头的列请从列表中选择。",
+    "填好后运行 python -m generator validate --source 本文件.xlsx 校验，校验会指出每个有误的单元格和改法。",
+    "本工作表只是说明，系统不读取它；下表列出每张工作表的每一列。",
+)
+_GUIDE_HEADER = ("工作表", "列名", "必填", "填写说明", "示例")
+
+
+def _guide(book: Workbook, schema: WorkbookSchema) -> None:
+    """The 填写说明 tab: a few lines on how to fill in the workbook, then a row per column."""
+    ws = book.create_sheet(GUIDE_SHEET, 0)
+    for row, line in enumerate(_GUIDE_INTRO, start=1):
+        _text_cell(ws.cell(row=row, column=1), line)
+    top = len(_GUIDE_INTRO) + 2
+    for col, title in enumerate(_GUIDE_HEADER, start=1):
+        _text_cell(ws.cell(row=top, column=col), title).font = Font(bold=True)
+    row = top + 1
+    for sheet in schema.sheets:
+        for f in sheet.fields:
+            note = header_note(f, sheet, schema).split("\n")
+            values = (sheet.title, f.title, "是" if f.required else "否",
+                      "；".join(line for line in note if not line.startswith(("示例", "Example"))), _example(f) or "")
+            for col, value in enumerate(values, start=1):
+                _text_cell(ws.cell(row=row, column=col), value).alignment = Alignment(wrap_text=True, vertical="top")
+            row += 1
+    for letter, width in zip("ABCDE", (12, 16, 6, 70, 24), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = ws.cell(row=top + 1, column=1)
+
+
 def build_template(schema: WorkbookSchema | None = None) -> Workbook:
     schema = schema or load_schema()
     book = Workbook()
@@ -202,6 +236,7 @@ def build_template(schema: WorkbookSchema | None = None) -> Workbook:
         ws.freeze_panes = "A2"
     if lists.sheet is not None:
         book.move_sheet(lists.sheet, offset=len(book.sheetnames))
+    _guide(book, schema)
     return book
 
 
@@ -226,4 +261,4 @@ def write_template(out: Path, schema: WorkbookSchema | None = None, *, overwrite
         book.save(out)
     except OSError as exc:
         raise NuanqiError(_("Cannot write {path}: {error}").format(path=out, error=exc.strerror or exc)) from exc
-    return [name for name in book.sheetnames if name != LISTS_SHEET]
+    return [name for name in book.sheetnames if name not in (LISTS_SHEET, GUIDE_SHEET)]
