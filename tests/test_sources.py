@@ -85,6 +85,10 @@ def small_rows(sample_rows):
     """A slice of the sample that stays consistent (referenced rows kept)."""
     rows = {k: list(v) for k, v in sample_rows.items()}
     rows["issues"] = rows["issues"][:120]
+    kept = {r["issue_id"] for r in rows["issues"]}
+    # an issue reopening one left out, and the 督办 of those left out, go too
+    rows["issues"] = [dict(r, reopens=r.get("reopens") if r.get("reopens") in kept else None) for r in rows["issues"]]
+    rows["supervisions"] = [s for s in rows.get("supervisions", []) if s["issue_id"] in kept]
     return rows
 
 
