@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import statistics
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from conftest import build, write_workbook
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_figures import plain_closed_loop
 
 from generator.cli import cli
 from generator.figures.breakdowns import LedgerIndex, figures_of
@@ -149,18 +149,8 @@ def _pct(a: int, b: int) -> float | None:
 
 
 def plain(issues: list[Issue], end: dt.date) -> dict[str, object]:
-    assigned = [(i.assigned_on - i.reported_on).days for i in issues if i.assigned_on and i.assigned_on <= end]
-    closed = [i for i in issues if i.closed_on and i.closed_on <= end]
-    typed = [i for i in closed if i.closure_type]
-    reopened = {i.reopens for i in issues if i.reopens and i.reported_on <= end}
-    m = statistics.median(assigned) if assigned else None
-    return {
-        "assigned_on_time_rate": _pct(sum(d <= 2 for d in assigned), len(assigned)),
-        "median_days_to_assign": None if m is None else (int(m) if m == int(m) else m),
-        "resolution_rate": _pct(sum(i.closure_type == "已解决" for i in typed), len(typed)),
-        "revisit_rate": _pct(sum(bool(i.revisit_on and i.revisit_on <= end) for i in closed), len(closed)),
-        "reopen_rate": _pct(sum(i.issue_id in reopened for i in closed), len(closed)),
-    }
+    """issue 14's definitions, recomputed one by one (tests/test_figures.py)."""
+    return plain_closed_loop(issues, end, _pct)
 
 
 @st.composite

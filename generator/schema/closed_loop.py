@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..i18n import _
+from .settings import settings_of
 
 # workbook.yaml key -> field, and the least value each may take.
 _KEYS = {
@@ -36,14 +37,7 @@ class ClosedLoop:
 
 
 def load_closed_loop(raw: Any, where: Path) -> ClosedLoop:
-    if raw is None:
-        return ClosedLoop()
-    if not isinstance(raw, dict):
-        raise ConfigError(_("{path}: closedLoop must be a mapping ({keys})").format(path=where, keys=", ".join(_KEYS)))
-    unknown = sorted(set(raw) - set(_KEYS))
-    if unknown:
-        raise ConfigError(_("{path}: closedLoop has settings it does not know: {params} (known: {keys})").format(
-            path=where, params=", ".join(map(str, unknown)), keys=", ".join(_KEYS)))
+    raw = settings_of(raw, "closedLoop", _KEYS, where)
     values: dict[str, int] = {}
     for key, (name, least) in _KEYS.items():
         if key not in raw:

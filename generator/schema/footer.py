@@ -10,6 +10,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..i18n import _
+from .settings import settings_of
 
 # workbook.yaml ``footer``: who runs the site, shown at the foot of every page.
 _FOOTER_KEYS = {"organiser": "主办单位", "contact": "联系电话", "icp": "备案号"}
@@ -27,14 +28,7 @@ class Footer:
 
 
 def load_footer(raw: Any, where: Path) -> Footer:
-    if raw is None:
-        return Footer()
-    if not isinstance(raw, dict):
-        raise ConfigError(_("{path}: footer must be a mapping ({keys})").format(path=where, keys=", ".join(_FOOTER_KEYS)))
-    unknown = sorted(set(raw) - set(_FOOTER_KEYS))
-    if unknown:
-        raise ConfigError(_("{path}: footer has settings it does not know: {params} (known: {keys})").format(
-            path=where, params=", ".join(map(str, unknown)), keys=", ".join(_FOOTER_KEYS)))
+    raw = settings_of(raw, "footer", _FOOTER_KEYS, where)
     for key, value in raw.items():
         if not isinstance(value, str) or not value.strip() or any(c in value for c in "<>&\"\n"):
             raise ConfigError(_("{path}: footer.{key} must be plain text on one line, not {value!r}").format(

@@ -128,22 +128,24 @@ class _AnyTagLoader(yaml.SafeLoader):
 _AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def extra_css_of(config_file: Path) -> list[str]:
-    """The stylesheets mkdocs.yml adds (``extra_css``), to add one to them."""
+def mkdocs_settings(config_file: Path) -> dict[str, Any]:
+    """mkdocs.yml as a mapping, whatever tags it uses; empty when it cannot be read
+    (the engine itself then says why, at its own place)."""
     try:
         config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
     except (OSError, yaml.YAMLError):
-        return []
-    sheets = config.get("extra_css") if isinstance(config, dict) else None
+        return {}
+    return config if isinstance(config, dict) else {}
+
+
+def extra_css_of(config_file: Path) -> list[str]:
+    """The stylesheets mkdocs.yml adds (``extra_css``), to add one to them."""
+    sheets = mkdocs_settings(config_file).get("extra_css")
     return [s for s in sheets if isinstance(s, str)] if isinstance(sheets, list) else []
 
 
 def theme_dir(config_file: Path) -> Path | None:
-    try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
-    except (OSError, yaml.YAMLError):
-        return None
-    theme = config.get("theme") if isinstance(config, dict) else None
+    theme = mkdocs_settings(config_file).get("theme")
     custom = theme.get("custom_dir") if isinstance(theme, dict) else None
     return config_file.parent / custom if isinstance(custom, str) else None
 
@@ -162,11 +164,7 @@ class Guard:
 
 def public_status_url(config_file: Path) -> str | None:
     """The public status page's address from mkdocs.yml's ``site_url``, None when it has none."""
-    try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
-    except (OSError, yaml.YAMLError):
-        return None
-    url = config.get("site_url") if isinstance(config, dict) else None
+    url = mkdocs_settings(config_file).get("site_url")
     if not isinstance(url, str) or not url.startswith(("https://", "http://")):
         return None
     return url.rstrip("/") + "/status/index.html"

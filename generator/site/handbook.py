@@ -29,23 +29,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..check.cells import url_problem
 from ..errors import ConfigError, LeakError
 from ..i18n import _
-from .build import _AnyTagLoader
+from .build import mkdocs_settings
 from .leakguard import Leak, scan
 
 
 def site_address(config_file: Path, given: str | None) -> tuple[str, bool]:
     """The public site's base address (``--site-url``, else ``site_url`` of
     mkdocs.yml) and whether its pages are folders (``use_directory_urls``)."""
-    try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
-    except (OSError, yaml.YAMLError):
-        config = None
-    config = config if isinstance(config, dict) else {}
+    config = mkdocs_settings(config_file)
     address = (given or str(config.get("site_url") or "")).strip()
     if not address:
         raise ConfigError(_("The handbook's QR codes lead to the public site, and its address is unknown: "
