@@ -36,17 +36,16 @@ linked to enterprise attributes, except through the same period totals.
 from __future__ import annotations
 
 import math
-import os
-import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import highspy
 import numpy as np
 
-from .breakdowns import COUNT_COLUMNS
+from .breakdowns import COUNT_COLUMNS, PART_COLUMNS
 from .document import PeriodDocument
+from .lp import Constraints, highs_of, integral
 from .periods import Period, parse_key, segments
 from .suppression import window
 
@@ -79,28 +78,17 @@ def period_of_doc(doc: PeriodDocument) -> Period:
     return parse_key(doc.period.kind, doc.period.key)
 
 
-@dataclass
-class _Constraints:
-    """The model's equalities and upper bounds; soft: from a frozen document (relaxed mode)."""
-
-    eq_rows: list[list[int]] = field(default_factory=list)
-    eq_coefs: list[list[float]] = field(default_factory=list)
-    eq_rhs: list[float] = field(default_factory=list)
-    eq_soft: list[bool] = field(default_factory=list)
-    ub_rows: list[tuple[list[int], list[float]]] = field(default_factory=list)
-    ub_rhs: list[float] = field(default_factory=list)
-    ub_soft: list[bool] = field(default_factory=list)
-
-    def equal(self, cols: list[int], coefs: list[float], rhs: float, soft: bool) -> None:
-        self.eq_rows.append(cols)
-        self.eq_coefs.append(coefs)
-        self.eq_rhs.append(rhs)
-        self.eq_soft.append(soft)
-
-    def at_least_one(self, cols: list[int], soft: bool) -> None:
-        self.ub_rows.append((cols, [-1.0] * len(cols)))
-        self.ub_rhs.append(-1.0)
-        self.ub_soft.append(soft)
+def period_total(doc: PeriodDocument, column: str) -> int | None:
+    """What the period publishes as the total of a column of its grouped tables: the
+    counts are headline figures; 已解决 is the sum of the table by issue category
+    (None when that table does not give it)."""
+    if column in COUNT_COLUMNS:
+        return int(doc.figures[column] or 0)
+    table = doc.tables.get("category")
+    if table is None or table.withheld or column not in table.columns:
+        return None
+    values = [row.get(column) for row in table.rows]
+    return sum(v for v in values if isinstance(v, int)) if all(isinstance(v, int) for v in values) else None
 
 
 class _Model:
@@ -119,15 +107,19 @@ class _Model:
                 if str(row[dimension]) not in values:
                     values.append(str(row[dimension]))
         self.values = values
-        self.n = len(COUNT_COLUMNS) * len(values) * len(self.segments)
+        # 已解决 only where some table publishes it (a ledger with 办结类型).
+        self.columns = COUNT_COLUMNS + tuple(
+            c for c in PART_COLUMNS if any(c in d.tables[dimension].columns for d in docs)
+        )
+        self.n = len(self.columns) * len(values) * len(self.segments)
         self.targets: dict[CellId, list[int]] = {}
-        rows = _Constraints()
+        rows = Constraints()
         for doc, period in zip(docs, periods, strict=True):
             self._period_rows(rows, doc, period)
-        if len(COUNT_COLUMNS) == 2:
-            self._stock_rows(rows)
+        self._stock_rows(rows)
+        self._part_rows(rows)
         slack = self._soften(rows) if soft else []
-        self.highs = _highs(rows, self.n)
+        self.highs = highs_of(rows, self.n)
         self.seen = _Seen(list(self.targets.values()))
         self._feasible: bool | None = None
         self.revision = 0.0
@@ -148,28 +140,32 @@ class _Model:
         last = next(i for i, (_, b) in enumerate(self.segments) if b == p.end)
         return range(first, last + 1)
 
-    def _period_rows(self, rows: _Constraints, doc: PeriodDocument, period: Period) -> None:
+    def _period_rows(self, rows: Constraints, doc: PeriodDocument, period: Period) -> None:
         """A period's totals, and its shown (equal) and suppressed (at least one) cells."""
         dimension, var = self.dimension, self._var
         index_v = {v: i for i, v in enumerate(self.values)}
         segs = self._segment_range(period)
         table = doc.tables[dimension]
         frozen = self.soft and doc.frozen
-        for c, column in enumerate(COUNT_COLUMNS):
+        for c, column in enumerate(self.columns):
             cols = [var(c, v, s) for v in range(len(self.values)) for s in segs]
-            rows.equal(cols, [1.0] * len(cols), float(doc.figures[column] or 0), frozen)
-            if table.withheld:
+            total = period_total(doc, column)
+            if total is not None:
+                rows.equal(cols, [1.0] * len(cols), float(total), frozen)
+            if table.withheld or column not in table.columns:
                 continue
             for row in table.rows:
                 idx = [var(c, index_v[str(row[dimension])], s) for s in segs]
-                shown = row[column]
+                shown = row.get(column)
+                if shown is None:
+                    continue
                 if isinstance(shown, int):
                     rows.equal(idx, [1.0] * len(idx), float(shown), frozen)
                 else:
                     rows.at_least_one(idx, frozen)
                     self.targets[(dimension, period.kind, period.key, column, str(row[dimension]))] = idx
 
-    def _stock_rows(self, rows: _Constraints) -> None:
+    def _stock_rows(self, rows: Constraints) -> None:
         # Open stock per value, never negative: o[v,j] = o[v,j-1] + new[v,j] - closed[v,j] >= 0,
         # written with one extra variable per (value, segment) to keep the matrix sparse.
         s_count = len(self.segments)
@@ -185,7 +181,16 @@ class _Model:
                     coefs.append(-1.0)
                 rows.equal(cols, coefs, 0.0, False)
 
-    def _soften(self, rows: _Constraints) -> list[int]:
+    def _part_rows(self, rows: Constraints) -> None:
+        # 已解决 is some of the closed issues: never more, per value and stretch of days.
+        closed = self.columns.index("issues_closed")
+        for c, column in enumerate(self.columns):
+            if column in PART_COLUMNS:
+                for v in range(len(self.values)):
+                    for s in range(len(self.segments)):
+                        rows.not_more(self._var(c, v, s), self._var(closed, v, s))
+
+    def _soften(self, rows: Constraints) -> list[int]:
         """Slack variables for the soft rows; the variables to minimise."""
         slack: list[int] = []
         for i, is_soft in enumerate(rows.eq_soft):
@@ -216,7 +221,7 @@ class _Model:
             return None
         value = float(h.getInfo().objective_function_value) * sense
         point = np.asarray(h.getSolution().col_value)
-        if _integral(point):
+        if integral(point):
             self.seen.add(point)
         elif idx and not self.soft:
             # The linear optimum is fractional: ask for whole numbers, as a reader
@@ -236,7 +241,7 @@ class _Model:
             if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 return None
             point = np.asarray(h.getSolution().col_value)
-            if _integral(point):
+            if integral(point):
                 self.seen.add(point)
             return float(h.getInfo().objective_function_value)
         finally:
@@ -272,65 +277,6 @@ class _Seen:
         sums = np.add.reduceat(np.round(point[self.cells]), self.starts)
         np.minimum(self.low, sums, out=self.low)
         np.maximum(self.high, sums, out=self.high)
-
-
-def _integral(values: Any) -> bool:
-    x = np.asarray(values)
-    return bool(np.all(np.abs(x - np.round(x)) <= 1e-6))
-
-
-def _new_highs() -> highspy.Highs:
-    """A solver, without the banner HiGHS prints to the process's stdout when created."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 1)
-            h = highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-    h.setOptionValue("output_flag", False)
-    # Only the objective changes between solves: the last basis stays primal
-    # feasible, so primal simplex restarts from it (about 3x faster here).
-    h.setOptionValue("simplex_strategy", 4)
-    return h
-
-
-def _highs(c: _Constraints, n: int) -> highspy.Highs:
-    rows = list(zip(c.eq_rows, c.eq_coefs, strict=True)) + c.ub_rows
-    lower = list(c.eq_rhs) + [-highspy.kHighsInf] * len(c.ub_rows)
-    upper = list(c.eq_rhs) + list(c.ub_rhs)
-    start, index, value = _columnwise(rows, n)
-    lp = highspy.HighsLp()
-    lp.num_col_ = n
-    lp.num_row_ = len(rows)
-    lp.col_cost_ = np.zeros(n)
-    lp.col_lower_ = np.zeros(n)
-    lp.col_upper_ = np.full(n, highspy.kHighsInf)
-    lp.row_lower_ = np.array(lower, dtype=float)
-    lp.row_upper_ = np.array(upper, dtype=float)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = start
-    lp.a_matrix_.index_ = index
-    lp.a_matrix_.value_ = value
-    h = _new_highs()
-    h.passModel(lp)
-    return h
-
-
-def _columnwise(rows: list[tuple[list[int], list[float]]], n: int) -> tuple[Any, Any, Any]:
-    """The constraint matrix in compressed-column form (HiGHS' own), repeated
-    entries summed; with numpy alone (scipy.sparse took 0.14 s to import)."""
-    lengths = [len(cols) for cols, _ in rows]
-    r = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
-    c = np.fromiter((col for cols, _ in rows for col in cols), dtype=np.int64, count=sum(lengths))
-    d = np.fromiter((coef for _, coefs in rows for coef in coefs), dtype=float, count=sum(lengths))
-    keys, inverse = np.unique(c * max(len(rows), 1) + r, return_inverse=True)
-    value = np.bincount(inverse, weights=d, minlength=len(keys)).astype(float)
-    col, row = np.divmod(keys, max(len(rows), 1))
-    start = np.searchsorted(col, np.arange(n + 1)).astype(np.int32)
-    return start, row.astype(np.int32), value
 
 
 def _check(model: _Model, k: int, only: set[CellId] | None) -> tuple[int, list[Finding]]:

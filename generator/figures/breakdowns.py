@@ -10,6 +10,7 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -27,7 +28,7 @@ from .document import SMALL, PeriodDocument, Row, Table
 from .ledger import period_figures, rate
 from .periods import Period
 from .rounding import percent
-from .suppression import Cell, marker, protect_column, shown
+from .suppression import MARK, Cell, marker, protect_column, shown
 
 PeriodDoc = PeriodDocument
 
@@ -54,6 +55,10 @@ OTHER_TABLES = ("category", "department")
 DEPARTMENT_COLUMNS = ("issues_closed", "closed_with_due", "closed_on_time", "on_time_rate", "closed_resolved",
                       "resolution_rate")
 COUNT_COLUMNS = ("issues_new", "issues_closed")
+# Counts of some of the closed issues (已解决), suppressed and audited like the others.
+PART_COLUMNS = ("closed_resolved",)
+# The table by an enterprise attribute when the ledger has 办结类型: 已解决 and 问题化解率 too.
+RESOLVED_COLUMNS = (*COUNT_COLUMNS, "closed_resolved", "resolution_rate")
 # The issue-category table: the counts, and 已解决 among the closed (问题化解率, issue 14).
 CATEGORY_COLUMNS = (*COUNT_COLUMNS, "closed_resolved", "resolution_rate")
 
@@ -91,6 +96,8 @@ class LedgerIndex:
 
     def __init__(self, programme: Programme, schema: WorkbookSchema) -> None:
         issues = list(programme.issues)
+        # 已解决 (办结类型's role ``resolved``), None when the ledger has no 办结类型 column.
+        self.resolved = resolved_type(programme, schema)
         self.by_reported = sorted(issues, key=lambda i: i.reported_on)
         self.reported_days = [i.reported_on for i in self.by_reported]
         self.by_closed = sorted((i for i in issues if i.closed_on is not None), key=lambda i: i.closed_on or dt.date.max)
@@ -114,6 +121,7 @@ class LedgerIndex:
             for d in schema.dimensions:
                 self.codes[(order, d)] = firm_codes[d][self.firms[order]]
         self.n_firms = len(firm_no)
+        self.resolved_closed = np.array([i.closure_type == self.resolved for i in self.by_closed], dtype=bool)
         self.reported = np.array([i.reported_on.toordinal() for i in issues], dtype=np.int64)
         self.closed = np.array([i.closed_on.toordinal() if i.closed_on else _NEVER for i in issues], dtype=np.int64)
         self.has_due = np.array([i.due_on is not None for i in issues], dtype=bool)
@@ -135,12 +143,17 @@ class LedgerIndex:
         lo, hi = self._span("closed", period)
         return self.by_closed[lo:hi]
 
-    def counts(self, order: str, dimension: str, period: Period, size: int) -> tuple[np.ndarray, np.ndarray]:
-        """Issues and distinct enterprises per value of the dimension, reported (closed) in the period."""
+    def counts(
+        self, order: str, dimension: str, period: Period, size: int, resolved: bool = False,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Issues and distinct enterprises per value of the dimension, reported (closed) in the
+        period; ``resolved``: of the closed ones, those 已解决 only."""
         lo, hi = self._span(order, period)
         codes = self.codes[(order, dimension)][lo:hi]
         firms = self.firms[order][lo:hi]
         known = (codes >= 0) & (firms >= 0)
+        if resolved:
+            known &= self.resolved_closed[lo:hi]
         codes, firms = codes[known], firms[known]
         issues = np.bincount(codes, minlength=size)
         pairs = np.unique(codes * max(self.n_firms, 1) + firms)
@@ -217,6 +230,13 @@ def figures_of(
     return {key: out[key] for key in FIGURES}
 
 
+def resolved_type(programme: Programme, schema: WorkbookSchema) -> str | None:
+    """The 办结类型 that counts as 已解决; None when 问题清单 has no 办结类型 column."""
+    if "closure_type" not in programme.columns.get("issues", ()):
+        return None
+    return schema.roles["closure_type"]["resolved"]
+
+
 def _resolved(issues: list[Issue], resolved: str | None) -> int | None:
     """已解决 among ``issues`` (closed ones); None when the ledger has no 办结类型 column."""
     return None if resolved is None else sum(1 for i in issues if i.closure_type == resolved)
@@ -269,19 +289,47 @@ def enterprise_cells(
     """column -> value -> Cell (issue count and distinct enterprises) for one period."""
     values = attribute_values(schema, dimension)
     out: dict[str, dict[str, Cell]] = {}
-    for column, order in (("issues_new", "reported"), ("issues_closed", "closed")):
-        issues, firms = index.counts(order, dimension, period, len(values))
+    counted = [("issues_new", "reported", False), ("issues_closed", "closed", False)]
+    if index.resolved is not None:
+        counted.append(("closed_resolved", "closed", True))
+    for column, order, resolved in counted:
+        issues, firms = index.counts(order, dimension, period, len(values), resolved)
         out[column] = {v: Cell(int(issues[n]), int(firms[n])) for n, v in enumerate(values)}
     return out
 
 
 def enterprise_table(cells: dict[str, dict[str, Cell]], dimension: str, k: int) -> Table:
-    ok = all(protect_column(column, k) for column in cells.values())
-    if not ok:
-        return Table(dimension, COUNT_COLUMNS, enterprise_attribute=True, withheld=True, why=SMALL)
-    values = list(cells[COUNT_COLUMNS[0]])
-    rows = tuple({dimension: v, **{c: shown(cells[c][v], k) for c in COUNT_COLUMNS}} for v in values)
-    return Table(dimension, COUNT_COLUMNS, enterprise_attribute=True, rows=rows)
+    """The table by one enterprise attribute, its small cells suppressed. 已解决 of a value
+    whose 销号 is suppressed is suppressed too (shown, it would bound the 销号 from below),
+    and its 问题化解率 is shown only where both counts are."""
+    resolved = "closed_resolved" in cells
+    if not all(protect_column(cells[c], k) for c in COUNT_COLUMNS):
+        return Table(dimension, RESOLVED_COLUMNS if resolved else COUNT_COLUMNS, enterprise_attribute=True,
+                     withheld=True, why=SMALL)
+    if resolved:
+        hidden = {v for v, cell in cells["issues_closed"].items() if cell.suppressed}
+        # When 已解决 cannot be protected the counts are published without it.
+        resolved = protect_column(cells["closed_resolved"], k, forced=hidden)
+    columns = RESOLVED_COLUMNS if resolved else COUNT_COLUMNS
+    rows = []
+    for v in cells["issues_new"]:
+        row: dict[str, Any] = {dimension: v, **{c: shown(cells[c][v], k) for c in columns if c in cells}}
+        if resolved:
+            row["resolution_rate"] = _shown_rate(cells["closed_resolved"][v], cells["issues_closed"][v])
+        rows.append(row)
+    return Table(dimension, columns, enterprise_attribute=True, rows=tuple(rows))
+
+
+def without_parts(table: Table) -> Table:
+    """The table by an enterprise attribute with its counts only (no 已解决 or 问题化解率)."""
+    rows = tuple({c: v for c, v in row.items() if c in (table.name, *COUNT_COLUMNS)} for row in table.rows)
+    return replace(table, columns=COUNT_COLUMNS, rows=rows)
+
+
+def _shown_rate(part: Cell, whole: Cell) -> float | str | None:
+    if part.suppressed or whole.suppressed:
+        return MARK
+    return pct(rate(part.count, whole.count))
 
 
 def period_doc(
@@ -292,7 +340,7 @@ def period_doc(
         index = LedgerIndex(programme, schema)
     new, closed = index.reported_in(period), index.closed_in(period)
     categories = schema.sheet("issues").field("category").enum or ()
-    resolved = schema.roles["closure_type"]["resolved"] if "closure_type" in programme.columns.get("issues", ()) else None
+    resolved = index.resolved
     tables = {
         "category": _count_table(new, closed, categories, lambda i: i.category, "category", resolved),
         "department": _department_table(programme, closed, resolved),

@@ -19,11 +19,13 @@ from .breakdowns import (
     COUNT_COLUMNS,
     FIGURES,
     OTHER_TABLES,
+    PART_COLUMNS,
     PERCENT_FIGURES,
     LedgerIndex,
     period_doc,
+    without_parts,
 )
-from .document import PROVISIONAL, REVISED, SMALL, PeriodDocument, Revision
+from .document import PROVISIONAL, REVISED, SMALL, PeriodDocument, Revision, Table
 from .periods import KINDS, Period, finished_periods
 from .rounding import legacy_percent
 
@@ -107,9 +109,16 @@ def grouped_revised(published: PeriodDocument, current: PeriodDocument) -> bool:
         return True
     for name, table in published.tables.items():
         now = current.tables.get(name)
-        if table.enterprise_attribute and not table.withheld and (now is None or now.rows != table.rows):
+        if table.enterprise_attribute and not table.withheld and (now is None or _as_in(now, table) != table.rows):
             return True
     return False
+
+
+def _as_in(current: Table, published: Table) -> tuple[dict[str, object], ...]:
+    """The current rows in the columns the published table has: columns added since
+    (已解决, by a ledger that gained 办结类型) revise nothing that was published."""
+    keep = (published.name, *published.columns)
+    return tuple({c: row.get(c) for c in keep if c in row} for row in current.rows)
 
 
 def _overlaps(a: Period, b: Period) -> bool:
@@ -138,7 +147,12 @@ def protect(docs: list[PeriodDocument], k: int) -> tuple[list[PeriodDocument], A
         for f in result.findings:
             doc = docs[position[(f.kind, f.key)]]
             if not doc.frozen:
-                if not doc.tables[f.dimension].withheld:
+                table = doc.tables[f.dimension]
+                if f.column in PART_COLUMNS and f.column in table.columns:
+                    # Its 已解决 can be worked out: publish the counts without it first.
+                    docs[position[doc.id]] = doc.with_table(without_parts(table))
+                    changed = True
+                elif not table.withheld:
                     _withhold(docs, position[doc.id], f.dimension)
                     withheld += 1
                     changed = True

@@ -21,6 +21,7 @@ can be narrowed.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from ..schema import WorkbookSchema
@@ -54,10 +55,11 @@ class Cell:
     suppressed: bool = False
 
 
-def protect_column(cells: dict[str, Cell], k: int) -> bool:
-    """Mark suppressed cells in one column; False when the table must be withheld."""
-    for cell in cells.values():
-        cell.suppressed = 0 < cell.count and cell.enterprises < k
+def protect_column(cells: dict[str, Cell], k: int, forced: Collection[str] = ()) -> bool:
+    """Mark suppressed cells in one column; False when the table must be withheld.
+    ``forced``: cells suppressed whatever their count (unless 0), as if primary."""
+    for name, cell in cells.items():
+        cell.suppressed = 0 < cell.count and (cell.enterprises < k or name in forced)
     hidden = [c for c in cells.values() if c.suppressed]
     if not hidden:
         return True
