@@ -232,3 +232,48 @@ def test_a_department_with_few_issues_is_not_rated(tmp_path, example_workbook):
     csv_text = (site / "progress/week/2022-W30.csv").read_text(encoding="utf-8-sig")
     small = [line for line in csv_text.splitlines() if line.startswith("按责任单位") and ",问题化解率," in line]
     assert small and all(line.split(",")[4] in ("F",) for line in small)
+
+
+def _attribute(enterprise: Enterprise, dimension: str) -> str:
+    if dimension == "above_scale":
+        return "规上" if enterprise.above_scale else "规下"
+    return str(getattr(enterprise, dimension))
+
+
+def test_the_tables_by_enterprise_attribute_carry_the_resolved_they_recompute(tmp_path, example_workbook):
+    """已解决 and 问题化解率 by town, industry, size and 规上: each shown number is the count of
+    issues 销号 in the period as 已解决 by enterprises of that value; a withheld one (null, "C")
+    is a value of fewer than 3 such enterprises, or one whose 销号 is withheld; the rate is
+    shown exactly where both counts are."""
+    for kind in ("week", "month"):  # published: each kind frozen in turn, as publish does
+        built = build([str(example_workbook)], dt.date(2022, 12, 31), site_dir=tmp_path / "site",
+                      docs_dir=tmp_path / "docs", published_dir=tmp_path / "published", freeze=kind)
+    programme = built.programme
+    firms = programme.enterprises
+    shown = withheld = tables = 0
+    for path in sorted((built.result.site_dir / "progress").glob("*/*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        start, end = (dt.date.fromisoformat(data["period"][k]) for k in ("start", "end"))
+        closed = [i for i in programme.issues if i.closed_on and start <= i.closed_on <= end]
+        for dimension in ("town", "industry", "size", "above_scale"):
+            table = data["tables"][dimension]
+            if table["withheld"] or "closed_resolved" not in table["columns"]:
+                continue
+            tables += 1
+            for row in table["rows"]:
+                mine = [i for i in closed if _attribute(firms[i.enterprise_id], dimension) == row[dimension]]
+                ok = [i for i in mine if i.closure_type == "已解决"]
+                status = row["conf_status"]
+                if status["closed_resolved"] == "F":
+                    shown += 1
+                    assert row["closed_resolved"] == len(ok), (path.name, dimension, row)
+                else:
+                    withheld += 1
+                    assert row["closed_resolved"] is None
+                    assert status["issues_closed"] == "C" or len({i.enterprise_id for i in ok}) < 3 or any(
+                        r["conf_status"]["closed_resolved"] == "C" for r in table["rows"] if r is not row)
+                if status["closed_resolved"] == "F" and status["issues_closed"] == "F":
+                    assert row["resolution_rate"] == _pct(len(ok), len(mine))
+                else:
+                    assert row["resolution_rate"] is None and status["resolution_rate"] == "C"
+    assert tables > 50 and shown > 300 and withheld > 20

@@ -135,6 +135,35 @@ def test_a_file_edited_with_its_manifest_that_contradicts_its_tables_stops_the_b
     assert not (tmp_path / "b").exists()
 
 
+def test_a_rate_shown_beside_a_withheld_resolved_count_stops_the_build(published, runner, tmp_path):
+    """A frozen table by enterprise attribute: 已解决 withheld, its 问题化解率 a number: an
+    edit (the rate bounds the count), refused like any other contradiction."""
+    args, folder = published
+    path, where = None, None
+    for candidate in sorted((folder / "month").glob("*.json")):
+        tables = json.loads(candidate.read_text(encoding="utf-8"))["tables"]
+        for name, table in tables.items():
+            marked = [n for n, r in enumerate(table["rows"]) if isinstance(r.get("closed_resolved"), str)]
+            if table["enterprise_attribute"] and marked:
+                path, where = candidate, (name, marked[0])
+                break
+        if path:
+            break
+    assert path is not None and where is not None, "no month withholds an 已解决"
+    name, n = where
+
+    def rate_shown(data):
+        data["tables"][name]["rows"][n]["resolution_rate"] = 50.0
+
+    edit(path, rate_shown)
+    rehash(folder)
+    result = build(runner, args, tmp_path)
+    assert result.exit_code == 2
+    row = json.loads(path.read_text(encoding="utf-8"))["tables"][name]["rows"][n][name]
+    assert f"冻结的统计文件 {path} 自相矛盾：表 {name} 的“{row}”行：已解决数、问题化解率与销号数不符" in result.output
+    assert not (tmp_path / "b").exists()
+
+
 def test_a_file_whose_running_totals_do_not_chain_stops_the_build(published, runner, tmp_path):
     args, folder = published
     path = folder / "month" / "2022-06.json"

@@ -88,10 +88,12 @@ def attack(docs: list[dict], k: int) -> list[tuple]:
     """Every suppressed cell an attacker can narrow to fewer than two values of 1..max(k-1, 2).
 
     Knows: every published number of every period (cells, and the period totals
-    issues_new/issues_closed), what each mark states (``stated``: every withheld
-    cell is at least 1, since zeros are shown; a "<k" mark also says at most k-1),
-    and that a value never has more closed than new issues up to any day.
-    Unknowns: counts per (column, value, stretch of days between period boundaries).
+    issues_new/issues_closed, and of 已解决 the sum of the table by category or by
+    department), what each mark states (``stated``: every withheld cell is at least 1,
+    since zeros are shown; a "<k" mark also says at most k-1), that a value never has
+    more closed than new issues up to any day, and that 已解决 are some of the issues
+    closed in the same days. Unknowns: counts per (column, value, stretch of days between
+    period boundaries).
     """
     top = max(k - 1, 2)
     pinned = []
@@ -102,22 +104,29 @@ def attack(docs: list[dict], k: int) -> list[tuple]:
         values = sorted({r[dim] for d in docs for r in d["tables"][dim]["rows"]})
         if not values:
             continue
+        columns = ["issues_new", "issues_closed"]
+        if any("closed_resolved" in r for d in docs for r in d["tables"][dim]["rows"]):
+            columns.append("closed_resolved")
         n_seg, n_val = len(cuts) - 1, len(values)
 
         def x(col: int, v: int, s: int, n_val: int = n_val, n_seg: int = n_seg) -> int:
             return (col * n_val + v) * n_seg + s
 
-        n = 2 * n_val * n_seg
+        n = len(columns) * n_val * n_seg
         a_eq, b_eq, a_ub, b_ub, targets = [], [], [], [], []
         for d, (start, end) in zip(docs, spans, strict=True):
             segs = [s for s in range(n_seg) if start <= cuts[s] and cuts[s + 1] <= end + dt.timedelta(days=1)]
-            for col, name in enumerate(("issues_new", "issues_closed")):
-                row = np.zeros(n)
-                for v in range(n_val):
-                    row[[x(col, v, s) for s in segs]] = 1
-                a_eq.append(row)
-                b_eq.append(d["figures"][name])
+            for col, name in enumerate(columns):
+                total = period_total(d, name)
+                if total is not None:
+                    row = np.zeros(n)
+                    for v in range(n_val):
+                        row[[x(col, v, s) for s in segs]] = 1
+                    a_eq.append(row)
+                    b_eq.append(total)
                 for r in d["tables"][dim]["rows"]:
+                    if name not in r:
+                        continue
                     row = np.zeros(n)
                     row[[x(col, values.index(r[dim]), s) for s in segs]] = 1
                     value, (low, high) = stated(d, r, name)
@@ -138,6 +147,11 @@ def attack(docs: list[dict], k: int) -> list[tuple]:
                 row[[x(0, v, t) for t in range(s + 1)]] = -1
                 a_ub.append(row)
                 b_ub.append(0)
+                if len(columns) == 3:
+                    row = np.zeros(n)
+                    row[x(2, v, s)], row[x(1, v, s)] = 1, -1
+                    a_ub.append(row)
+                    b_ub.append(0)
         ub, eq = csr_matrix(np.array(a_ub)), csr_matrix(np.array(a_eq))
         for cell, row in targets:
             bounds = []
@@ -149,6 +163,19 @@ def attack(docs: list[dict], k: int) -> list[tuple]:
             if min(high, top) - max(low, 1) < 1:
                 pinned.append((cell, low, high))
     return pinned
+
+
+def period_total(doc: dict, column: str) -> int | None:
+    """A period's total as a reader finds it: a headline figure, or for 已解决 the sum of a
+    grouped table that shows every row's number."""
+    if column != "closed_resolved":
+        return doc["figures"][column]
+    for name in ("category", "department"):
+        rows = doc["tables"].get(name, {}).get("rows", [])
+        values = [r.get(column) for r in rows]
+        if rows and all(isinstance(v, int) for v in values):
+            return sum(values)
+    return None
 
 
 def stated(doc: dict, row: dict, column: str) -> tuple[int | None, tuple[int, int | None]]:
@@ -180,10 +207,28 @@ def test_the_attack_pins_an_unprotected_table(schema):
     assert [f.value for f in audit([doc], 3).findings] == ["大型"]
 
 
+def test_the_attack_pins_an_unprotected_resolved_cell(schema):
+    """已解决 of 大型 is the category table's total less the 小型 one: a mark hides nothing."""
+    columns = ("issues_new", "issues_closed", "closed_resolved", "resolution_rate")
+    tables = {dim: Table(dim, columns, enterprise_attribute=True, withheld=True) for dim in DIMENSIONS}
+    tables["size"] = Table("size", columns, enterprise_attribute=True, rows=(
+        {"size": "大型", "issues_new": 5, "issues_closed": 5, "closed_resolved": "*", "resolution_rate": "*"},
+        {"size": "小型", "issues_new": 9, "issues_closed": 9, "closed_resolved": 4, "resolution_rate": 44.4},
+    ))
+    tables["category"] = Table("category", columns, enterprise_attribute=False, rows=(
+        {"category": "政策咨询", "issues_new": 14, "issues_closed": 14, "closed_resolved": 5, "resolution_rate": 35.7},
+    ))
+    doc = PeriodDocument(period=parse_key("month", "2022-01"), figures={"issues_new": 14, "issues_closed": 14},
+                         tables=tables, k=3, marker="*", frozen=True)
+    assert attack([to_json(doc)], 3) == [(("size", "2022-01", "closed_resolved", "大型"), 1, 1)]
+    assert [(f.column, f.value) for f in audit([doc], 3).findings] == [("closed_resolved", "大型")]
+
+
 # --- random small ledgers -----------------------------------------------------------------
 
 TOWNS = ("解放街道", "昌国街道", "环南街道")
 SIZES = ("大型", "中型", "小型", "微型")
+CLOSURE_TYPES = ("已解决", "已解决", "解释说明", "暂无法解决")
 
 
 @st.composite
@@ -197,6 +242,8 @@ def ledgers(draw):
             draw(st.sampled_from(SIZES)), draw(st.booleans()), draw(st.sampled_from(TOWNS)),
         )
     issues = []
+    # Half the ledgers have 办结类型 (the tables then carry 已解决), half are older ones.
+    typed = draw(st.booleans())
     for n in range(draw(st.integers(1, 120))):
         reported = D(2022, 1, 3) + dt.timedelta(days=draw(st.integers(0, 62)))
         lag = draw(st.one_of(st.none(), st.integers(0, 20)))
@@ -207,10 +254,12 @@ def ledgers(draw):
             f"Q{n}", draw(st.sampled_from(sorted(enterprises))), "O1", "政策咨询", "x", reported,
             "已销号" if closed else "办理中", "D1", "x", reported + dt.timedelta(days=10), closed,
             "x" if closed else None, None,
+            closure_type=draw(st.sampled_from(CLOSURE_TYPES)) if closed and typed else None,
         ))
     return Programme(
         as_of=D(2022, 3, 31), departments={"D1": Department("D1", "区某局")}, enterprises=enterprises,
         officers={}, assignments=[], issues=issues, policies={},
+        columns={"issues": frozenset({"closure_type"} if typed else ())},
     )
 
 
@@ -222,8 +271,9 @@ def test_random_ledgers_never_publish_a_pinnable_cell(schema, programme):
     for d in docs:
         for dim in DIMENSIONS:
             for row in d["tables"][dim]["rows"]:
-                for name in ("issues_new", "issues_closed"):
-                    assert (row[name], row["conf_status"][name]) == (None, "C") or isinstance(row[name], int)
+                for name in ("issues_new", "issues_closed", "closed_resolved"):
+                    if name in row:
+                        assert (row[name], row["conf_status"][name]) == (None, "C") or isinstance(row[name], int)
     assert attack(docs, 3) == []
 
 
@@ -307,6 +357,10 @@ def test_a_differencing_attack_on_every_example_page_pins_nothing(example_progre
     docs = published(example_progress)
     assert sum(1 for d in docs for dim in DIMENSIONS for r in d["tables"][dim]["rows"]
                for c in ("issues_new", "issues_closed") if r["conf_status"][c] == "C") > 50
+    # 已解决 is published by enterprise attribute too, and some of it withheld: the attack covers it.
+    resolved = [r["conf_status"]["closed_resolved"] for d in docs if d.get("frozen") for dim in DIMENSIONS
+                for r in d["tables"][dim]["rows"] if "closed_resolved" in r]
+    assert resolved.count("F") > 100 and resolved.count("C") > 20
     assert attack(docs, 3) == []
 
 

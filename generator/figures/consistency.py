@@ -111,15 +111,21 @@ def _department_problems(doc: PeriodDocument, table: Table | None) -> Iterator[s
 
 
 def _resolved_problems(doc: PeriodDocument, table: Table) -> Iterator[str]:
-    """已解决 and 问题化解率 (tables by category and department, issue 14): a part of the closed."""
+    """已解决 and 问题化解率 (tables by category, department and enterprise attribute, issue 14):
+    a part of the closed."""
     if table.withheld or "closed_resolved" not in table.columns:
         return
     for row in table.rows:
         n, ok = row.get("issues_closed"), row.get("closed_resolved")
         if ok is None and row.get("resolution_rate") is None:
             continue
-        if not isinstance(n, int) or not isinstance(ok, int) or not 0 <= ok <= n or not _rate_matches(
-                doc, row.get("resolution_rate"), ok, n):
+        rate_of = row.get("resolution_rate")
+        if isinstance(n, str) or isinstance(ok, str):
+            # A withheld count (tables by enterprise attribute): its rate is withheld too.
+            agree = isinstance(rate_of, str) and all(isinstance(v, int | str) for v in (n, ok))
+        else:
+            agree = isinstance(n, int) and isinstance(ok, int) and 0 <= ok <= n and _rate_matches(doc, rate_of, ok, n)
+        if not agree:
             yield _("table {table}, row “{row}”: 已解决 and 问题化解率 do not agree with its closed issues").format(
                 table=table.name, row=row.get(table.name))
 
