@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.render.escape import md, safe_url, slug, title
+from generator.render.escape import md, place_slug, safe_url, slug, title
 
 
 def render(text: str) -> str:
@@ -80,6 +80,19 @@ def test_an_id_shaped_like_a_hashed_name_cannot_take_that_page(other):
     for copy in (hashed, hashed.upper()):
         assert slug(copy).startswith("id-")
         assert slug(copy) != hashed
+
+
+@pytest.mark.parametrize(("town", "name"), [
+    ("解放街道", "jiefang-jiedao"), ("白泉镇", "baiquan-zhen"), ("册子乡", "cezi-xiang"), ("镇", "zhen"),
+    ("东港 A区", "donggang-aqu"), ("../../etc/passwd", "etc-passwd"),
+])
+def test_a_town_page_is_named_by_its_pinyin(town, name):
+    assert place_slug(town) == name
+
+
+@pytest.mark.parametrize("town", ["index", "INDEX", "Finder", "id-0123456789ab", "", "···", "长" * 70])
+def test_a_town_whose_pinyin_is_no_safe_name_is_hashed(town):
+    assert place_slug(town) == slug(town) and slug(town).startswith("id-")
 
 
 def _md_reference(value: str) -> str:

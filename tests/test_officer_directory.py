@@ -20,7 +20,7 @@ from htmltree import Node, article, parse
 
 import generator.render.views.public as public_views
 from generator.pipeline import Built
-from generator.render.escape import slug
+from generator.render.escape import place_slug
 from generator.schema import DEFAULT_SCHEMA_DIR, load_schema
 
 AS_OF = dt.date(2022, 12, 31)
@@ -150,7 +150,7 @@ def test_index_lists_the_towns_in_order_with_their_counts(built: Built) -> None:
     assert set(towns) == {t for o in in_post for t in _expected_towns(o)}
     cards = _cards(site)
     for row in rows:
-        assert row.href == f"{slug(row.town)}.html"
+        assert row.href == f"{place_slug(row.town)}.html"
         shown = sum(1 for c in cards if c.town == row.town)
         pages_of_town = len(_town_pages(site, row))
         assert row.count == f"{shown} 名" + (f"（分 {pages_of_town} 页）" if pages_of_town > 1 else "")
@@ -222,7 +222,7 @@ def test_a_long_list_of_officers_is_split_into_pages(built: Built) -> None:
         if len(paths) == 1:
             assert not [n for n in article(paths[0]).find_all("nav") if "nq-pages" in n.classes]
             continue
-        assert [p.name for p in paths] == [f"{slug(town)}.html"] + [f"{slug(town)}-{n}.html"
+        assert [p.name for p in paths] == [f"{place_slug(town)}.html"] + [f"{place_slug(town)}-{n}.html"
                                                                    for n in range(2, len(paths) + 1)]
         for number, path in enumerate(paths, 1):
             navs = [n for n in article(path).find_all("nav") if "nq-pages" in n.classes]
@@ -395,3 +395,13 @@ def test_hostile_town_and_officer_names_give_safe_files_and_inert_text(tmp_path:
             if node.tag == "script":
                 assert "alert" not in node.text(), path
         assert "49街道" not in root.text()
+
+
+def test_town_pages_have_addresses_a_flyer_can_carry(built: Built) -> None:
+    """A town's page is named by its pinyin (issue 17), not by a hash of its name."""
+    site = built.result.site_dir
+    _page, rows = _index(site)
+    assert {"解放街道": "jiefang-jiedao.html", "白泉镇": "baiquan-zhen.html"}.items() <= {
+        r.town: r.href for r in rows}.items()
+    assert (site / "officers/jiefang-jiedao.html").is_file()
+    assert not [p for p in (site / "officers").glob("*.html") if p.name.startswith("id-")]

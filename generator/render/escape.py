@@ -15,6 +15,7 @@ import unicodedata
 from typing import Any
 
 from markupsafe import Markup
+from pypinyin import lazy_pinyin
 
 from ..check.cells import url_problem
 
@@ -86,6 +87,25 @@ def safe_url(value: Any) -> Markup:
     if not text or url_problem(text) is not None or url_problem(unicodedata.normalize("NFKC", text)) is not None:
         return Markup("")
     return Markup(html.escape(text, quote=True))
+
+
+# What ends a 镇街's name, kept apart in its page name: 解放街道 → jiefang-jiedao.
+_PLACE_SUFFIXES = ("街道", "镇", "乡", "社区", "村")
+
+
+def place_slug(name: str) -> str:
+    """A file name a flyer or a QR code can carry for a place (a 镇街): its pinyin,
+    the 街道/镇/乡 apart (白泉镇 → baiquan-zhen); the hashed ``slug`` when that is
+    not a plainly safe name. Pinyin of a character with two readings may be the
+    other one (长 → zhang): still readable, and the same on every build."""
+    text = unicodedata.normalize("NFKC", name).strip()
+    suffix = next((s for s in _PLACE_SUFFIXES if text.endswith(s) and len(text) > len(s)), "")
+    words = [text[: len(text) - len(suffix)], suffix] if suffix else [text]
+    spelled = "-".join("".join(lazy_pinyin(w)) for w in words).lower()
+    readable = re.sub(r"[^a-z0-9]+", "-", spelled).strip("-")
+    if _SAFE_ID.match(readable) and readable not in _RESERVED and not _HASHED.match(readable):
+        return readable
+    return slug(name)
 
 
 # Names a record page must not take, whatever the case: a folder's own index page

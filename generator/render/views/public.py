@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from ...model import Department, Officer, Policy, PolicyStep, Programme
 from ...schema import WorkbookSchema
-from ..escape import slug
+from ..escape import place_slug, slug
 
 # Entries per page of the policy list (~150 bytes of HTML each): a province lists
 # thousands, and a page must stay light enough for a phone.
@@ -159,10 +159,10 @@ class DirectoryView:
 
 
 def _page_names(town: str, pages: int, used: set[str]) -> list[str]:
-    """File names (no suffix) of a town's directory pages: ``slug(town)``, then
-    ``-2``, ``-3`` … Never ``index`` nor a name taken by an earlier town, also
-    on a disk that ignores case."""
-    base = slug(town)
+    """File names (no suffix) of a town's directory pages: ``place_slug(town)``
+    (its pinyin), then ``-2``, ``-3`` … Never ``index`` nor a name taken by an
+    earlier town, also on a disk that ignores case."""
+    base = place_slug(town)
     while True:
         names = [base] + [f"{base}-{n}" for n in range(2, pages + 1)]
         if not any(n.lower() in used for n in names):
