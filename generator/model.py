@@ -193,6 +193,26 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class RoutePolicy:
+    """一件事政策: one policy of a 一件事, at its place in the order."""
+
+    route_id: str
+    order: int
+    policy_id: str
+
+
+@dataclass(frozen=True)
+class Route:
+    """一件事: several policies done one after another, across departments, as one route."""
+
+    route_id: str
+    title: str
+    description: str | None = None
+    dept_id: str | None = None  # 牵头部门
+    policy_ids: tuple[str, ...] = field(default=(), compare=False, metadata=DERIVED)  # in order
+
+
+@dataclass(frozen=True)
 class LeniencyCase:
     """容错纠错: a minor first violation handled by correction, not penalty."""
 
@@ -252,6 +272,7 @@ class Programme:
     projects: dict[str, KeyProject] = field(default_factory=dict)
     project_reports: list[ProjectReport] = field(default_factory=list)
     supervisions: list[Supervision] = field(default_factory=list)
+    routes: dict[str, Route] = field(default_factory=dict)
     # Sheet -> the fields it has a column for: a figure whose column an older
     # workbook lacks is shown as —, not computed as 0.
     columns: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -272,6 +293,7 @@ RECORD_SHEETS: dict[type, str] = {
     Department: "departments", Enterprise: "enterprises", Officer: "officers", Assignment: "assignments",
     Issue: "issues", Policy: "policies", PolicyStep: "policy_steps", LeniencyCase: "leniency_cases",
     KeyProject: "key_projects", ProjectReport: "project_reports", Supervision: "supervisions",
+    Route: "routes", RoutePolicy: "route_policies",
 }
 
 
@@ -318,6 +340,7 @@ def build_programme(checked: Checked) -> Programme:
         own = tuple(sorted(steps.get(policy.policy_id, []), key=lambda s: s.step))
         policies[policy.policy_id] = Policy(**{**policy.__dict__, "steps": own})
     return Programme(
+        routes=_routes(rows("routes"), rows("route_policies")),
         as_of=checked.as_of,
         departments={v["dept_id"]: _make(Department, v) for v in rows("departments")},
         enterprises={v["enterprise_id"]: _make(Enterprise, v) for v in rows("enterprises")},
@@ -332,3 +355,16 @@ def build_programme(checked: Checked) -> Programme:
                             key=lambda s: (s.issue_id, s.supervised_on)),
         columns={name: frozenset(table.columns) for name, table in checked.tables.items()},
     )
+
+
+def _routes(routes: list[dict[str, Any]], members: list[dict[str, Any]]) -> dict[str, Route]:
+    ordered: dict[str, list[RoutePolicy]] = {}
+    for values in members:
+        member = _make(RoutePolicy, values)
+        ordered.setdefault(member.route_id, []).append(member)
+    out = {}
+    for values in routes:
+        route = _make(Route, values)
+        policy_ids = tuple(m.policy_id for m in sorted(ordered.get(route.route_id, []), key=lambda m: m.order))
+        out[route.route_id] = Route(**{**route.__dict__, "policy_ids": policy_ids})
+    return out

@@ -100,7 +100,7 @@ def test_online_link_must_be_http() -> None:
     text = env.get_template("policies/policy.md.j2").render(
         policy=policy, departments={}, expired=False, as_of=AS_OF,
         countdown=env.get_template("_labels.j2").module.deadline_countdown,  # type: ignore[attr-defined]
-        jsonld=policy_jsonld(policy, {}, ""))
+        jsonld=policy_jsonld(policy, {}, ""), routes=[])
     assert "javascript" not in text and "线上办理" not in text
 
 
@@ -245,7 +245,8 @@ def test_a_policy_or_department_with_the_id_index_keeps_the_index_pages(tmp_path
     dept = rows["departments"][0]["dept_id"]
     for sheet, key, old, new in (("policy_steps", "policy_id", "P0005", "Index"),
                                  ("departments", "dept_id", dept, "index"), ("policy_steps", "dept_id", dept, "index"),
-                                 ("issues", "dept_id", dept, "index"), ("leniency_cases", "dept_id", dept, "index")):
+                                 ("issues", "dept_id", dept, "index"), ("leniency_cases", "dept_id", dept, "index"),
+                                 ("routes", "dept_id", dept, "index"), ("route_policies", "policy_id", "P0005", "Index")):
         for row in rows[sheet]:
             if row.get(key) == old:
                 row[key] = new
@@ -274,7 +275,7 @@ def test_a_long_policy_list_is_split_into_pages(tmp_path, sample_rows, monkeypat
     rows = copy.deepcopy(sample_rows)
     for old, new in (("P0005", "index-2"), ("P0006", "Finder")):
         _policy(rows, old).update(policy_id=new, published="是", effective_to=None)
-        for step in rows["policy_steps"]:
+        for step in rows["policy_steps"] + rows["route_policies"]:
             if step["policy_id"] == old:
                 step["policy_id"] = new
     book = write_workbook(tmp_path / "book.xlsx", rows)
@@ -301,6 +302,6 @@ def test_a_long_policy_list_is_split_into_pages(tmp_path, sample_rows, monkeypat
                 target, anchor = href.split("#")
                 heading = article(site / "policies" / (target or name)).find_all("h2")
                 assert any(h.attrs.get("id") == anchor for h in heading), href
-            elif href.endswith(".html") and href not in names and href != "finder.html":
+            elif href.endswith(".html") and href not in names and href not in ("finder.html", "../routes/index.html"):
                 linked.append(href)
     assert sorted(linked) == sorted(f"{slug(p.policy_id)}.html" for p in published)

@@ -72,6 +72,8 @@ def _catalogue() -> dict[str, tuple[str, str]]:
         "inactive_in_use": (_("{key_value} is not in post ({column} is {value}) but still has {count} open or current rows in {target_sheet} (first in row {first_row})"), _("Hand those rows over to an officer in post, or correct {column}.")),
         "not_referenced": (_("{value} has no current row in {target_sheet} on {as_of}"), _("Add one to {target_sheet} if it is missing.")),
         "no_officer": (_("{value} has no officer assigned on {as_of}"), _("Pair it with an officer in {target_sheet}.")),
+        "route_without_policies": (_("{value} lists no policy in {target_sheet}"), _("Add its policies to {target_sheet}, one row each, in the order they are done; until then it has no page.")),
+        "route_order_gap": (_("The policies of {group_value} are numbered {found} instead of 1 to {count}"), _("Number the policies of each 一件事 1, 2, 3 … in the order they are done, with no gap or repeat.")),
         "overlap": (_("{value} has two {role} on the same days: this row and row {other_row}"), _("End one assignment before the other starts.")),
         "optional_columns_absent": (_("The sheet {sheet} has no column {columns}"), _("The figures that need them are shown as — until the columns are added (the template has them); nothing else to do.")),
         "reopens_itself": (_("{column} {value} is this issue's own number"), _("Type the number of the earlier issue this one takes up again, or clear the cell.")),

@@ -30,6 +30,7 @@ from .views.public import (
     directory_view,
     policies_view,
 )
+from .views.routes import RouteView, routes_by_policy, routes_view
 from .writer import PageWriter
 
 FINDER_DIMENSIONS = (
@@ -71,10 +72,12 @@ def finder_data(current: list[Policy], schema: WorkbookSchema) -> dict[str, Any]
 
 def _policies(w: PageWriter, view: PoliciesView, programme: Programme, schema: WorkbookSchema) -> None:
     calendars = calendar_links(view.published, schema)
+    routes = routes_view(programme)
+    in_routes = routes_by_policy(routes)
     for page in view.list_pages:
         w.page("policies/index.md.j2", f"policies/{page.name}.md", current=view.current, expired=view.expired,
                categories=page.categories, sections=page.sections, pages=view.pages, number=page.number,
-               calendars=calendars)
+               calendars=calendars, routes=len(routes))
     dimensions = [(key, label, schema.enums[enum]) for key, _field, enum, label in FINDER_DIMENSIONS]
     w.page("policies/finder.md.j2", "policies/finder.md", dimensions=dimensions,
            categories=schema.enums["policy_categories"], count=len(view.current), expired_count=len(view.expired),
@@ -90,7 +93,18 @@ def _policies(w: PageWriter, view: PoliciesView, programme: Programme, schema: W
             policy=p, departments=programme.departments, expired=p.expired_at(programme.as_of),
             as_of=programme.as_of, countdown=countdown,
             jsonld=policy_jsonld(p, programme.departments, schema.district),
+            routes=in_routes.get(p.policy_id, []),
         )
+    _routes(w, routes)
+
+
+def _routes(w: PageWriter, views: list[RouteView]) -> None:
+    """一件事: an index, and a page per route that has a published policy."""
+    if not views:
+        return
+    w.page("routes/index.md.j2", "routes/index.md", routes=views)
+    for v in views:
+        w.page("routes/route.md.j2", f"routes/{slug(v.route.route_id)}.md", view=v)
 
 
 def _officers(w: PageWriter, view: DirectoryView) -> None:

@@ -17,6 +17,7 @@ from ...schema import WorkbookSchema, load_schema
 from .closed_loop import closed_loop
 from .guide import add_guides
 from .ledgers import Rows, optional_ledgers
+from .routes import routes
 from .vocabulary import (
     DEPARTMENT_NAMES,
     ISSUE_TEXTS,
@@ -71,6 +72,7 @@ def generate(scale: str = "district", seed: int = 2022, schema: WorkbookSchema |
     return {
         "departments": departments, "enterprises": enterprises, "officers": officers,
         "assignments": assignments, "issues": issues, "policies": policies, "policy_steps": steps,
+        **routes(scale, seed, schema, policies, departments),
         **optional_ledgers(scale, seed, schema, departments, enterprises),
         **({"supervisions": supervisions} if "supervisions" in {s.name for s in schema.sheets} else {}),
     }
