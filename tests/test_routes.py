@@ -155,6 +155,18 @@ def test_an_older_workbook_without_the_sheets_builds_without_routes(tmp_path, sa
     assert not any("routes/" in a.attrs.get("href", "") for a in index.find_all("a"))
 
 
+def test_routes_taken_out_of_the_workbook_leave_the_site(tmp_path, sample_rows):
+    """docs/routes/ is rendering's own: the next build without the sheets removes its pages."""
+    from conftest import write_workbook
+
+    dirs = {"site_dir": tmp_path / "site", "docs_dir": tmp_path / "docs"}
+    build([str(write_workbook(tmp_path / "a.xlsx", sample_rows))], AS_OF, **dirs)
+    assert (tmp_path / "docs/routes/YJS01.md").is_file()
+    rows = {k: v for k, v in sample_rows.items() if k not in ("routes", "route_policies")}
+    built = build([str(write_workbook(tmp_path / "b.xlsx", rows))], AS_OF, **dirs)
+    assert not (tmp_path / "docs/routes").exists() and not (built.result.site_dir / "routes").exists()
+
+
 def test_a_hostile_route_title_is_text(tmp_path, sample_rows):
     from conftest import write_workbook
 
