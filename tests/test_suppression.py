@@ -88,11 +88,11 @@ def attack(docs: list[dict], k: int) -> list[tuple]:
     """Every suppressed cell an attacker can narrow to fewer than two values of 1..max(k-1, 2).
 
     Knows: every published number of every period (cells, and the period totals
-    issues_new/issues_closed, and of 已解决 the sum of the table by category or by
-    department), what each mark states (``stated``: every withheld cell is at least 1,
-    since zeros are shown; a "<k" mark also says at most k-1), that a value never has
-    more closed than new issues up to any day, and that 已解决 are some of the issues
-    closed in the same days. Unknowns: counts per (column, value, stretch of days between
+    issues_new/issues_closed, and of each part (已解决, 及时交办) the sum of the table by
+    category or by department), what each mark states (``stated``: every withheld cell is
+    at least 1, since zeros are shown; a "<k" mark also says at most k-1), that a value
+    never has more closed than new issues up to any day, and that a part is some of the
+    issues closed in the same days. Unknowns: counts per (column, value, stretch of days between
     period boundaries).
     """
     top = max(k - 1, 2)
@@ -105,8 +105,7 @@ def attack(docs: list[dict], k: int) -> list[tuple]:
         if not values:
             continue
         columns = ["issues_new", "issues_closed"]
-        if any("closed_resolved" in r for d in docs for r in d["tables"][dim]["rows"]):
-            columns.append("closed_resolved")
+        columns += [p for p in PARTS if any(p in r for d in docs for r in d["tables"][dim]["rows"])]
         n_seg, n_val = len(cuts) - 1, len(values)
 
         def x(col: int, v: int, s: int, n_val: int = n_val, n_seg: int = n_seg) -> int:
@@ -147,9 +146,9 @@ def attack(docs: list[dict], k: int) -> list[tuple]:
                 row[[x(0, v, t) for t in range(s + 1)]] = -1
                 a_ub.append(row)
                 b_ub.append(0)
-                if len(columns) == 3:
+                for part in range(2, len(columns)):
                     row = np.zeros(n)
-                    row[x(2, v, s)], row[x(1, v, s)] = 1, -1
+                    row[x(part, v, s)], row[x(1, v, s)] = 1, -1
                     a_ub.append(row)
                     b_ub.append(0)
         ub, eq = csr_matrix(np.array(a_ub)), csr_matrix(np.array(a_eq))
@@ -168,7 +167,7 @@ def attack(docs: list[dict], k: int) -> list[tuple]:
 def period_total(doc: dict, column: str) -> int | None:
     """A period's total as a reader finds it: a headline figure, or for 已解决 the sum of a
     grouped table that shows every row's number."""
-    if column != "closed_resolved":
+    if column not in PARTS:
         return doc["figures"][column]
     for name in ("category", "department"):
         rows = doc["tables"].get(name, {}).get("rows", [])
@@ -229,6 +228,8 @@ def test_the_attack_pins_an_unprotected_resolved_cell(schema):
 TOWNS = ("解放街道", "昌国街道", "环南街道")
 SIZES = ("大型", "中型", "小型", "微型")
 CLOSURE_TYPES = ("已解决", "已解决", "解释说明", "暂无法解决")
+# The parts of the closed issues the tables by enterprise attribute may carry (figures/parts.py).
+PARTS = ("closed_resolved", "closed_assigned_on_time")
 
 
 @st.composite
@@ -255,11 +256,12 @@ def ledgers(draw):
             "已销号" if closed else "办理中", "D1", "x", reported + dt.timedelta(days=10), closed,
             "x" if closed else None, None,
             closure_type=draw(st.sampled_from(CLOSURE_TYPES)) if closed and typed else None,
+            assigned_on=reported + dt.timedelta(days=min(draw(st.integers(0, 4)), lag)) if closed and typed else None,
         ))
     return Programme(
         as_of=D(2022, 3, 31), departments={"D1": Department("D1", "区某局")}, enterprises=enterprises,
         officers={}, assignments=[], issues=issues, policies={},
-        columns={"issues": frozenset({"closure_type"} if typed else ())},
+        columns={"issues": frozenset({"closure_type", "assigned_on"} if typed else ())},
     )
 
 
@@ -271,7 +273,7 @@ def test_random_ledgers_never_publish_a_pinnable_cell(schema, programme):
     for d in docs:
         for dim in DIMENSIONS:
             for row in d["tables"][dim]["rows"]:
-                for name in ("issues_new", "issues_closed", "closed_resolved"):
+                for name in ("issues_new", "issues_closed", *PARTS):
                     if name in row:
                         assert (row[name], row["conf_status"][name]) == (None, "C") or isinstance(row[name], int)
     assert attack(docs, 3) == []

@@ -43,9 +43,10 @@ from typing import Any
 import highspy
 import numpy as np
 
-from .breakdowns import COUNT_COLUMNS, PART_COLUMNS
+from .breakdowns import COUNT_COLUMNS
 from .document import PeriodDocument
 from .lp import Constraints, highs_of, integral
+from .parts import PART_COLUMNS
 from .periods import Period, parse_key, segments
 from .suppression import window
 

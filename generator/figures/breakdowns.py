@@ -26,6 +26,7 @@ from .closed_loop import (
 )
 from .document import SMALL, PeriodDocument, Row, Table
 from .ledger import period_figures, rate
+from .parts import PART_COLUMNS, PART_RATES, SETTLED_AT_CLOSING, PartDays, part_columns
 from .periods import Period
 from .rounding import percent
 from .suppression import MARK, Cell, marker, protect_column, shown
@@ -52,15 +53,15 @@ SATISFACTION_SHARES = ("satisfied_rate", "satisfaction_basic", "satisfaction_dis
 # Tables not grouped by an enterprise attribute, in page order; the others are
 # workbook.yaml ``dimensions`` (suppressed, audited).
 OTHER_TABLES = ("category", "department")
-DEPARTMENT_COLUMNS = ("issues_closed", "closed_with_due", "closed_on_time", "on_time_rate", "closed_resolved",
-                      "resolution_rate")
 COUNT_COLUMNS = ("issues_new", "issues_closed")
-# Counts of some of the closed issues (已解决), suppressed and audited like the others.
-PART_COLUMNS = ("closed_resolved",)
-# The table by an enterprise attribute when the ledger has 办结类型: 已解决 and 问题化解率 too.
-RESOLVED_COLUMNS = (*COUNT_COLUMNS, "closed_resolved", "resolution_rate")
-# The issue-category table: the counts, and 已解决 among the closed (问题化解率, issue 14).
-CATEGORY_COLUMNS = (*COUNT_COLUMNS, "closed_resolved", "resolution_rate")
+# The parts of the closed issues (已解决, 及时交办, 已回访, 重新办理: figures/parts.py), each with
+# its rate; in the tables by category and department always (— without the ledger's column);
+# in the tables by enterprise attribute those settled at closing, where the ledger has the
+# column and they can be protected.
+LOOP_COLUMNS = part_columns(PART_COLUMNS)
+DEPARTMENT_COLUMNS = ("issues_closed", "closed_with_due", "closed_on_time", "on_time_rate", *LOOP_COLUMNS,
+                      "median_days_to_assign")
+CATEGORY_COLUMNS = (*COUNT_COLUMNS, *LOOP_COLUMNS, "median_days_to_assign")
 
 
 def pct(value: Fraction | None) -> float | None:
@@ -96,8 +97,8 @@ class LedgerIndex:
 
     def __init__(self, programme: Programme, schema: WorkbookSchema) -> None:
         issues = list(programme.issues)
-        # 已解决 (办结类型's role ``resolved``), None when the ledger has no 办结类型 column.
-        self.resolved = resolved_type(programme, schema)
+        # The parts of the closed issues the ledger has columns for (figures/parts.py).
+        self.parts = PartDays(programme, schema)
         self.by_reported = sorted(issues, key=lambda i: i.reported_on)
         self.reported_days = [i.reported_on for i in self.by_reported]
         self.by_closed = sorted((i for i in issues if i.closed_on is not None), key=lambda i: i.closed_on or dt.date.max)
@@ -121,7 +122,8 @@ class LedgerIndex:
             for d in schema.dimensions:
                 self.codes[(order, d)] = firm_codes[d][self.firms[order]]
         self.n_firms = len(firm_no)
-        self.resolved_closed = np.array([i.closure_type == self.resolved for i in self.by_closed], dtype=bool)
+        self.part_days = {part: np.array([self.parts.day(part, i) for i in self.by_closed], dtype=np.int64)
+                          for part in self.parts.parts}
         self.reported = np.array([i.reported_on.toordinal() for i in issues], dtype=np.int64)
         self.closed = np.array([i.closed_on.toordinal() if i.closed_on else _NEVER for i in issues], dtype=np.int64)
         self.has_due = np.array([i.due_on is not None for i in issues], dtype=bool)
@@ -144,16 +146,16 @@ class LedgerIndex:
         return self.by_closed[lo:hi]
 
     def counts(
-        self, order: str, dimension: str, period: Period, size: int, resolved: bool = False,
+        self, order: str, dimension: str, period: Period, size: int, part: str | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Issues and distinct enterprises per value of the dimension, reported (closed) in the
-        period; ``resolved``: of the closed ones, those 已解决 only."""
+        period; ``part``: of the closed ones, those in that part (已解决 …) by the period's end."""
         lo, hi = self._span(order, period)
         codes = self.codes[(order, dimension)][lo:hi]
         firms = self.firms[order][lo:hi]
         known = (codes >= 0) & (firms >= 0)
-        if resolved:
-            known &= self.resolved_closed[lo:hi]
+        if part is not None:
+            known &= self.part_days[part][lo:hi] <= period.end.toordinal()
         codes, firms = codes[known], firms[known]
         issues = np.bincount(codes, minlength=size)
         pairs = np.unique(codes * max(self.n_firms, 1) + firms)
@@ -230,21 +232,23 @@ def figures_of(
     return {key: out[key] for key in FIGURES}
 
 
-def resolved_type(programme: Programme, schema: WorkbookSchema) -> str | None:
-    """The 办结类型 that counts as 已解决; None when 问题清单 has no 办结类型 column."""
-    if "closure_type" not in programme.columns.get("issues", ()):
-        return None
-    return schema.roles["closure_type"]["resolved"]
-
-
-def _resolved(issues: list[Issue], resolved: str | None) -> int | None:
-    """已解决 among ``issues`` (closed ones); None when the ledger has no 办结类型 column."""
-    return None if resolved is None else sum(1 for i in issues if i.closure_type == resolved)
+def _loop_cells(closed: list[Issue], parts: PartDays, end: dt.date) -> dict[str, Any]:
+    """Each part of ``closed`` (issues closed in the period) and its rate; None (—) for a
+    part the ledger has no column for; and the median days to 交办 of those assigned."""
+    out: dict[str, Any] = {}
+    for part, rate_column in PART_RATES.items():
+        n = parts.count(part, closed, end) if part in parts.parts else None
+        out[part] = n
+        out[rate_column] = None if n is None else pct(rate(n, len(closed)))
+    waits = sorted(d for i in closed if (d := i.days_to_assign()) is not None)
+    known = "closed_assigned_on_time" in parts.parts and waits
+    out["median_days_to_assign"] = plain_number(float(np.median(waits))) if known else None
+    return out
 
 
 def _count_table(
     new: list[Issue], closed: list[Issue], values: tuple[str, ...], key: Callable[[Issue], str], dimension: str,
-    resolved: str | None,
+    parts: PartDays, end: dt.date,
 ) -> Table:
     new_counts = Counter(key(i) for i in new)
     closed_by: dict[str, list[Issue]] = defaultdict(list)
@@ -253,13 +257,12 @@ def _count_table(
     rows: list[Row] = []
     for value in values:
         mine = closed_by.get(value, [])
-        ok = _resolved(mine, resolved)
         rows.append({dimension: value, "issues_new": new_counts.get(value, 0), "issues_closed": len(mine),
-                     "closed_resolved": ok, "resolution_rate": None if ok is None else pct(rate(ok, len(mine)))})
+                     **_loop_cells(mine, parts, end)})
     return Table(dimension, CATEGORY_COLUMNS, enterprise_attribute=False, rows=tuple(rows))
 
 
-def _department_table(programme: Programme, closed_in_period: list[Issue], resolved: str | None) -> Table:
+def _department_table(programme: Programme, closed_in_period: list[Issue], parts: PartDays, end: dt.date) -> Table:
     closed: dict[str, list[Issue]] = defaultdict(list)
     for i in closed_in_period:
         if i.dept_id:
@@ -270,15 +273,13 @@ def _department_table(programme: Programme, closed_in_period: list[Issue], resol
         with_due = [i for i in mine if i.due_on is not None]
         on_time = sum(1 for i in with_due if i.on_time())
         dept = programme.departments.get(dept_id)
-        ok = _resolved(mine, resolved)
         rows.append({
             "department": dept.name if dept else dept_id,
             "issues_closed": len(mine),
             "closed_with_due": len(with_due),
             "closed_on_time": on_time,
             "on_time_rate": pct(rate(on_time, len(with_due))),
-            "closed_resolved": ok,
-            "resolution_rate": None if ok is None else pct(rate(ok, len(mine))),
+            **_loop_cells(mine, parts, end),
         })
     return Table("department", DEPARTMENT_COLUMNS, enterprise_attribute=False, rows=tuple(rows))
 
@@ -286,44 +287,44 @@ def _department_table(programme: Programme, closed_in_period: list[Issue], resol
 def enterprise_cells(
     index: LedgerIndex, schema: WorkbookSchema, period: Period, dimension: str,
 ) -> dict[str, dict[str, Cell]]:
-    """column -> value -> Cell (issue count and distinct enterprises) for one period."""
+    """column -> value -> Cell (issue count and distinct enterprises) for one period: the
+    counts, and the parts of the closed issues the ledger has columns for."""
     values = attribute_values(schema, dimension)
     out: dict[str, dict[str, Cell]] = {}
-    counted = [("issues_new", "reported", False), ("issues_closed", "closed", False)]
-    if index.resolved is not None:
-        counted.append(("closed_resolved", "closed", True))
-    for column, order, resolved in counted:
-        issues, firms = index.counts(order, dimension, period, len(values), resolved)
+    counted: list[tuple[str, str, str | None]] = [("issues_new", "reported", None), ("issues_closed", "closed", None)]
+    counted += [(part, "closed", part) for part in index.parts.parts if part in SETTLED_AT_CLOSING]
+    for column, order, part in counted:
+        issues, firms = index.counts(order, dimension, period, len(values), part)
         out[column] = {v: Cell(int(issues[n]), int(firms[n])) for n, v in enumerate(values)}
     return out
 
 
 def enterprise_table(cells: dict[str, dict[str, Cell]], dimension: str, k: int) -> Table:
-    """The table by one enterprise attribute, its small cells suppressed. 已解决 of a value
-    whose 销号 is suppressed is suppressed too (shown, it would bound the 销号 from below),
-    and its 问题化解率 is shown only where both counts are."""
-    resolved = "closed_resolved" in cells
+    """The table by one enterprise attribute, its small cells suppressed. A part (已解决 …)
+    of a value whose 销号 is suppressed is suppressed too (shown, it would bound the 销号
+    from below); a part that cannot be protected is left out; a rate is shown only where
+    both its counts are."""
+    parts = [p for p in PART_COLUMNS if p in cells]
     if not all(protect_column(cells[c], k) for c in COUNT_COLUMNS):
-        return Table(dimension, RESOLVED_COLUMNS if resolved else COUNT_COLUMNS, enterprise_attribute=True,
+        return Table(dimension, (*COUNT_COLUMNS, *part_columns(parts)), enterprise_attribute=True,
                      withheld=True, why=SMALL)
-    if resolved:
-        hidden = {v for v, cell in cells["issues_closed"].items() if cell.suppressed}
-        # When 已解决 cannot be protected the counts are published without it.
-        resolved = protect_column(cells["closed_resolved"], k, forced=hidden)
-    columns = RESOLVED_COLUMNS if resolved else COUNT_COLUMNS
+    hidden = {v for v, cell in cells["issues_closed"].items() if cell.suppressed}
+    kept = [p for p in parts if protect_column(cells[p], k, forced=hidden)]
     rows = []
     for v in cells["issues_new"]:
-        row: dict[str, Any] = {dimension: v, **{c: shown(cells[c][v], k) for c in columns if c in cells}}
-        if resolved:
-            row["resolution_rate"] = _shown_rate(cells["closed_resolved"][v], cells["issues_closed"][v])
+        row: dict[str, Any] = {dimension: v, **{c: shown(cells[c][v], k) for c in COUNT_COLUMNS}}
+        for part in kept:
+            row[part] = shown(cells[part][v], k)
+            row[PART_RATES[part]] = _shown_rate(cells[part][v], cells["issues_closed"][v])
         rows.append(row)
-    return Table(dimension, columns, enterprise_attribute=True, rows=tuple(rows))
+    return Table(dimension, (*COUNT_COLUMNS, *part_columns(kept)), enterprise_attribute=True, rows=tuple(rows))
 
 
-def without_parts(table: Table) -> Table:
-    """The table by an enterprise attribute with its counts only (no 已解决 or 问题化解率)."""
-    rows = tuple({c: v for c, v in row.items() if c in (table.name, *COUNT_COLUMNS)} for row in table.rows)
-    return replace(table, columns=COUNT_COLUMNS, rows=rows)
+def without_part(table: Table, part: str) -> Table:
+    """The table by an enterprise attribute without one part and its rate."""
+    gone = (part, PART_RATES[part])
+    rows = tuple({c: v for c, v in row.items() if c not in gone} for row in table.rows)
+    return replace(table, columns=tuple(c for c in table.columns if c not in gone), rows=rows)
 
 
 def _shown_rate(part: Cell, whole: Cell) -> float | str | None:
@@ -340,10 +341,9 @@ def period_doc(
         index = LedgerIndex(programme, schema)
     new, closed = index.reported_in(period), index.closed_in(period)
     categories = schema.sheet("issues").field("category").enum or ()
-    resolved = index.resolved
     tables = {
-        "category": _count_table(new, closed, categories, lambda i: i.category, "category", resolved),
-        "department": _department_table(programme, closed, resolved),
+        "category": _count_table(new, closed, categories, lambda i: i.category, "category", index.parts, period.end),
+        "department": _department_table(programme, closed, index.parts, period.end),
     }
     for dimension in schema.dimensions:
         tables[dimension] = enterprise_table(enterprise_cells(index, schema, period, dimension), dimension, k)

@@ -19,6 +19,7 @@ from collections.abc import Collection, Iterator
 from ..i18n import _
 from .breakdowns import COUNT_COLUMNS, SATISFACTION_SHARES
 from .document import PeriodDocument, Table
+from .parts import PART_NAMES, PART_RATES
 from .rounding import legacy_percent, percent, ratio
 
 _COUNTS = ("issues_new", "issues_closed", "issues_received_total", "issues_closed_total", "issues_open",
@@ -111,23 +112,26 @@ def _department_problems(doc: PeriodDocument, table: Table | None) -> Iterator[s
 
 
 def _resolved_problems(doc: PeriodDocument, table: Table) -> Iterator[str]:
-    """已解决 and 问题化解率 (tables by category, department and enterprise attribute, issue 14):
-    a part of the closed."""
-    if table.withheld or "closed_resolved" not in table.columns:
+    """The parts of the closed issues (已解决, 及时交办, 已回访, 重新办理; figures/parts.py) and
+    their rates, in every table that has them: each a part of the row's closed issues."""
+    if table.withheld:
         return
-    for row in table.rows:
-        n, ok = row.get("issues_closed"), row.get("closed_resolved")
-        if ok is None and row.get("resolution_rate") is None:
+    for part, rate_column in PART_RATES.items():
+        if part not in table.columns:
             continue
-        rate_of = row.get("resolution_rate")
-        if isinstance(n, str) or isinstance(ok, str):
-            # A withheld count (tables by enterprise attribute): its rate is withheld too.
-            agree = isinstance(rate_of, str) and all(isinstance(v, int | str) for v in (n, ok))
-        else:
-            agree = isinstance(n, int) and isinstance(ok, int) and 0 <= ok <= n and _rate_matches(doc, rate_of, ok, n)
-        if not agree:
-            yield _("table {table}, row “{row}”: 已解决 and 问题化解率 do not agree with its closed issues").format(
-                table=table.name, row=row.get(table.name))
+        for row in table.rows:
+            n, ok, rate_of = row.get("issues_closed"), row.get(part), row.get(rate_column)
+            if ok is None and rate_of is None:
+                continue
+            if isinstance(n, str) or isinstance(ok, str):
+                # A withheld count (tables by enterprise attribute): its rate is withheld too.
+                agree = isinstance(rate_of, str) and all(isinstance(v, int | str) for v in (n, ok))
+            else:
+                agree = isinstance(n, int) and isinstance(ok, int) and 0 <= ok <= n and _rate_matches(
+                    doc, rate_of, ok, n)
+            if not agree:
+                yield _("table {table}, row “{row}”: {part} and {rate} do not agree with its closed issues").format(
+                    table=table.name, row=row.get(table.name), part=PART_NAMES[part][0], rate=PART_NAMES[part][1])
 
 
 def problems(doc: PeriodDocument, complete: Collection[str]) -> list[str]:

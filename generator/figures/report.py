@@ -19,13 +19,13 @@ from .breakdowns import (
     COUNT_COLUMNS,
     FIGURES,
     OTHER_TABLES,
-    PART_COLUMNS,
     PERCENT_FIGURES,
     LedgerIndex,
     period_doc,
-    without_parts,
+    without_part,
 )
 from .document import PROVISIONAL, REVISED, SMALL, PeriodDocument, Revision, Table
+from .parts import PART_COLUMNS
 from .periods import KINDS, Period, finished_periods
 from .rounding import legacy_percent
 
@@ -149,8 +149,8 @@ def protect(docs: list[PeriodDocument], k: int) -> tuple[list[PeriodDocument], A
             if not doc.frozen:
                 table = doc.tables[f.dimension]
                 if f.column in PART_COLUMNS and f.column in table.columns:
-                    # Its 已解决 can be worked out: publish the counts without it first.
-                    docs[position[doc.id]] = doc.with_table(without_parts(table))
+                    # A part (已解决 …) can be worked out: publish the table without it first.
+                    docs[position[doc.id]] = doc.with_table(without_part(table, f.column))
                     changed = True
                 elif not table.withheld:
                     _withhold(docs, position[doc.id], f.dimension)

@@ -45,10 +45,17 @@ COLUMN_LABELS: dict[str, str] = {
     "on_time_rate": "按期办结率",
     "closed_resolved": "已解决",
     "resolution_rate": "问题化解率",
+    "closed_assigned_on_time": "及时交办",
+    "assigned_on_time_rate": "及时交办率",
+    "closed_revisited": "已回访",
+    "revisit_rate": "回访率",
+    "closed_reopened": "重新办理",
+    "reopen_rate": "重新办理率",
+    "median_days_to_assign": "交办天数中位数",
 }
 TABLE_TITLES: dict[str, str] = {
     "category": "按问题类别",
-    "department": "按责任单位（按期办结、问题化解）",
+    "department": "按责任单位（按期办结、问题化解、交办与回访）",
     "town": "按所在镇街",
     "industry": "按所属行业",
     "size": "按企业规模",

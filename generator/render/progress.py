@@ -26,6 +26,7 @@ from ..figures.document import (
     table_json,
 )
 from ..figures.ledger import Headline
+from ..figures.parts import PAGE_HIDDEN
 from ..figures.periods import KINDS, Period
 from ..figures.report import Progress
 from ..schema import ClosedLoop
@@ -86,7 +87,9 @@ def _figure_rows(doc: PeriodDocument) -> list[tuple[str, str]]:
 
 
 # A department's rate and the count it is a share of (closedLoop.departmentMinimum).
-RATE_BASES = {"on_time_rate": "closed_with_due", "resolution_rate": "issues_closed"}
+RATE_BASES = {"on_time_rate": "closed_with_due", "resolution_rate": "issues_closed",
+              "assigned_on_time_rate": "issues_closed", "revisit_rate": "issues_closed",
+              "reopen_rate": "issues_closed", "median_days_to_assign": "issues_closed"}
 
 
 def _few(row: Mapping[str, Any], column: str, minimum: int) -> bool:
@@ -107,7 +110,8 @@ def with_department_minimum(doc: PeriodDocument, minimum: int) -> PeriodDocument
 
 
 def _table_view(name: str, table: Table, minimum: int = 1) -> dict[str, Any]:
-    columns = table.columns
+    # The page shows the rates of 及时交办, 已回访 and 重新办理; their counts are in the CSV and JSON.
+    columns = tuple(c for c in table.columns if c not in PAGE_HIDDEN)
     few = name == "department" and any(_few(row, c, minimum) for row in table.rows for c in RATE_BASES)
     return {
         "name": name,
