@@ -64,6 +64,12 @@ def cn_date(value: dt.date | None) -> Markup:
     return Markup(f"{value.year}年{value.month}月{value.day}日")
 
 
+def nowrap(value: Any) -> Markup:
+    """A date, number or phone that must not break over two lines (2022年⏎12月19日),
+    for a Markdown table cell or paragraph; the value escaped as ``md`` does."""
+    return Markup('<span class="nq-nowrap">') + md(value) + Markup("</span>")
+
+
 def _finalize(value: Any) -> Any:
     if value is None:
         return Markup("")
@@ -93,7 +99,7 @@ def make_environment(extra_dir: str | Path | None = None) -> Environment:
     )
     env.filters.update(
         md=md, title=title, html=html_text, url=safe_url, slug=slug, percent=percent, number=number, cn_date=cn_date, yuan=yuan,
-        shares_note=satisfaction_note,
+        nowrap=nowrap, shares_note=satisfaction_note,
     )
     return env
 
