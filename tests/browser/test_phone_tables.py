@@ -144,7 +144,7 @@ def test_a_month_by_department_is_one_card_a_department(published_phone: Visit, 
     _check(published_phone, f"phone-month-by-department-{published_site.engine}")
 
 
-@pytest.mark.parametrize("path", ["overdue/index.html", "ledger/status-4.html"])
+@pytest.mark.parametrize("path", ["overdue/index.html", "ledger/status-4.html", "officers/O0001.html"])
 def test_staff_tables_scroll_with_the_hint(staff_phone: Visit, engine: str, path: str) -> None:
     staff_phone.goto(path)
     # No column squeezed to a character a line: the widest cell of a row is a few characters wide.
