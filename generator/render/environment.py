@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from ..figures.rounding import percent as published
 from ..figures.rounding import percent_text
-from .escape import html_text, md, safe_url, slug, title
+from .escape import html_text, md, safe_url, slug, title, url_host
 from .labels import shares_note
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -98,7 +98,7 @@ def make_environment(extra_dir: str | Path | None = None) -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        md=md, title=title, html=html_text, url=safe_url, slug=slug, percent=percent, number=number, cn_date=cn_date, yuan=yuan,
+        md=md, title=title, html=html_text, url=safe_url, url_host=url_host, slug=slug, percent=percent, number=number, cn_date=cn_date, yuan=yuan,
         nowrap=nowrap, shares_note=satisfaction_note,
     )
     return env
