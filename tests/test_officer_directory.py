@@ -293,14 +293,19 @@ def test_never_a_mobile_a_former_post_or_an_officer_out_of_post(built: Built) ->
 def test_department_index_counts_the_steps(built: Built) -> None:
     programme = built.programme
     page = article(built.result.site_dir / "departments/index.html")
-    rows = [tr.find_all("td") for tr in page.find("table").find_all("tr") if tr.find_all("td")]
-    assert len(rows) == len(programme.departments)
-    for cells in rows:
-        dept_id = cells[0].find("a").attrs["href"].removesuffix(".html")
+    cards = page.find("ul", "nq-cards").children_tagged("li")
+    assert len(cards) == len(programme.departments)
+    for card in cards:
+        name = card.find("p", "nq-card__name")
+        dept_id = name.find("a").attrs["href"].removesuffix(".html")
         dept = programme.departments[dept_id]
-        assert cells[0].text() == dept.name
-        assert int(cells[3].text()) == sum(1 for p in programme.published_policies() for s in p.steps
-                                           if s.dept_id == dept_id)
+        assert name.text() == dept.name
+        facts = dict(zip([dt.text() for dt in card.find_all("dt")], card.find_all("dd"), strict=True))
+        assert list(facts) == ["联系电话", "办公地址", "经办事项"]
+        assert facts["联系电话"].find("a").attrs["href"] == f"tel:{dept.phone}"
+        assert facts["办公地址"].text() == (dept.address or "—")
+        assert facts["经办事项"].text() == "{} 项".format(sum(1 for p in programme.published_policies() for s in p.steps
+                                                            if s.dept_id == dept_id))
 
 
 def test_site_has_no_external_asset(built: Built) -> None:

@@ -80,7 +80,8 @@ def _guide(page: Node) -> dict[str, Node]:
     assert parent is not None
     after = parent.children[parent.children.index(heading):]
     table = next(c for c in after if isinstance(c, Node) and c.tag == "table")
-    return {tr.find_all("td")[0].text(): tr.find_all("td")[1] for tr in table.find_all("tr") if tr.find_all("td")}
+    assert table.find_all("thead") == []  # no "项目 | 内容" header row: each row's th names it
+    return {tr.find("th").text(): tr.find("td") for tr in table.find_all("tr")}
 
 
 def _jsonld(path: Path) -> dict[str, Any]:

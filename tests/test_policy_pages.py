@@ -54,7 +54,12 @@ def site(built: Built) -> Path:
 
 
 def _rows_of(table: Node) -> dict[str, Node]:
-    return {tr.find_all("td")[0].text(): tr.find_all("td")[1] for tr in table.find_all("tr") if tr.find_all("td")}
+    """A table of facts: no header row, each row named by its own header cell."""
+    assert table.find_all("thead") == []
+    rows = table.find_all("tr")
+    assert all([c.tag for c in tr.children_tagged("th") + tr.children_tagged("td")] == ["th", "td"] for tr in rows)
+    assert all(tr.find("th").attrs.get("scope") == "row" for tr in rows)
+    return {tr.find("th").text(): tr.find("td") for tr in rows}
 
 
 def test_policy_page_tags_link_to_the_finder(site: Path) -> None:
@@ -81,8 +86,11 @@ def test_policy_page_facts(site: Path, built: Built) -> None:
     assert facts["适用镇街"].text() == "白泉镇"
     assert facts["有效期"].text() == f"{policy.effective_from.year}年{policy.effective_from.month}月{policy.effective_from.day}日 至 长期"
     assert facts["咨询电话"].find("a").attrs["href"] == f"tel:{policy.phone}"
-    online = facts["线上办理"].find("a")
-    assert online.attrs["href"] == policy.online_url == "https://zwfw.example.gov.cn/apply/P0001"
+    assert "线上办理" not in facts  # a button, not a raw address in a cell
+    (button,) = page.find("p", "nq-apply").find_all("a")
+    assert button.classes == ["md-button", "md-button--primary"] and button.text() == "线上办理"
+    assert button.attrs["href"] == policy.online_url == "https://zwfw.example.gov.cn/apply/P0001"
+    assert page.find("span", "nq-apply__where").text() == "在 zwfw.example.gov.cn 办理"
     headings = [h.text() for h in page.find_all("h2")]
     # The sample gives P0001 a 办事指南 (tests/test_policy_guide_fields.py checks it).
     assert headings == ["支持内容", "申报条件", "申报材料", "办理流程", "办事指南"]
@@ -101,7 +109,19 @@ def test_online_link_must_be_http() -> None:
         policy=policy, departments={}, expired=False, as_of=AS_OF,
         countdown=env.get_template("_labels.j2").module.deadline_countdown,  # type: ignore[attr-defined]
         jsonld=policy_jsonld(policy, {}, ""), routes=[])
-    assert "javascript" not in text and "线上办理" not in text
+    assert "javascript" not in text and "线上办理" not in text and "md-button" not in text
+
+
+def test_search_snippets_begin_with_the_facts(site: Path) -> None:
+    """No "项目 内容" header row at the top of a policy or department page, nor of its search entry."""
+    index = json.loads((site / "search.json").read_text(encoding="utf-8"))
+    entries = index.get("items") or index.get("docs")
+    pages = [e for e in entries if e["location"].split("#")[0].startswith(("policies/P", "departments/D"))]
+    assert len(pages) > 20
+    for entry in pages:
+        assert "项目 内容" not in entry["text"] and "项目内容" not in entry["text"], entry["location"]
+    policy = next(e for e in pages if e["location"] == "policies/P0001.html")
+    assert "政策类别 降本减负" in policy["text"]
 
 
 def test_steps_are_an_ordered_flow_with_each_department(site: Path, built: Built) -> None:

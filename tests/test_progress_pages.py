@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import build, validate
+from conftest import build, ledger_as_of, validate
 
 from generator.figures.breakdowns import FIGURES, PERCENT_FIGURES
 from generator.figures.parts import PAGE_HIDDEN
@@ -265,3 +265,36 @@ def test_no_internal_value_in_the_progress_output(site, example_workbook, schema
             # Cells are bounded by quotes, commas, pipes or tags; look for whole values.
             tokens = set(re.split(r'[",\n<>|]', text))
             assert not (tokens & secrets), path
+
+
+def test_the_archive_shows_a_status_column_only_when_the_periods_differ(site, tmp_path, make_workbook):
+    """A 状态 column saying the same on every row says nothing: one sentence says it instead."""
+    page = parse(site / "progress" / "index.html")
+    tables = dict(page.tables)
+    for heading in ("全部周报（52 期）", "全部月度分析（12 期）"):
+        assert tables[heading][0] == ["周期", "统计期", "新增问题", "销号", "期末在办", "期末超期"]
+    text = "".join(page.text)
+    assert "这些周报的数字都已发布，发布后不再变动。" in text and "这些月度分析的数字都已发布" in text
+    # Months frozen up to March (from the ledger as it stood then), the rest not yet: the column tells them apart.
+    march = dt.date(2022, 3, 31)
+
+    def then(rows) -> None:
+        ledger_as_of(rows, march)
+        rows["leniency_cases"] = [r for r in rows["leniency_cases"] if max(
+            d for d in (r["found_on"], r.get("checked_on"), r.get("revisit_on")) if d) <= march]
+        rows["project_reports"] = [r for r in rows["project_reports"] if r["report_on"] <= march]
+
+    published = tmp_path / "published"
+    build([str(make_workbook(then, name="march.xlsx"))], march, site_dir=tmp_path / "early", docs_dir=tmp_path / "docs",
+          published_dir=published, freeze="month")
+    build([str(make_workbook())], dt.date(2022, 12, 31), site_dir=tmp_path / "site", docs_dir=tmp_path / "docs",
+          published_dir=published)
+    page = parse(tmp_path / "site" / "progress" / "index.html")
+    months = dict(page.tables)["全部月度分析（12 期）"]
+    assert months[0][-1] == "状态"
+    states = {row[0]: row[-1] for row in months[1:]}
+    assert states["2022年3月"].startswith("已发布") and states["2022年7月"] == "未发布（只列总数）"
+    text = "".join(page.text)
+    assert "这些月度分析的数字" not in text
+    assert "这些周报的数字都还没有发布" in text  # no week frozen: said once, no column
+    assert dict(page.tables)["全部周报（52 期）"][0][-1] == "期末超期"

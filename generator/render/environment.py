@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from ..figures.rounding import percent as published
 from ..figures.rounding import percent_text
-from .escape import html_text, md, safe_url, slug, title
+from .escape import html_text, md, safe_url, slug, title, url_host
 from .labels import shares_note
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -64,6 +64,12 @@ def cn_date(value: dt.date | None) -> Markup:
     return Markup(f"{value.year}年{value.month}月{value.day}日")
 
 
+def nowrap(value: Any) -> Markup:
+    """A date, number or phone that must not break over two lines (2022年⏎12月19日),
+    for a Markdown table cell or paragraph; the value escaped as ``md`` does."""
+    return Markup('<span class="nq-nowrap">') + md(value) + Markup("</span>")
+
+
 def _finalize(value: Any) -> Any:
     if value is None:
         return Markup("")
@@ -92,8 +98,8 @@ def make_environment(extra_dir: str | Path | None = None) -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        md=md, title=title, html=html_text, url=safe_url, slug=slug, percent=percent, number=number, cn_date=cn_date, yuan=yuan,
-        shares_note=satisfaction_note,
+        md=md, title=title, html=html_text, url=safe_url, url_host=url_host, slug=slug, percent=percent, number=number, cn_date=cn_date, yuan=yuan,
+        nowrap=nowrap, shares_note=satisfaction_note,
     )
     return env
 

@@ -12,6 +12,7 @@ import hashlib
 import html
 import re
 import unicodedata
+import urllib.parse
 from typing import Any
 
 from markupsafe import Markup
@@ -106,6 +107,14 @@ def place_slug(name: str) -> str:
     if _SAFE_ID.match(readable) and readable not in _RESERVED and not _HASHED.match(readable):
         return readable
     return slug(name)
+
+
+def url_host(value: Any) -> Markup:
+    """The host of an http(s) URL that ``safe_url`` accepts (zwfw.example.gov.cn), to say where
+    a link leads; an empty string for anything else."""
+    if not str(safe_url(value)):
+        return Markup("")
+    return Markup(html.escape(urllib.parse.urlsplit(str(value).strip()).hostname or "", quote=True))
 
 
 # Names a record page must not take, whatever the case: a folder's own index page

@@ -316,6 +316,7 @@ def render_progress(w: PageWriter, head: Headline, progress: Progress, closed_lo
                     "cells": [display(d.figures[key]) for key, _ in TREND_SERIES]
                     + [display(d.figures["issues_overdue"])],
                     "frozen": d.frozen, "revised": bool(d.revisions),
+                    "state": ("revised" if d.revisions else "frozen") if d.frozen else "provisional",
                 }
                 for d in reversed(docs)
             ],

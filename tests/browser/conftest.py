@@ -127,6 +127,18 @@ def paged_site_url(paged_site: ExampleSite) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def staff_url(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Iterator[str]:
+    """The example's internal edition (build --audience internal), served."""
+    base = tmp_path_factory.mktemp(f"staff-{engine}")
+    source = PROJECT_ROOT / "docs"
+    shutil.copytree(source, base / "docs", ignore=lambda d, names: [
+        n for n in names if Path(d) == source and n in GENERATED_PATHS])
+    build(BuildRequest(sources=parse_sources([str(EXAMPLE_WORKBOOK)]), as_of=dt.date(2022, 12, 31),
+                       site_dir=base / "site-internal", docs_dir=base / "docs", engine=engine, audience="internal"))
+    yield from _serve(base / "site-internal")
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         _unavailable(str(CHROMIUM))

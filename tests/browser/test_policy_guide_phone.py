@@ -36,6 +36,12 @@ def test_policy_guide_at_phone_size(phone: Visit, example_site: ExampleSite) -> 
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 390, width
     assert page.locator("article table").count() == 2  # the facts, the 办事指南
+    assert page.locator("article thead").count() == 0  # no "项目 | 内容" header row
+    if policy.online_url:  # 线上办理: a button to tap, not a long address wrapping in a cell
+        button = page.locator("article .nq-apply a.md-button")
+        assert button.get_attribute("href") == policy.online_url
+        box = button.bounding_box()
+        assert box is not None and box["height"] >= 32 and box["x"] + box["width"] <= 390
     raw = page.eval_on_selector("script[type='application/ld+json']", "s => s.textContent")
     data = json.loads(raw)
     assert data["@type"] == "GovernmentService" and data["name"] == policy.title

@@ -109,7 +109,16 @@ def test_finder_matches_the_workbook(visit: Visit, example_site: ExampleSite,
     # The option counts tell what another choice would give.
     if industry:
         label = page.locator(f"#nq-industry option[value='{industry}']").inner_text()
-        assert label == f"{industry}（{len(expected)}）"
+        assert label == f"{industry}（{len(expected)} 项）"
+    # The empty choice says its count is the whole (a policy open to every town counts under each town).
+    if not town:
+        label = page.locator("#nq-town option[value='']").inner_text()
+        assert label == f"不限（共 {len(expected)} 项）"
+    assert "选项后的数字是选它之后列出的政策数" in page.locator("article").inner_text()
+    # An end date in the list never breaks over two lines.
+    dates = page.locator("#policy-finder-results li .nq-nowrap").evaluate_all(
+        "els => els.map(e => e.getClientRects().length)")
+    assert all(n == 1 for n in dates)
     # The choice is kept in the address, so it can be shared.
     if category:
         assert "category=" in page.url

@@ -5,36 +5,16 @@ first and make phone numbers tappable."""
 
 from __future__ import annotations
 
-import datetime as dt
-import shutil
 import unicodedata
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from generator.pipeline import build
-from generator.render import GENERATED_PATHS
-from generator.request import BuildRequest
-from generator.schema import PROJECT_ROOT
-from generator.sources import EXAMPLE_WORKBOOK, parse_sources
-
-from .conftest import ARTIFACTS, DESKTOP, Visit, _serve, _visit
+from .conftest import ARTIFACTS, DESKTOP, Visit, _visit
 
 # A4 landscape, 10 mm margins (internal.css), in CSS pixels.
 PRINT_WIDTH = round((297 - 20) / 25.4 * 96)
-
-
-@pytest.fixture(scope="session")
-def staff_url(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Iterator[str]:
-    base = tmp_path_factory.mktemp(f"staff-{engine}")
-    source = PROJECT_ROOT / "docs"
-    shutil.copytree(source, base / "docs", ignore=lambda d, names: [
-        n for n in names if Path(d) == source and n in GENERATED_PATHS])
-    build(BuildRequest(sources=parse_sources([str(EXAMPLE_WORKBOOK)]), as_of=dt.date(2022, 12, 31),
-                       site_dir=base / "site-internal", docs_dir=base / "docs", engine=engine, audience="internal"))
-    yield from _serve(base / "site-internal")
 
 
 @pytest.fixture

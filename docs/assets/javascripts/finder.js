@@ -42,7 +42,9 @@
   function show(data) {
     var choice = current();
     var policies = data.policies;
-    // How many policies each option would give, the other choices kept.
+    // How many policies each option would list, the other choices kept. A policy open to
+    // every town (industry, size) is listed under each of them, so the empty choice's
+    // count (all the policies) can be larger than any one town's: "共" says it is the whole.
     KEYS.forEach(function (key) {
       var select = form.elements[key];
       Array.prototype.forEach.call(select.options, function (option) {
@@ -50,7 +52,7 @@
         var trial = Object.assign({}, choice);
         trial[key] = option.value;
         var n = policies.filter(function (p) { return fits(p, trial); }).length;
-        option.textContent = option.dataset.label + "（" + n + "）";
+        option.textContent = option.dataset.label + (option.value ? "（" + n + " 项）" : "（共 " + n + " 项）");
       });
     });
     var matched = policies.filter(function (p) { return fits(p, choice); });
@@ -65,8 +67,10 @@
       items.forEach(function (p) {
         var li = el("li", { "data-policy": p.id });
         li.appendChild(el("a", { href: p.url }, p.title));
-        var note = "（" + p.issuer + (p.effective_to ? "，有效期至" + cnDate(p.effective_to) : "") + "）";
-        li.appendChild(document.createTextNode(note));
+        // The date stays on one line (2024年12月⏎31日 is two halves of nothing).
+        li.appendChild(document.createTextNode("（" + p.issuer + (p.effective_to ? "，有效期至" : "")));
+        if (p.effective_to) li.appendChild(el("span", { "class": "nq-nowrap" }, cnDate(p.effective_to)));
+        li.appendChild(document.createTextNode("）"));
         list.appendChild(li);
       });
       section.appendChild(list);

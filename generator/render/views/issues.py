@@ -28,8 +28,14 @@ class IssueView:
     officer: str
     officer_mobile: str
     dept: str
-    contact: str
+    contact_name: str  # the enterprise's contact person, "" when none
+    contact_phone: str  # and their phone, "" when none
     overdue_days: int | None  # open and past its deadline at the as-of date
+
+    @property
+    def contact(self) -> str:
+        """Name and phone together (陈帅、13739881645), "" when neither."""
+        return "、".join(x for x in (self.contact_name, self.contact_phone) if x)
 
     @property
     def open(self) -> bool:
@@ -46,7 +52,6 @@ def issue_views(programme: Programme) -> list[IssueView]:
         e = programme.enterprises.get(i.enterprise_id)
         o = programme.officers.get(i.officer_id)
         d = programme.departments.get(i.dept_id) if i.dept_id else None
-        contact = "、".join(x for x in ((e.contact_name, e.contact_phone) if e else ()) if x)
         out.append(IssueView(
             issue=i,
             enterprise=e.name if e else i.enterprise_id,
@@ -54,7 +59,8 @@ def issue_views(programme: Programme) -> list[IssueView]:
             officer=o.name if o else i.officer_id,
             officer_mobile=(o.mobile or o.office_phone or "") if o else "",
             dept=d.name if d else "",
-            contact=contact,
+            contact_name=(e.contact_name or "") if e else "",
+            contact_phone=(e.contact_phone or "") if e else "",
             overdue_days=(day - i.due_on).days if i.overdue_at(day) and i.due_on else None,
         ))
     return out

@@ -8,11 +8,16 @@
   var body = document.getElementById("nq-ledger-rows");
   var count = document.getElementById("nq-ledger-count");
   if (!data || !form || !body) { return; }
-  var LIMIT = 500;
+  // On a phone the rows are cards: fifty of them are already a long page; narrow the filter for more.
+  var LIMIT = window.matchMedia && window.matchMedia("(max-width: 44.9375em)").matches ? 50 : 500;
   var col = {};
   data.columns.forEach(function (name, i) { col[name] = i; });
   var shown = ["id", "enterprise", "town", "category", "description", "reported", "status",
                "dept", "owner", "due", "closed", "officer", "overdue"];
+  // Dates, numbers and codes never break over two lines; on a phone each row is a
+  // card whose cells name their column (data-label, shown by staff.css).
+  var nowrap = {id: true, reported: true, due: true, closed: true, overdue: true};
+  var labels = Array.prototype.map.call(table.tHead.rows[0].cells, function (th) { return th.textContent; });
   var selects = ["status", "dept", "officer", "category", "town"];
   form.hidden = false;
   table.hidden = false;
@@ -37,8 +42,10 @@
       matched += 1;
       if (matched > LIMIT) { return; }
       var tr = document.createElement("tr");
-      shown.forEach(function (name) {
+      shown.forEach(function (name, i) {
         var td = document.createElement("td");
+        td.setAttribute("data-label", labels[i]);
+        if (nowrap[name]) { td.className = "nq-nowrap"; }
         var value = row[col[name]];
         td.textContent = value === null || value === "" ? "—" : String(value);
         tr.appendChild(td);
