@@ -147,6 +147,18 @@ class PolicyStep:
 
 
 @dataclass(frozen=True)
+class PolicyCondition:
+    """申报条件: one condition of a policy, numeric (``min``/``max`` as its 比较 needs) or yes/no."""
+
+    policy_id: str
+    condition: str
+    comparison: str
+    min: float | None = None
+    max: float | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Policy:
     policy_id: str
     title: str
@@ -183,6 +195,7 @@ class Policy:
     updated_on: dt.date | None = None
     update_note: str | None = None
     steps: tuple[PolicyStep, ...] = field(default=(), compare=False, metadata=DERIVED)
+    conditions: tuple[PolicyCondition, ...] = field(default=(), compare=False, metadata=DERIVED)
 
     def expired_at(self, day: dt.date) -> bool:
         return self.effective_to is not None and self.effective_to < day
@@ -291,7 +304,8 @@ class Programme:
 # The sheet each record type is made from.
 RECORD_SHEETS: dict[type, str] = {
     Department: "departments", Enterprise: "enterprises", Officer: "officers", Assignment: "assignments",
-    Issue: "issues", Policy: "policies", PolicyStep: "policy_steps", LeniencyCase: "leniency_cases",
+    Issue: "issues", Policy: "policies", PolicyStep: "policy_steps", PolicyCondition: "policy_conditions",
+    LeniencyCase: "leniency_cases",
     KeyProject: "key_projects", ProjectReport: "project_reports", Supervision: "supervisions",
     Route: "routes", RoutePolicy: "route_policies",
 }
@@ -334,11 +348,16 @@ def build_programme(checked: Checked) -> Programme:
     for values in rows("policy_steps"):
         step = _make(PolicyStep, values)
         steps.setdefault(step.policy_id, []).append(step)
+    conditions: dict[str, list[PolicyCondition]] = {}
+    for values in rows("policy_conditions"):  # an optional sheet, in row order
+        condition = _make(PolicyCondition, values)
+        conditions.setdefault(condition.policy_id, []).append(condition)
     policies = {}
     for values in rows("policies"):
         policy = _make(Policy, values)
         own = tuple(sorted(steps.get(policy.policy_id, []), key=lambda s: s.step))
-        policies[policy.policy_id] = Policy(**{**policy.__dict__, "steps": own})
+        policies[policy.policy_id] = Policy(**{**policy.__dict__, "steps": own,
+                                               "conditions": tuple(conditions.get(policy.policy_id, []))})
     return Programme(
         routes=_routes(rows("routes"), rows("route_policies")),
         as_of=checked.as_of,

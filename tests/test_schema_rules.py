@@ -52,7 +52,7 @@ def test_rules_are_typed():
      "{rule: only_if, field: satisfaction, when: state",
      "第 11 条规则（only_if）引用的字段 state 在 issues 中不存在"),
     ("issues", "{rule: not_after_as_of, field: reported_on}", "{rule: not_later, field: reported_on}",
-     "第 1 条规则（not_later）不是本系统支持的规则（可用：not_before, not_after_as_of, not_before_as_of, "
+     "第 1 条规则（not_later）不是本系统支持的规则（可用：not_before, not_below, not_after_as_of, not_before_as_of, "
      "required_if, required_unless, only_if, must_be, sequence, no_overlap, referenced, has_referrer, one_per_week）"),
     ("issues", "{rule: not_before, field: due_on, other: reported_on}", "{rule: not_before, field: due_on}",
      "第 5 条规则（not_before）缺少参数 other"),
@@ -67,6 +67,8 @@ def test_rules_are_typed():
      "第 6 条规则（required_if）缺少参数 values"),
     ("issues", "{rule: not_before, field: due_on, other: reported_on}", "{rule: not_before, field: due_on, other: owner}",
      "第 5 条规则（not_before）比较日期，但 owner 不是日期字段"),
+    ("policy_conditions", "{rule: not_below, field: max, other: min}", "{rule: not_below, field: max, other: note}",
+     "第 5 条规则（not_below）比较数值，但 note 不是数值字段"),
     ("policies", "when: published, values: [true]", "when: published, values: [是]",
      "第 3 条规则（not_before_as_of）：published 是“是/否”字段，取值只能是 true 或 false，不能是 '是'"),
     ("policies", "severity: warning, code: expired", "severity: notice, code: expired",

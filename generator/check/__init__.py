@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from ..schema import WorkbookSchema
 from ..sources import GoogleAccess, RawSheet, Source, read_source
 from .closed_loop import check_closed_loop
+from .conditions import check_conditions
 from .report import Report
 from .rules import (
     check_date_bounds,
@@ -65,6 +66,7 @@ def check_sheets(raw_by_source: list[tuple[str, list[RawSheet]]], schema: Workbo
     check_date_bounds(tables, report, schema.programme_start, years_after(as_of, schema.years_after_as_of))
     check_declared_rules(tables, report, as_of)
     check_closed_loop(tables, report, schema, as_of)
+    check_conditions(tables, report, schema)
     return Checked(tables=tables, report=report, as_of=as_of, sources=[s for s, _ in raw_by_source])
 
 

@@ -58,6 +58,8 @@ def _catalogue() -> dict[str, tuple[str, str]]:
         "reference": (_("{value} is not found in {target_sheet} ({target_column})"), _("Add it to {target_sheet} first, or correct the code.")),
         "reference_by_name": (_("{value} is a name in {target_sheet}, not its {target_column}"), _("Type its code {registered}.")),
         "not_before": (_("{column} {value} is before {other_column} {other_value}"), _("{column} cannot be earlier than {other_column}.")),
+        "not_below": (_("{column} {value} is below {other_column} {other_value}"), _("{column} cannot be smaller than {other_column}.")),
+        "comparison_kind": (_("{column} {value} does not suit {other_column} {other_value}"), _("For {other_value} choose one of: {allowed}.")),
         "not_after_as_of": (_("{column} {value} is after the as-of date {as_of}"), _("Check the year; a date in the future is not allowed here.")),
         "required_unless": (_("{column} is required when {when_column} is {when_value}"), _("Fill in {column}.")),
         "required_if": (_("{column} is required when {when_column} is {when_value}"), _("Fill in {column}.")),

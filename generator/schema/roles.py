@@ -20,7 +20,13 @@ ROLES_USED: dict[str, tuple[str, ...]] = {
     "issue_status": ("registered", "assigned", "in_progress", "closed"),
     "leniency_outcome": ("open", "rectified", "filed"),
     "closure_type": ("resolved", "explained", "unresolvable"),
+    "condition": ("years", "employees", "revenue", "rd_share", "high_tech", "specialised", "above_scale"),
+    "comparison": ("at_least", "at_most", "between", "yes", "no"),
 }
+# 申报条件: the conditions that compare a number and the comparisons a number takes
+# (the others are 是/否 conditions, which take ``yes`` or ``no``).
+NUMERIC_CONDITIONS = ("years", "employees", "revenue", "rd_share")
+NUMERIC_COMPARISONS = ("at_least", "at_most", "between")
 # The progress tables by enterprise attribute (workbook.yaml ``dimensions``).
 DIMENSIONS_USED = ("town", "industry", "size", "above_scale")
 

@@ -150,6 +150,8 @@ class OnePerWeek(Rule):
 # those it may have besides (rule, severity, code, when/values, unless always may).
 _SPECS: dict[str, tuple[type[Rule], str, tuple[str, ...], tuple[str, ...]]] = {
     "not_before": (NotBefore, "not_before", ("field", "other"), ()),
+    # not_before for numbers: ``field`` is not smaller than ``other`` (上限 and 下限).
+    "not_below": (NotBefore, "not_below", ("field", "other"), ()),
     "not_after_as_of": (NotAfterAsOf, "not_after_as_of", ("field",), ()),
     "not_before_as_of": (NotBeforeAsOf, "before_as_of", ("field",), ()),
     "required_if": (Conditional, "required_if", ("field", "when", "values"), ("ifColumn",)),
@@ -167,6 +169,9 @@ _COMMON = ("rule", "severity", "code", "when", "values", "unless")
 # The fields of these rules are compared as dates.
 _DATE_PARAMS = {"not_before": ("field", "other"), "not_after_as_of": ("field",), "not_before_as_of": ("field",),
                 "no_overlap": ("start", "end"), "one_per_week": ("field",)}
+# The fields of these rules are compared as numbers.
+_NUMBER_PARAMS = {"not_below": ("field", "other")}
+_NUMBER_KINDS = ("integer", "decimal")
 
 
 class _Parser:
@@ -264,6 +269,11 @@ class _Parser:
             f = self.field_of(spec[param])
             if f.kind != "date":
                 raise self.fail(_("{path}: rule {number} ({rule}) compares dates, but {field} is not a date field"),
+                                field=f.name)
+        for param in _NUMBER_PARAMS.get(self.kind, ()):
+            f = self.field_of(spec[param])
+            if f.kind not in _NUMBER_KINDS:
+                raise self.fail(_("{path}: rule {number} ({rule}) compares numbers, but {field} is not a number field"),
                                 field=f.name)
         return self.build(cls, spec, common)
 

@@ -15,6 +15,7 @@ from faker import Faker
 
 from ...schema import WorkbookSchema, load_schema
 from .closed_loop import closed_loop
+from .conditions import conditions
 from .guide import add_guides
 from .ledgers import Rows, optional_ledgers
 from .routes import routes
@@ -73,6 +74,7 @@ def generate(scale: str = "district", seed: int = 2022, schema: WorkbookSchema |
         "departments": departments, "enterprises": enterprises, "officers": officers,
         "assignments": assignments, "issues": issues, "policies": policies, "policy_steps": steps,
         **routes(scale, seed, schema, policies, departments),
+        **({"policy_conditions": rows} if (rows := conditions(policies, seed, schema)) else {}),
         **optional_ledgers(scale, seed, schema, departments, enterprises),
         **({"supervisions": supervisions} if "supervisions" in {s.name for s in schema.sheets} else {}),
     }

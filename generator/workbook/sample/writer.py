@@ -16,11 +16,14 @@ from .registers import generate
 
 
 def grow_policies(rows: dict[str, list[dict[str, Any]]], n: int) -> None:
-    """Copies of the policies (and their steps) under new IDs, up to ``n`` (for size tests)."""
+    """Copies of the policies (and their steps and conditions) under new IDs, up to ``n`` (for size tests)."""
     originals = list(rows["policies"])
     steps: dict[str, list[dict[str, Any]]] = {}
     for s in rows["policy_steps"]:
         steps.setdefault(s["policy_id"], []).append(s)
+    conditions: dict[str, list[dict[str, Any]]] = {}
+    for c in rows.get("policy_conditions", []):
+        conditions.setdefault(c["policy_id"], []).append(c)
     i = len(originals)
     while len(rows["policies"]) < n:
         source = originals[i % len(originals)]
@@ -29,6 +32,8 @@ def grow_policies(rows: dict[str, list[dict[str, Any]]], n: int) -> None:
         rows["policies"].append({**source, "policy_id": pid, "title": f"{source['title']}（副本{i}）",
                                  "online_url": f"https://zwfw.example.gov.cn/apply/{pid}"})
         rows["policy_steps"].extend({**s, "policy_id": pid} for s in steps[source["policy_id"]])
+        if "policy_conditions" in rows:
+            rows["policy_conditions"].extend({**c, "policy_id": pid} for c in conditions.get(source["policy_id"], []))
 
 
 def _cells(rows: list[dict[str, Any]], keys: list[str]) -> Iterator[list[Any]]:
