@@ -14,7 +14,8 @@ from ..figures.report import Progress, compile_progress
 from ..figures.suppression import threshold
 from ..model import Policy, Programme
 from ..schema import WorkbookSchema
-from .environment import make_environment
+from .conditions import condition_data, condition_text, finder_fields
+from .environment import make_environment, yuan
 from .escape import js_literal, slug
 from .feeds import calendar_links, render_feeds
 from .ledgers import render_ledgers
@@ -46,12 +47,14 @@ FINDER_JS_PREFIX = "window.NUANQI_POLICIES = "
 
 def finder_data(current: list[Policy], schema: WorkbookSchema) -> dict[str, Any]:
     """What the policy finder reads (docs/data/policies.json): published, current
-    policies and only their public fields. An empty list means "fits all"."""
+    policies and only their public fields. An empty list means "fits all".
+    ``conditions``: what the finder asks an enterprise about itself (申报条件)."""
     return {
         "dimensions": [
             {"key": key, "field": field, "label": label, "options": list(schema.enums[enum])}
             for key, field, enum, label in FINDER_DIMENSIONS
         ],
+        "conditions": finder_fields(schema),
         "categories": list(schema.enums["policy_categories"]),
         "policies": [
             {
@@ -64,6 +67,10 @@ def finder_data(current: list[Policy], schema: WorkbookSchema) -> dict[str, Any]
                 "sizes": list(p.sizes or ()),
                 "towns": list(p.towns or ()),
                 "effective_to": p.effective_to.isoformat() if p.effective_to else None,
+                "apply_to": p.apply_to.isoformat() if p.apply_to else None,
+                "support_cap": p.support_cap,
+                "support_cap_text": str(yuan(p.support_cap)) if p.support_cap is not None else None,
+                "conditions": [condition_data(c, schema) for c in p.conditions],
             }
             for p in current
         ],
@@ -79,7 +86,7 @@ def _policies(w: PageWriter, view: PoliciesView, programme: Programme, schema: W
                categories=page.categories, sections=page.sections, pages=view.pages, number=page.number,
                calendars=calendars, routes=len(routes))
     dimensions = [(key, label, schema.enums[enum]) for key, _field, enum, label in FINDER_DIMENSIONS]
-    w.page("policies/finder.md.j2", "policies/finder.md", dimensions=dimensions,
+    w.page("policies/finder.md.j2", "policies/finder.md", dimensions=dimensions, conditions=finder_fields(schema),
            categories=schema.enums["policy_categories"], count=len(view.current), expired_count=len(view.expired),
            expired_page=view.expired_page)
     finder = json.dumps(finder_data(view.current, schema), ensure_ascii=False, separators=(",", ":"))
@@ -92,6 +99,7 @@ def _policies(w: PageWriter, view: PoliciesView, programme: Programme, schema: W
             "policies/policy.md.j2", f"policies/{slug(p.policy_id)}.md",
             policy=p, departments=programme.departments, expired=p.expired_at(programme.as_of),
             as_of=programme.as_of, countdown=countdown,
+            conditions=[(condition_text(c, schema), c.note) for c in p.conditions],
             jsonld=policy_jsonld(p, programme.departments, schema.district),
             routes=in_routes.get(p.policy_id, []),
         )
