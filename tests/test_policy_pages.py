@@ -185,7 +185,8 @@ def test_finder_json_holds_current_published_policies_with_public_fields(site: P
     assert [p["id"] for p in data["policies"]] == current
     assert "P0003" not in current and "P0004" not in current
     assert {k for p in data["policies"] for k in p} == {
-        "id", "url", "title", "issuer", "category", "industries", "sizes", "towns", "effective_to"}
+        "id", "url", "title", "issuer", "category", "industries", "sizes", "towns", "effective_to",
+        "apply_to", "support_cap", "support_cap_text", "conditions"}
     p1 = next(p for p in data["policies"] if p["id"] == "P0001")
     assert (p1["industries"], p1["sizes"], p1["towns"], p1["url"]) == (["新材料", "机械制造"], ["小型"], ["白泉镇"], "P0001.html")
     p2 = next(p for p in data["policies"] if p["id"] == "P0002")
@@ -264,6 +265,7 @@ def test_a_policy_or_department_with_the_id_index_keeps_the_index_pages(tmp_path
     _policy(rows, "P0005").update(policy_id="Index", published="是", effective_to=None)
     dept = rows["departments"][0]["dept_id"]
     for sheet, key, old, new in (("policy_steps", "policy_id", "P0005", "Index"),
+                                 ("policy_conditions", "policy_id", "P0005", "Index"),
                                  ("departments", "dept_id", dept, "index"), ("policy_steps", "dept_id", dept, "index"),
                                  ("issues", "dept_id", dept, "index"), ("leniency_cases", "dept_id", dept, "index"),
                                  ("routes", "dept_id", dept, "index"), ("route_policies", "policy_id", "P0005", "Index")):
@@ -295,7 +297,7 @@ def test_a_long_policy_list_is_split_into_pages(tmp_path, sample_rows, monkeypat
     rows = copy.deepcopy(sample_rows)
     for old, new in (("P0005", "index-2"), ("P0006", "Finder")):
         _policy(rows, old).update(policy_id=new, published="是", effective_to=None)
-        for step in rows["policy_steps"] + rows["route_policies"]:
+        for step in rows["policy_steps"] + rows["route_policies"] + rows["policy_conditions"]:
             if step["policy_id"] == old:
                 step["policy_id"] = new
     book = write_workbook(tmp_path / "book.xlsx", rows)
