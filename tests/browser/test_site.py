@@ -101,11 +101,21 @@ def test_finder_matches_the_workbook(visit: Visit, example_site: ExampleSite,
     shown = sorted(page.locator("#policy-finder-results li").evaluate_all("els => els.map(e => e.dataset.policy)"))
     assert shown == expected
     assert page.locator("#policy-finder-status").inner_text() == f"符合条件的有效政策共 {len(expected)} 项。"
-    # Each category heading counts its policies.
-    for heading in page.locator("#policy-finder-results h2").all_inner_texts():
-        name, count = heading.rstrip(" 项）").split("（")
-        assert int(count) == sum(1 for p in _current(example_site)
-                                 if p.policy_id in expected and p.category == name)
+    # Policies aimed at an industry, size or town apart from those open to all; each part and,
+    # within it, each category heading counts its policies.
+    for audience in ("aimed", "open"):
+        part = page.locator(f"#policy-finder-results section[data-audience='{audience}']")
+        mine = [p for p in _current(example_site) if p.policy_id in expected
+                and bool(p.industries or p.sizes or p.towns) == (audience == "aimed")]
+        assert part.count() == (1 if mine else 0)
+        if not mine:
+            continue
+        assert part.locator("h2").inner_text().endswith(f"（{len(mine)} 项）")
+        shown_here = part.locator("li").evaluate_all("els => els.map(e => e.dataset.policy)")
+        assert sorted(shown_here) == sorted(p.policy_id for p in mine)
+        for heading in part.locator("h3").all_inner_texts():
+            name, count = heading.rstrip(" 项）").split("（")
+            assert int(count) == sum(1 for p in mine if p.category == name)
     # The option counts tell what another choice would give.
     if industry:
         label = page.locator(f"#nq-industry option[value='{industry}']").inner_text()
