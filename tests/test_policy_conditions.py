@@ -143,6 +143,22 @@ def test_the_policy_page_lists_the_conditions_as_text(site: Path) -> None:
     assert not article(site / "policies/P0002.html").find_all("ul", "nq-conditions")
 
 
+def test_the_finder_asks_for_each_condition(site: Path) -> None:
+    form = article(site / "policies/finder.html").find("form", id="policy-finder")
+    profile = form.find("fieldset", "nq-finder__profile")
+    labels = {label.attrs["for"]: label.text() for label in profile.find_all("label")}
+    assert labels == {"nq-c-years": "成立年限（年）", "nq-c-employees": "员工人数（人）", "nq-c-revenue": "营业收入（万元）",
+                      "nq-c-rd_share": "研发投入占比（%）", "nq-c-high_tech": "高新技术企业",
+                      "nq-c-specialised": "专精特新", "nq-c-above_scale": "规上"}
+    numbers = {i.attrs["id"]: i.attrs["name"] for i in profile.find_all("input", type="number")}
+    assert numbers == {"nq-c-years": "c-years", "nq-c-employees": "c-employees", "nq-c-revenue": "c-revenue",
+                       "nq-c-rd_share": "c-rd_share"}
+    flags = profile.find_all("select")
+    assert [s.attrs["name"] for s in flags] == ["c-high_tech", "c-specialised", "c-above_scale"]
+    assert all([(o.attrs["value"], o.text()) for o in s.find_all("option")] == [("", "不填"), ("yes", "是"), ("no", "否")]
+               for s in flags)
+
+
 def test_a_hostile_note_stays_text(site: Path) -> None:
     path = site / "policies/P0003.html"
     items = _conditions(article(path))
@@ -185,3 +201,14 @@ def test_a_workbook_without_the_sheet_still_builds(tmp_path: Path, sample_rows: 
     assert not article(tmp_path / "site/policies/P0001.html").find_all("ul", "nq-conditions")
     data = json.loads((tmp_path / "site/data/policies.json").read_text(encoding="utf-8"))
     assert all(p["conditions"] == [] for p in data["policies"])
+
+
+def test_the_printed_handbook_lists_the_conditions(built: Built) -> None:
+    from generator.render.handbook import render_handbook
+    from generator.render.views.handbook import handbook_view
+
+    view = handbook_view(built.programme, load_schema(), "https://policy.example.gov.cn/")
+    entry = next(e for s in view.sections for e in s.entries if e.policy.policy_id == "P0001")
+    assert [f"{text}（{note}）" if note else text for text, note in entry.conditions] == [t for _r, t in CONDITIONS]
+    html = render_handbook(view)
+    assert "营业收入 介于 100 至 5000 万元" in html and "<script>alert(1)" not in html

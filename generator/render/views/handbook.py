@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ...model import Department, Policy, PolicyStep, Programme
 from ...schema import WorkbookSchema
+from ..conditions import condition_text
 from ..escape import slug
 
 
@@ -29,6 +30,7 @@ class HandbookEntry:
     url: str  # its page on the public site, absolute
     updated: dt.date
     expired: bool
+    conditions: tuple[tuple[str, str | None], ...] = ()  # 申报条件: (text, 说明) of each row
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,8 @@ def handbook_view(programme: Programme, schema: WorkbookSchema, site_url: str,
     def entry(n: int, p: Policy) -> HandbookEntry:
         steps = [HandbookStep(s, programme.departments[s.dept_id]) for s in p.steps]
         return HandbookEntry(f"policy-{n}", p, steps, page_address(site_url, f"policies/{slug(p.policy_id)}", directory_urls),
-                             updated_on(p, as_of), p.expired_at(as_of))
+                             updated_on(p, as_of), p.expired_at(as_of),
+                             tuple((condition_text(c, schema), c.note) for c in p.conditions))
 
     current = [p for p in published if not p.expired_at(as_of)]
     expired = [p for p in published if p.expired_at(as_of)]
