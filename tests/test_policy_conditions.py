@@ -212,3 +212,22 @@ def test_the_printed_handbook_lists_the_conditions(built: Built) -> None:
     assert [f"{text}（{note}）" if note else text for text, note in entry.conditions] == [t for _r, t in CONDITIONS]
     html = render_handbook(view)
     assert "营业收入 介于 100 至 5000 万元" in html and "<script>alert(1)" not in html
+
+
+def test_google_sheets_reads_the_tab(tmp_path: Path) -> None:
+    """The recorded spreadsheet (tests/cassettes, regenerated with the sheet) has the tab 申报条件,
+    read into the same typed rows the sample has, with no finding."""
+    from cassettes import make_cassettes as mc
+    from cassettes.playback import play, write_key_file
+    from conftest import read_and_check
+
+    key_file = write_key_file(tmp_path / "service-account.json")
+    with play("gsheets_read_sample"):
+        checked = read_and_check([f"gsheet:{mc.SAMPLE_KEY}"], load_schema(), AS_OF, credentials=key_file)
+    assert checked.report.ok, checked.report.to_text()
+    assert not [f for f in checked.report.findings if f.sheet == "申报条件"]
+    kept = {p["policy_id"] for p in mc.dataset()["policies"]}
+    expected = [r for r in mc.dataset()["policy_conditions"] if r["policy_id"] in kept]
+    got = [r.values for r in checked.tables["policy_conditions"].rows]
+    assert len(got) == len(expected) > 0
+    assert [{k: r[k] for k in KEYS} for r in got] == [{k: r[k] for k in KEYS} for r in expected]
