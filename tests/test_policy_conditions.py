@@ -167,6 +167,19 @@ def test_a_hostile_note_stays_text(site: Path) -> None:
     assert "<script>alert(1)" not in path.read_text(encoding="utf-8")
 
 
+def test_policies_json_carries_amount_and_deadline(site: Path, built: Built) -> None:
+    data = json.loads((site / "data/policies.json").read_text(encoding="utf-8"))
+    programme = built.programme
+    for p in data["policies"]:
+        policy = programme.policies[p["id"]]
+        assert p["apply_to"] == (policy.apply_to.isoformat() if policy.apply_to else None)
+        assert p["apply_closed"] == bool(policy.apply_to and policy.apply_to < AS_OF)
+        assert p["support_cap"] == policy.support_cap
+    assert {p["apply_closed"] for p in data["policies"]} == {True, False}
+    capped = next(p for p in data["policies"] if p["support_cap"] and p["support_cap"] % 10_000 == 0)
+    assert capped["support_cap_text"] == f"{int(capped['support_cap']) // 10_000} 万元"
+
+
 def test_policies_json_carries_the_conditions(site: Path) -> None:
     data = json.loads((site / "data/policies.json").read_text(encoding="utf-8"))
     assert data["conditions"] == [

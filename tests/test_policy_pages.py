@@ -186,7 +186,7 @@ def test_finder_json_holds_current_published_policies_with_public_fields(site: P
     assert "P0003" not in current and "P0004" not in current
     assert {k for p in data["policies"] for k in p} == {
         "id", "url", "title", "issuer", "category", "industries", "sizes", "towns", "effective_to",
-        "apply_to", "support_cap", "support_cap_text", "conditions"}
+        "apply_to", "apply_closed", "support_cap", "support_cap_text", "conditions"}
     p1 = next(p for p in data["policies"] if p["id"] == "P0001")
     assert (p1["industries"], p1["sizes"], p1["towns"], p1["url"]) == (["新材料", "机械制造"], ["小型"], ["白泉镇"], "P0001.html")
     p2 = next(p for p in data["policies"] if p["id"] == "P0002")

@@ -3,6 +3,7 @@ writes them all into a docs folder and returns the paths it wrote."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -45,10 +46,12 @@ FINDER_DIMENSIONS = (
 FINDER_JS_PREFIX = "window.NUANQI_POLICIES = "
 
 
-def finder_data(current: list[Policy], schema: WorkbookSchema) -> dict[str, Any]:
+def finder_data(current: list[Policy], schema: WorkbookSchema, as_of: dt.date | None = None) -> dict[str, Any]:
     """What the policy finder reads (docs/data/policies.json): published, current
     policies and only their public fields. An empty list means "fits all".
-    ``conditions``: what the finder asks an enterprise about itself (申报条件)."""
+    ``conditions``: what the finder asks an enterprise about itself (申报条件).
+    ``apply_closed``: 申报截止 before ``as_of`` (a flag, not the date: a new day changes
+    the file only when a deadline passes)."""
     return {
         "dimensions": [
             {"key": key, "field": field, "label": label, "options": list(schema.enums[enum])}
@@ -68,6 +71,7 @@ def finder_data(current: list[Policy], schema: WorkbookSchema) -> dict[str, Any]
                 "towns": list(p.towns or ()),
                 "effective_to": p.effective_to.isoformat() if p.effective_to else None,
                 "apply_to": p.apply_to.isoformat() if p.apply_to else None,
+                "apply_closed": bool(as_of and p.apply_to and p.apply_to < as_of),
                 "support_cap": p.support_cap,
                 "support_cap_text": str(yuan(p.support_cap)) if p.support_cap is not None else None,
                 "conditions": [condition_data(c, schema) for c in p.conditions],
@@ -89,7 +93,7 @@ def _policies(w: PageWriter, view: PoliciesView, programme: Programme, schema: W
     w.page("policies/finder.md.j2", "policies/finder.md", dimensions=dimensions, conditions=finder_fields(schema),
            categories=schema.enums["policy_categories"], count=len(view.current), expired_count=len(view.expired),
            expired_page=view.expired_page)
-    finder = json.dumps(finder_data(view.current, schema), ensure_ascii=False, separators=(",", ":"))
+    finder = json.dumps(finder_data(view.current, schema, programme.as_of), ensure_ascii=False, separators=(",", ":"))
     w.text("data/policies.json", finder)
     # The same as a script, which a page opened from a file (USB stick, shared drive) can load and fetch() cannot.
     w.text("data/policies.js", FINDER_JS_PREFIX + js_literal(finder) + ";\n")

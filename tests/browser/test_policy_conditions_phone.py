@@ -76,7 +76,9 @@ def _check(page: Any, site: ExampleSite, profile: dict[str, Any]) -> int:
         else:
             assert "扶持上限" not in text
         if p.apply_to is not None:
-            assert f"申报截止 {_cn(p.apply_to)}" in text
+            closed = "（本期已截止）" if p.apply_to < programme.as_of else ""
+            assert f"申报截止 {_cn(p.apply_to)}{closed}" in text
+            assert closed or "本期已截止" not in text
     return scored
 
 

@@ -80,7 +80,7 @@
     }
     var facts = [];
     if (p.support_cap_text) facts.push("扶持上限 " + p.support_cap_text);
-    if (p.apply_to) facts.push("申报截止 " + cnDate(p.apply_to));
+    if (p.apply_to) facts.push("申报截止 " + cnDate(p.apply_to) + (p.apply_closed ? "（本期已截止）" : ""));
     var unmet = conditions.filter(function (c) { return !met(c, profile); }).map(function (c) { return c.text; });
     if (unmet.length) facts.push("未符合或未填：" + unmet.join("；"));
     if (facts.length) li.appendChild(el("span", { "class": "nq-finder__facts" }, facts.join(" · ")));
