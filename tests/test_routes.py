@@ -70,6 +70,19 @@ def test_a_route_with_no_policy_is_warned(make_workbook, schema):
     assert "YJS02 在“一件事政策”中没有列出任何政策" in f.message
 
 
+def test_a_draft_policy_in_a_route_is_warned_at_its_cell(make_workbook, schema):
+    def edit(rows):
+        first = rows["route_policies"][0]["policy_id"]
+        for p in rows["policies"]:
+            if p["policy_id"] == first:
+                p["published"] = "否"
+
+    checked = validate([str(make_workbook(edit))], AS_OF, schema)
+    [f] = [f for f in checked.report.findings if f.code == "draft_in_route"]
+    assert f.severity == "warning" and f.sheet == "政策"
+    assert "尚未发布（发布为“否”），但“一件事政策”中有 1 行列出了它（第一处在第 2 行）" in f.message
+
+
 def test_a_route_page_lists_its_policies_steps_in_order(site, sample_rows):
     programme = site.programme
     root = site.result.site_dir

@@ -74,6 +74,7 @@ def _catalogue() -> dict[str, tuple[str, str]]:
         "inactive_in_use": (_("{key_value} is not in post ({column} is {value}) but still has {count} open or current rows in {target_sheet} (first in row {first_row})"), _("Hand those rows over to an officer in post, or correct {column}.")),
         "not_referenced": (_("{value} has no current row in {target_sheet} on {as_of}"), _("Add one to {target_sheet} if it is missing.")),
         "no_officer": (_("{value} has no officer assigned on {as_of}"), _("Pair it with an officer in {target_sheet}.")),
+        "draft_in_route": (_("{key_value} is a draft ({column} is {value}) but {count} rows of {target_sheet} list it (first in row {first_row})"), _("It is left out of those 一件事 pages until it is published; remove it from {target_sheet} if it does not belong there.")),
         "route_without_policies": (_("{value} lists no policy in {target_sheet}"), _("Add its policies to {target_sheet}, one row each, in the order they are done; until then it has no page.")),
         "route_order_gap": (_("The policies of {group_value} are numbered {found} instead of 1 to {count}"), _("Number the policies of each 一件事 1, 2, 3 … in the order they are done, with no gap or repeat.")),
         "overlap": (_("{value} has two {role} on the same days: this row and row {other_row}"), _("End one assignment before the other starts.")),
