@@ -62,15 +62,20 @@ class ExampleSite:
 ENGINES = ("zensical", "mkdocs")
 
 
+def build_example(base: Path, engine: str, **fields: Any) -> Any:
+    """The bundled example workbook built by ``engine`` into ``base / "site"`` (or the
+    ``site_dir`` given), from a copy of the hand-written docs; ``fields``: more of the
+    build request (audience, published_dir, freeze, receipt_key …)."""
+    source = PROJECT_ROOT / "docs"
+    shutil.copytree(source, base / "docs", ignore=lambda d, names: [
+        n for n in names if Path(d) == source and n in GENERATED_PATHS])
+    return build(BuildRequest(sources=parse_sources([str(EXAMPLE_WORKBOOK)]), as_of=dt.date(2022, 12, 31),
+                              docs_dir=base / "docs", engine=engine, **{"site_dir": base / "site", **fields}))
+
+
 def _build_example(base: Path, engine: str) -> ExampleSite:
     """The bundled example workbook built into ``base`` by ``engine``, from a copy of the hand-written docs."""
-    docs = base / "docs"
-    source = PROJECT_ROOT / "docs"
-    shutil.copytree(source, docs, ignore=lambda d, names: [
-        n for n in names if Path(d) == source and n in GENERATED_PATHS])
-    built = build(BuildRequest(sources=parse_sources([str(EXAMPLE_WORKBOOK)]), as_of=dt.date(2022, 12, 31),
-                               site_dir=base / "site", docs_dir=docs, engine=engine))
-    return ExampleSite(root=base / "site", built=built, engine=engine)
+    return ExampleSite(root=base / "site", built=build_example(base, engine), engine=engine)
 
 
 @pytest.fixture(scope="session", params=ENGINES)
@@ -130,11 +135,7 @@ def paged_site_url(paged_site: ExampleSite) -> Iterator[str]:
 def staff_url(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Iterator[str]:
     """The example's internal edition (build --audience internal), served."""
     base = tmp_path_factory.mktemp(f"staff-{engine}")
-    source = PROJECT_ROOT / "docs"
-    shutil.copytree(source, base / "docs", ignore=lambda d, names: [
-        n for n in names if Path(d) == source and n in GENERATED_PATHS])
-    build(BuildRequest(sources=parse_sources([str(EXAMPLE_WORKBOOK)]), as_of=dt.date(2022, 12, 31),
-                       site_dir=base / "site-internal", docs_dir=base / "docs", engine=engine, audience="internal"))
+    build_example(base, engine, site_dir=base / "site-internal", audience="internal")
     yield from _serve(base / "site-internal")
 
 

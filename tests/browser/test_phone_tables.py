@@ -6,22 +6,13 @@ in both editions, on both engines, with axe-core clean."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from generator.pipeline import build
-from generator.render import GENERATED_PATHS
-from generator.request import BuildRequest
-from generator.schema import PROJECT_ROOT
-from generator.sources import EXAMPLE_WORKBOOK, parse_sources
-
-from .conftest import PHONE, ExampleSite, Visit, _serve, _visit
+from .conftest import PHONE, ExampleSite, Visit, _serve, _visit, build_example
 
 # Tables wider than their box whose box gives no sign that it scrolls: a Material
 # scroll box (overflow auto) with the shadow hint (radial gradients) that the
@@ -75,13 +66,7 @@ def _check(visit: Visit, name: str) -> None:
 def published_site(tmp_path_factory: pytest.TempPathFactory, engine: str) -> ExampleSite:
     """The example with its months published (frozen), so that the monthly pages show the grouped tables."""
     base = tmp_path_factory.mktemp(f"phone-published-{engine}")
-    source = PROJECT_ROOT / "docs"
-    shutil.copytree(source, base / "docs", ignore=lambda d, names: [
-        n for n in names if Path(d) == source and n in GENERATED_PATHS])
-    book = base / "book.xlsx"
-    shutil.copyfile(EXAMPLE_WORKBOOK, book)
-    built = build(BuildRequest(sources=parse_sources([str(book)]), as_of=dt.date(2022, 12, 31), site_dir=base / "site",
-                               docs_dir=base / "docs", engine=engine, published_dir=base / "published", freeze="month"))
+    built = build_example(base, engine, published_dir=base / "published", freeze="month")
     return ExampleSite(root=base / "site", built=built, engine=engine)
 
 

@@ -7,22 +7,15 @@ intranet); with JavaScript off the <noscript> explains."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from generator.pipeline import build
-from generator.render import GENERATED_PATHS
 from generator.render.receipts import code, published_issues
-from generator.request import BuildRequest
-from generator.schema import PROJECT_ROOT
-from generator.sources import EXAMPLE_WORKBOOK, parse_sources
 from generator.sources.receipt_key import ReceiptKey
 
-from .conftest import DESKTOP, ExampleSite, Visit, _serve, _visit
+from .conftest import DESKTOP, ExampleSite, Visit, _serve, _visit, build_example
 
 SECRET = "browser status test key, not a real one"
 KEY = SECRET.encode()
@@ -32,12 +25,7 @@ PAGE = "status/index.html"
 @pytest.fixture(scope="module")
 def status_site(tmp_path_factory: pytest.TempPathFactory, engine: str) -> ExampleSite:
     base = tmp_path_factory.mktemp(f"status-site-{engine}")
-    source = PROJECT_ROOT / "docs"
-    shutil.copytree(source, base / "docs", ignore=lambda d, names: [
-        n for n in names if Path(d) == source and n in GENERATED_PATHS])
-    built = build(BuildRequest(sources=parse_sources([str(EXAMPLE_WORKBOOK)]), as_of=dt.date(2022, 12, 31),
-                               site_dir=base / "site", docs_dir=base / "docs", engine=engine,
-                               receipt_key=ReceiptKey(secret=SECRET)))
+    built = build_example(base, engine, receipt_key=ReceiptKey(secret=SECRET))
     return ExampleSite(root=base / "site", built=built, engine=engine)
 
 
