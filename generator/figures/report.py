@@ -148,9 +148,17 @@ def protect(docs: list[PeriodDocument], k: int) -> tuple[list[PeriodDocument], A
             doc = docs[position[(f.kind, f.key)]]
             if not doc.frozen:
                 table = doc.tables[f.dimension]
-                if f.column in PART_COLUMNS and f.column in table.columns:
+                parts = [p for p in PART_COLUMNS if p in table.columns]
+                if f.column in parts:
                     # A part (已解决 …) can be worked out: publish the table without it first.
                     docs[position[doc.id]] = doc.with_table(without_part(table, f.column))
+                    changed = True
+                elif parts and not table.withheld:
+                    # A part bounds the closed issues from below, which can pin a count:
+                    # publish the counts alone before withholding the table.
+                    for part in parts:
+                        table = without_part(table, part)
+                    docs[position[doc.id]] = doc.with_table(table)
                     changed = True
                 elif not table.withheld:
                     _withhold(docs, position[doc.id], f.dimension)
