@@ -81,8 +81,8 @@ def period_of_doc(doc: PeriodDocument) -> Period:
 
 def period_total(doc: PeriodDocument, column: str) -> int | None:
     """What the period publishes as the total of a column of its grouped tables: the
-    counts are headline figures; 已解决 is the sum of the table by issue category
-    (None when that table does not give it)."""
+    counts are headline figures; a part (已解决, 及时交办) is the sum of the table by issue
+    category (None when that table does not give it)."""
     if column in COUNT_COLUMNS:
         return int(doc.figures[column] or 0)
     table = doc.tables.get("category")
@@ -108,7 +108,7 @@ class _Model:
                 if str(row[dimension]) not in values:
                     values.append(str(row[dimension]))
         self.values = values
-        # 已解决 only where some table publishes it (a ledger with 办结类型).
+        # A part (已解决, 及时交办) only where some table publishes it (a ledger with its column).
         self.columns = COUNT_COLUMNS + tuple(
             c for c in PART_COLUMNS if any(c in d.tables[dimension].columns for d in docs)
         )
@@ -183,7 +183,7 @@ class _Model:
                 rows.equal(cols, coefs, 0.0, False)
 
     def _part_rows(self, rows: Constraints) -> None:
-        # 已解决 is some of the closed issues: never more, per value and stretch of days.
+        # A part is some of the closed issues: never more, per value and stretch of days.
         closed = self.columns.index("issues_closed")
         for c, column in enumerate(self.columns):
             if column in PART_COLUMNS:

@@ -10,7 +10,7 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -124,6 +124,7 @@ class LedgerIndex:
         self.n_firms = len(firm_no)
         self.part_days = {part: np.array([self.parts.day(part, i) for i in self.by_closed], dtype=np.int64)
                           for part in self.parts.parts}
+        self.waits = np.array([-1 if (w := i.days_to_assign()) is None else w for i in self.by_closed], dtype=np.int64)
         self.reported = np.array([i.reported_on.toordinal() for i in issues], dtype=np.int64)
         self.closed = np.array([i.closed_on.toordinal() if i.closed_on else _NEVER for i in issues], dtype=np.int64)
         self.has_due = np.array([i.due_on is not None for i in issues], dtype=bool)
@@ -144,6 +145,13 @@ class LedgerIndex:
     def closed_in(self, period: Period) -> list[Issue]:
         lo, hi = self._span("closed", period)
         return self.by_closed[lo:hi]
+
+    def closed_parts(self, period: Period) -> ClosedParts:
+        """The period's closed issues as the loop columns of the tables by category and department read them."""
+        lo, hi = self._span("closed", period)
+        end = period.end.toordinal()
+        return ClosedParts({p: days[lo:hi] <= end for p, days in self.part_days.items()}, self.waits[lo:hi],
+                           self.parts.assigned)
 
     def counts(
         self, order: str, dimension: str, period: Period, size: int, part: str | None = None,
@@ -232,44 +240,58 @@ def figures_of(
     return {key: out[key] for key in FIGURES}
 
 
-def _loop_cells(closed: list[Issue], parts: PartDays, end: dt.date) -> dict[str, Any]:
-    """Each part of ``closed`` (issues closed in the period) and its rate; None (—) for a
-    part the ledger has no column for; and the median days to 交办 of those assigned."""
+@dataclass(frozen=True)
+class ClosedParts:
+    """A period's closed issues (in ``LedgerIndex.closed_in`` order) as the loop columns read
+    them: a mask per part the ledger has (figures/parts.py), and the days each waited for
+    交办 (-1: none; ``assigned``: whether the ledger has 交办日期 at all)."""
+
+    marks: dict[str, np.ndarray]
+    waits: np.ndarray
+    assigned: bool
+
+
+def _loop_cells(positions: list[int], parts: ClosedParts) -> dict[str, Any]:
+    """Each part of the closed issues at ``positions`` and its rate; None (—) for a part the
+    ledger has no column for; and the median days to 交办 of those assigned."""
+    at = np.array(positions, dtype=np.int64)
     out: dict[str, Any] = {}
     for part, rate_column in PART_RATES.items():
-        n = parts.count(part, closed, end) if part in parts.parts else None
+        mask = parts.marks.get(part)
+        n = None if mask is None else int(mask[at].sum())
         out[part] = n
-        out[rate_column] = None if n is None else pct(rate(n, len(closed)))
-    waits = sorted(d for i in closed if (d := i.days_to_assign()) is not None)
-    known = "closed_assigned_on_time" in parts.parts and waits
+        out[rate_column] = None if n is None else pct(rate(n, len(positions)))
+    waits = parts.waits[at]
+    waits = waits[waits >= 0]
+    known = parts.assigned and len(waits)
     out["median_days_to_assign"] = plain_number(float(np.median(waits))) if known else None
     return out
 
 
 def _count_table(
     new: list[Issue], closed: list[Issue], values: tuple[str, ...], key: Callable[[Issue], str], dimension: str,
-    parts: PartDays, end: dt.date,
+    parts: ClosedParts,
 ) -> Table:
     new_counts = Counter(key(i) for i in new)
-    closed_by: dict[str, list[Issue]] = defaultdict(list)
-    for i in closed:
-        closed_by[key(i)].append(i)
+    closed_at: dict[str, list[int]] = defaultdict(list)
+    for n, i in enumerate(closed):
+        closed_at[key(i)].append(n)
     rows: list[Row] = []
     for value in values:
-        mine = closed_by.get(value, [])
+        mine = closed_at.get(value, [])
         rows.append({dimension: value, "issues_new": new_counts.get(value, 0), "issues_closed": len(mine),
-                     **_loop_cells(mine, parts, end)})
+                     **_loop_cells(mine, parts)})
     return Table(dimension, CATEGORY_COLUMNS, enterprise_attribute=False, rows=tuple(rows))
 
 
-def _department_table(programme: Programme, closed_in_period: list[Issue], parts: PartDays, end: dt.date) -> Table:
-    closed: dict[str, list[Issue]] = defaultdict(list)
-    for i in closed_in_period:
+def _department_table(programme: Programme, closed: list[Issue], parts: ClosedParts) -> Table:
+    closed_at: dict[str, list[int]] = defaultdict(list)
+    for n, i in enumerate(closed):
         if i.dept_id:
-            closed[i.dept_id].append(i)
+            closed_at[i.dept_id].append(n)
     rows: list[Row] = []
-    for dept_id in sorted(closed):
-        mine = closed[dept_id]
+    for dept_id in sorted(closed_at):
+        mine = [closed[n] for n in closed_at[dept_id]]
         with_due = [i for i in mine if i.due_on is not None]
         on_time = sum(1 for i in with_due if i.on_time())
         dept = programme.departments.get(dept_id)
@@ -279,7 +301,7 @@ def _department_table(programme: Programme, closed_in_period: list[Issue], parts
             "closed_with_due": len(with_due),
             "closed_on_time": on_time,
             "on_time_rate": pct(rate(on_time, len(with_due))),
-            **_loop_cells(mine, parts, end),
+            **_loop_cells(closed_at[dept_id], parts),
         })
     return Table("department", DEPARTMENT_COLUMNS, enterprise_attribute=False, rows=tuple(rows))
 
@@ -341,9 +363,10 @@ def period_doc(
         index = LedgerIndex(programme, schema)
     new, closed = index.reported_in(period), index.closed_in(period)
     categories = schema.sheet("issues").field("category").enum or ()
+    parts = index.closed_parts(period)
     tables = {
-        "category": _count_table(new, closed, categories, lambda i: i.category, "category", index.parts, period.end),
-        "department": _department_table(programme, closed, index.parts, period.end),
+        "category": _count_table(new, closed, categories, lambda i: i.category, "category", parts),
+        "department": _department_table(programme, closed, parts),
     }
     for dimension in schema.dimensions:
         tables[dimension] = enterprise_table(enterprise_cells(index, schema, period, dimension), dimension, k)

@@ -58,6 +58,7 @@ class PartDays:
     def __init__(self, programme: Programme, schema: WorkbookSchema) -> None:
         columns = programme.columns.get("issues", frozenset())
         self.parts = tuple(p for p, (_rate, need) in PARTS.items() if need in columns)
+        self.assigned = "assigned_on" in columns  # the ledger has 交办日期
         self.resolved = schema.roles["closure_type"]["resolved"]
         self.within = schema.closed_loop.assign_within_days
         self.again = reopened_on(programme.issues)
@@ -69,14 +70,10 @@ class PartDays:
             return issue.closed_on.toordinal() if issue.closure_type == self.resolved else NEVER
         if part == "closed_assigned_on_time":
             waited = issue.days_to_assign()
-            on_time = waited is not None and waited <= self.within and issue.assigned_on is not None
-            return issue.assigned_on.toordinal() if on_time and issue.assigned_on else NEVER
+            if issue.assigned_on is None or waited is None or waited > self.within:
+                return NEVER
+            return issue.assigned_on.toordinal()
         if part == "closed_revisited":
             return issue.revisit_on.toordinal() if issue.revisit_on else NEVER
         reopened = self.again.get(issue.issue_id)
         return reopened.toordinal() if reopened else NEVER
-
-    def count(self, part: str, closed: Iterable[Issue], end: dt.date) -> int:
-        """How many of ``closed`` (closed in a period ending ``end``) are in the part."""
-        e = end.toordinal()
-        return sum(1 for i in closed if self.day(part, i) <= e)

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from ..figures.audit import Finding
+from ..figures.parts import PART_NAMES, PART_RATES
 from ..figures.periods import Period
 from ..figures.rounding import shares_total
 from ..i18n import _
@@ -43,14 +44,8 @@ COLUMN_LABELS: dict[str, str] = {
     "closed_with_due": "销号且有办理时限",
     "closed_on_time": "按期销号",
     "on_time_rate": "按期办结率",
-    "closed_resolved": "已解决",
-    "resolution_rate": "问题化解率",
-    "closed_assigned_on_time": "及时交办",
-    "assigned_on_time_rate": "及时交办率",
-    "closed_revisited": "已回访",
-    "revisit_rate": "回访率",
-    "closed_reopened": "重新办理",
-    "reopen_rate": "重新办理率",
+    # 已解决, 问题化解率, 及时交办 …: the names the frozen-file checks use too
+    **{c: name for part, names in PART_NAMES.items() for c, name in zip((part, PART_RATES[part]), names, strict=True)},
     "median_days_to_assign": "交办天数中位数",
 }
 TABLE_TITLES: dict[str, str] = {

@@ -26,7 +26,7 @@ from ..figures.document import (
     table_json,
 )
 from ..figures.ledger import Headline
-from ..figures.parts import PAGE_HIDDEN
+from ..figures.parts import PAGE_HIDDEN, PART_RATES
 from ..figures.periods import KINDS, Period
 from ..figures.report import Progress
 from ..schema import ClosedLoop
@@ -87,9 +87,8 @@ def _figure_rows(doc: PeriodDocument) -> list[tuple[str, str]]:
 
 
 # A department's rate and the count it is a share of (closedLoop.departmentMinimum).
-RATE_BASES = {"on_time_rate": "closed_with_due", "resolution_rate": "issues_closed",
-              "assigned_on_time_rate": "issues_closed", "revisit_rate": "issues_closed",
-              "reopen_rate": "issues_closed", "median_days_to_assign": "issues_closed"}
+RATE_BASES = {"on_time_rate": "closed_with_due", "median_days_to_assign": "issues_closed",
+              **{rate: "issues_closed" for rate in PART_RATES.values()}}
 
 
 def _few(row: Mapping[str, Any], column: str, minimum: int) -> bool:

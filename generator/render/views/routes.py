@@ -101,8 +101,9 @@ def route_view(route: Route, programme: Programme) -> RouteView | None:
             if s.department is not None:
                 reached.setdefault(s.department.dept_id, s.department)
     known = [p.days for p in parts if p.days is not None]
-    complete = len(known) == len(parts) and all(s.step.days is not None for p in parts for s in p.steps
-                                                if p.policy.total_days() is not None)
+    # Every policy's days known, and where they come from its steps, every step's.
+    complete = len(known) == len(parts) and all(
+        s.step.days is not None for p in parts if p.policy.total_days() is not None for s in p.steps)
     return RouteView(
         route, programme.departments.get(route.dept_id or ""), tuple(parts), _materials(tuple(parts)),
         tuple(reached.values()), sum(known) if known else None, complete,
