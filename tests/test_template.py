@@ -4,6 +4,7 @@ formats; filled with valid rows it validates clean, in openpyxl, calamine and
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
@@ -12,9 +13,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import AS_OF, read_and_check
 from python_calamine import CalamineWorkbook
 
 from generator.cli import cli
+from generator.model import build_programme
 from generator.workbook.template import GUIDE_SHEET, LISTS_SHEET, TEMPLATE_ROWS
 
 
@@ -77,9 +80,17 @@ def test_dropdowns_for_enums_booleans_and_references(template):
     assert issues["G"].type == "list"
     assert issues["G"].formula1 == '"已挂号,已交办,办理中,已销号"'
     assert str(issues["G"].sqref) == f"G2:G{TEMPLATE_ROWS}"
-    assert issues["B"].formula1 == f"='企业'!$A$2:$A${TEMPLATE_ROWS}"
-    assert issues["C"].formula1 == f"='专员'!$A$2:$A${TEMPLATE_ROWS}"
-    assert issues["H"].formula1 == f"='部门'!$A$2:$A${TEMPLATE_ROWS}"
+    # References list each code with its name ("D004 区财政局", from formulas on the hidden
+    # list sheet), as long as the codes go; one with no name (原问题编号) lists the codes.
+    lists = book[LISTS_SHEET]
+    for letter, tab, name in (("B", "企业", "C"), ("C", "专员", "B"), ("H", "部门", "B")):
+        formula = issues[letter].formula1
+        column = formula.split("!$")[1].split("$")[0]
+        assert formula == (f"=OFFSET('{LISTS_SHEET}'!${column}$1,0,0,MAX(1,COUNTA('{tab}'!$A$2:$A${TEMPLATE_ROWS})),1)")
+        assert lists[f"{column}1"].value == f'=IF(\'{tab}\'!$A$2="","",\'{tab}\'!$A$2&" "&\'{tab}\'!${name}$2)'
+        assert lists[f"{column}{TEMPLATE_ROWS - 1}"].value.endswith(f"!${name}${TEMPLATE_ROWS})")
+        assert issues[letter].errorStyle == "warning"  # a code typed alone is right too
+    assert issues["R"].formula1 == f"='问题清单'!$A$2:$A${TEMPLATE_ROWS}"
     assert issues["H"].showErrorMessage
     officers = _validations(book["专员"])
     assert officers["J"].formula1 == '"是,否"'  # 在岗
@@ -159,6 +170,59 @@ def test_template_survives_libreoffice(template, sample_rows, schema, runner, tm
     ods = outdir / "filled.ods"
     assert ods.exists()
     assert _errors(runner, ods) == []
+
+
+def test_libreoffice_lists_each_department_with_its_name(template, sample_rows, schema, tmp_path):
+    """LibreOffice computes the hidden list's formulas: the 责任单位 drop-down offers
+    "D001 区某某局", one per registered department and no more."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        if os.environ.get("CI"):
+            pytest.fail(".ci/run installs LibreOffice (libreoffice-calc-nogui); soffice is missing")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    departments = sample_rows["departments"]
+    filled = _fill(template, {"departments": departments}, schema, tmp_path / "depts.xlsx")
+    outdir = tmp_path / "recalculated"
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), str(filled)],
+        check=True, capture_output=True, timeout=300,
+    )
+    book = openpyxl.load_workbook(outdir / "depts.xlsx", data_only=True)
+    formula = _validations(openpyxl.load_workbook(template)["问题清单"])["H"].formula1
+    column = formula.split("!$")[1].split("$")[0]
+    shown = [c.value for c in book[LISTS_SHEET][column][: len(departments) + 1]]
+    assert shown == [f"{d['dept_id']} {d['name']}" for d in departments] + [None]
+
+
+def test_a_code_picked_with_its_name_reads_as_the_code(template, sample_rows, schema, runner, tmp_path):
+    rows = copy.deepcopy(sample_rows)
+    names = {d["dept_id"]: d["name"] for d in rows["departments"]}
+    officers = {o["officer_id"]: o["name"] for o in rows["officers"]}
+    for issue in rows["issues"]:
+        if issue.get("dept_id"):
+            issue["dept_id"] = f"{issue['dept_id']} {names[issue['dept_id']]}"
+        issue["officer_id"] = f"{issue['officer_id']}\u3000{officers[issue['officer_id']]}"  # a full-width space
+    filled = _fill(template, rows, schema, tmp_path / "picked.xlsx")
+    assert _errors(runner, filled) == []
+    programme = build_programme(read_and_check([str(filled)], schema, AS_OF))
+    assert {i.dept_id for i in programme.issues} == {i.get("dept_id") for i in sample_rows["issues"]}
+    assert {i.officer_id for i in programme.issues} == {i["officer_id"] for i in sample_rows["issues"]}
+
+
+def test_a_name_that_is_not_the_codes_own_is_told(template, sample_rows, schema, runner, tmp_path):
+    rows = copy.deepcopy(sample_rows)
+    first, second = rows["departments"][0], rows["departments"][1]
+    issue = next(i for i in rows["issues"] if i.get("dept_id") == first["dept_id"])
+    issue["dept_id"] = f"{first['dept_id']} {second['name']}"
+    number = rows["issues"].index(issue) + 2
+    filled = _fill(template, rows, schema, tmp_path / "edited.xlsx")
+    result = runner.invoke(cli, ["validate", "--source", str(filled), "--as-of", "2022-12-31"])
+    assert result.exit_code == 1
+    cell = f"{first['dept_id']} {second['name']}"
+    assert result.output.splitlines()[0] == (
+        f"错误 问题清单!H{number} [{cell}]：责任单位：“{cell}”与登记的不符：“部门”里编号 {first['dept_id']} 是“{first['name']}”。"
+        "请从下拉列表重新选择，或只填编号。")
 
 
 def test_an_existing_workbook_is_not_overwritten(tmp_path, runner):

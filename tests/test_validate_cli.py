@@ -40,6 +40,17 @@ def test_english_messages(runner, make_workbook):
     assert result.output.splitlines()[-1].startswith("In all 1 error, 9 warnings (问题清单: 1 error; 政策: 9 warnings")
 
 
+def test_two_registered_codes_in_one_cell_are_told_to_take_a_row_each(make_workbook, runner):
+    def edit(rows):
+        rows["route_policies"][0]["policy_id"] = "P0001、P0002"
+
+    result = runner.invoke(cli, ["validate", "--source", str(make_workbook(edit)), "--as-of", "2022-12-31"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "错误 一件事政策!C2 [P0001、P0002]：“P0001、P0002”是填在一个单元格里的 2 个“政策编号”。"
+        "请每个编号各占一行，一个单元格只填一个编号。")
+
+
 def test_a_department_name_typed_for_its_code_gets_the_code(make_workbook, runner):
     def edit(rows):
         issue = next(r for r in rows["issues"] if r["status"] == "办理中")

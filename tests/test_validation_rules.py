@@ -134,6 +134,9 @@ def plant(rows: Rows) -> Plan:
     p.set("issues", i, "dept_id", "D099", "reference")
     i = p.pick("issues", lambda q: q["status"] == "办理中")
     p.set("issues", i, "dept_id", r["departments"][3]["name"], "reference_by_name")  # the name, not the code
+    i = p.pick("issues", lambda q: q["status"] == "办理中")
+    two = f"{r['departments'][1]['dept_id']}、{r['departments'][2]['dept_id']}"
+    p.set("issues", i, "dept_id", two, "reference_several")  # two departments in one cell
     i = p.pick("issues")
     p.set("issues", i, "status", "已办结", "enum")
     i = p.pick("issues")

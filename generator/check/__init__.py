@@ -15,6 +15,7 @@ from .report import Report
 from .rules import (
     check_date_bounds,
     check_declared_rules,
+    check_labels,
     check_references,
     check_unique,
     years_after,
@@ -61,7 +62,8 @@ def check_sheets(raw_by_source: list[tuple[str, list[RawSheet]]], schema: Workbo
         if table is not None:
             tables[sheet.name] = table
     check_unique(tables, report)
-    check_references(tables, report)
+    check_references(tables, report, schema.list_separators)
+    check_labels(tables, report)
     # Dates first: an out-of-range one becomes untyped before any rule reads it.
     check_date_bounds(tables, report, schema.programme_start, years_after(as_of, schema.years_after_as_of))
     check_declared_rules(tables, report, as_of)

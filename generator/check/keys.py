@@ -8,6 +8,7 @@ import unicodedata
 import polars as pl
 
 from .frames import Tables, add_finding, casefold, isin
+from .labels import label_field
 from .report import Report
 from .tables import ROW, Table
 
@@ -29,7 +30,9 @@ def check_unique(tables: Tables, report: Report) -> None:
                 add_finding(report, table, index, f.name, "unique", other_row=table.frame[ROW][first])
 
 
-def check_references(tables: Tables, report: Report) -> None:
+def check_references(tables: Tables, report: Report, separators: tuple[str, ...] = ()) -> None:
+    """Every code refers to a row of its sheet. ``separators``: workbook.yaml listSeparators,
+    to tell staff who typed several registered codes in one cell (P0012、P0013) to give each a row."""
     for table in tables.values():
         for fk in table.schema.foreign_keys:
             target = tables.get(fk.sheet)
@@ -41,16 +44,58 @@ def check_references(tables: Tables, report: Report) -> None:
             # any other tool checking the foreign key would (see workbook/descriptor.py).
             missing = values.is_not_null() & ~table.bad_col(fk.field) & ~isin(values, target.col(fk.target))
             codes = _codes_by_name(target, fk.target)
+            known = {str(v) for v in target.col(fk.target).to_list() if v is not None}
             for index in missing.arg_true().to_list():
                 code = codes.get(_name_key(values[index]))
                 if code is not None:  # the name of a registered row typed where its code belongs
                     add_finding(report, table, index, fk.field, "reference_by_name", registered=code,
                                 target_sheet=target.schema.title, target_column=target.header_of(fk.target))
                     continue
+                several = _pieces(str(values[index]), separators)
+                if len(several) > 1 and all(piece in known for piece in several):
+                    add_finding(report, table, index, fk.field, "reference_several", count=len(several),
+                                target_column=target.header_of(fk.target))
+                    continue
                 add_finding(
                     report, table, index, fk.field, "reference",
                     target_sheet=target.schema.title, target_column=target.header_of(fk.target),
                 )
+
+
+def check_labels(tables: Tables, report: Report) -> None:
+    """A code picked with its name ("D004 区财政局") names the row the code registers:
+    else the list was edited after the pick, or the name was typed beside the wrong code."""
+    for table in tables.values():
+        if not table.labels:
+            continue
+        index_of = {row - 2: index for index, row in enumerate(table.frame[ROW].to_list())}
+        for fk in table.schema.foreign_keys:
+            names = table.labels.get(fk.field)
+            target = tables.get(fk.sheet)
+            if not names or target is None or fk.target not in target.columns:
+                continue
+            named = label_field(target.schema)
+            if named is None or named.name not in target.columns:
+                continue
+            registered = {str(code): name for code, name in zip(
+                target.col(fk.target).to_list(), target.col(named.name).to_list(), strict=True) if code is not None}
+            values = table.col(fk.field)
+            for position, label in names.items():
+                index = index_of.get(position)
+                if index is None or table.bad_col(fk.field)[index]:
+                    continue
+                code = values[index]
+                name = registered.get(str(code))
+                if name is None or _name_key(name) == _name_key(label):
+                    continue  # an unknown code is check_references' to report
+                add_finding(report, table, index, fk.field, "reference_label", key=code, registered=name,
+                            target_sheet=target.schema.title, target_column=target.header_of(named.name))
+
+
+def _pieces(value: str, separators: tuple[str, ...]) -> list[str]:
+    for sep in separators:
+        value = value.replace(sep, "\0")
+    return [piece.strip() for piece in value.split("\0") if piece.strip()]
 
 
 def _codes_by_name(target: Table, key: str) -> dict[str, str]:

@@ -56,6 +56,8 @@ def _catalogue() -> dict[str, tuple[str, str]]:
         # rows and tables
         "unique": (_("{value} appears more than once in {column} (also in row {other_row})"), _("Each {column} must be unique; change or remove one of the rows.")),
         "reference": (_("{value} is not found in {target_sheet} ({target_column})"), _("Add it to {target_sheet} first, or correct the code.")),
+        "reference_several": (_("{value} holds {count} codes of {target_column} in one cell"), _("Give each its own row, one code per cell.")),
+        "reference_label": (_("{value}: code {key} is {registered} in {target_sheet}"), _("Choose it again from the drop-down list, or type only the code.")),
         "reference_by_name": (_("{value} is a name in {target_sheet}, not its {target_column}"), _("Type its code {registered}.")),
         "not_before": (_("{column} {value} is before {other_column} {other_value}"), _("{column} cannot be earlier than {other_column}.")),
         "not_below": (_("{column} {value} is below {other_column} {other_value}"), _("{column} cannot be smaller than {other_column}.")),

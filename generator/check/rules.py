@@ -39,11 +39,11 @@ from ..schema.rules import (
 from .cells import display
 from .columns import constant
 from .frames import Tables, add_finding, aligned, isin, member
-from .keys import check_date_bounds, check_references, check_unique, years_after
+from .keys import check_date_bounds, check_labels, check_references, check_unique, years_after
 from .report import Report
 from .tables import ROW, Table
 
-__all__ = ["check_date_bounds", "check_declared_rules", "check_references", "check_unique", "years_after"]
+__all__ = ["check_date_bounds", "check_declared_rules", "check_labels", "check_references", "check_unique", "years_after"]
 # Dates as days since 1970: from year 1 to dt.date.max (an open end), shifted to start at 0.
 _DAY_MIN = (dt.date.min - dt.date(1970, 1, 1)).days
 _DAY_SPAN = (dt.date.max - dt.date.min).days + 1

@@ -22,6 +22,7 @@ from ..sources import RawSheet
 from ..sources.columns import RawColumn
 from .cells import CellError, display, is_blank
 from .columns import TypedColumn, blank_mask, constant, default_column, type_column
+from .labels import labelled_fields, split_labels
 from .report import Report, column_letter
 
 # The frame's column of spreadsheet row numbers (a field name cannot start with "#":
@@ -59,6 +60,9 @@ class Table:
     cells: dict[str, RawColumn] = field(default_factory=dict)
     # Values the frame holds inexactly (see columns.TypedColumn), by data-row position.
     exact: dict[str, dict[int, Any]] = field(default_factory=dict)
+    # The names beside codes picked from the template's drop-down ("D004 区财政局"),
+    # by field and data-row position; keys.check_labels holds them to the codes' own.
+    labels: dict[str, dict[int, str]] = field(default_factory=dict)
 
     def column_of(self, name: str) -> int | None:
         return self.columns.get(name)
@@ -315,9 +319,16 @@ def type_sheet(raw: RawSheet, sheet: SheetSchema, schema: WorkbookSchema, report
     if not ok:
         return None
     typed: dict[str, TypedColumn] = {}
+    labelled = labelled_fields(sheet, schema)
+    labels: dict[str, dict[int, str]] = {}
     for f in sheet.fields:
         if f.name in columns:
-            typed[f.name] = type_column(raw_columns[columns[f.name]], f, schema.list_separators)
+            column_read = raw_columns[columns[f.name]]
+            if f.name in labelled:  # "D004 区财政局" from the template's drop-down is typed as D004
+                column_read, names = split_labels(column_read)
+                if names:
+                    labels[f.name] = names
+            typed[f.name] = type_column(column_read, f, schema.list_separators)
             blanks[columns[f.name]] = typed[f.name].blank
     # A row whose cells are all blank (any column, known or not) is skipped.
     if raw_columns:
@@ -354,4 +365,5 @@ def type_sheet(raw: RawSheet, sheet: SheetSchema, schema: WorkbookSchema, report
         bad=pl.DataFrame(bad, height=frame.height), blank=pl.DataFrame(blank, height=frame.height),
         cells={name: raw_columns[columns[name]] for name in typed},
         exact={name: c.exact for name, c in typed.items() if c.exact},
+        labels=labels,
     )

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..check.labels import label_field, labelled_fields
 from ..errors import NuanqiError
 from ..i18n import _
 from ..schema import Field, SheetSchema, WorkbookSchema, load_schema
@@ -132,6 +133,27 @@ class _Lists:
             self.columns[choices] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$1:${letter}${len(choices)}"
         return "=" + self.columns[choices]
 
+    def labelled(self, target: str, code: str, name: str) -> str:
+        """A drop-down of the codes of sheet ``target`` each with its name ("D004 区财政局"):
+        a column of formulas here, one per row of the target, and the list as long as the
+        target's codes are (OFFSET), so that it ends where they do. The reader takes such a
+        cell as its code and checks the name (check/labels.py)."""
+        key = ("=labelled", target, code, name)
+        if key not in self.columns:
+            if self.sheet is None:
+                self.sheet = self.book.create_sheet(LISTS_SHEET)
+                self.sheet.sheet_state = "hidden"
+            col = len(self.columns) + 1
+            sheet = quote_sheetname(target)
+            for row in range(2, TEMPLATE_ROWS + 1):
+                self.sheet.cell(row=row - 1, column=col).value = (
+                    f'=IF({sheet}!${code}${row}="","",{sheet}!${code}${row}&" "&{sheet}!${name}${row})')
+            letter = get_column_letter(col)
+            self.columns[key] = (
+                f"OFFSET({quote_sheetname(LISTS_SHEET)}!${letter}$1,0,0,"
+                f"MAX(1,COUNTA({sheet}!${code}$2:${code}${TEMPLATE_ROWS})),1)")
+        return "=" + self.columns[key]
+
 
 def _list_validation(formula: str, column: str, title: str) -> DataValidation:
     dv = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False)
@@ -143,7 +165,7 @@ def _list_validation(formula: str, column: str, title: str) -> DataValidation:
     return dv
 
 
-def _reference_formula(f: Field, sheet: SheetSchema, schema: WorkbookSchema) -> str | None:
+def _reference_formula(f: Field, sheet: SheetSchema, schema: WorkbookSchema, lists: _Lists) -> str | None:
     for fk in sheet.foreign_keys:
         if fk.field != f.name:
             continue
@@ -151,10 +173,17 @@ def _reference_formula(f: Field, sheet: SheetSchema, schema: WorkbookSchema) -> 
             target = schema.sheet(fk.sheet)
         except KeyError:
             return None
-        index = next(i for i, t in enumerate(target.fields) if t.name == fk.target)
-        letter = get_column_letter(index + 1)
+        letter = _letter(target, fk.target)
+        if fk.field in labelled_fields(sheet, schema):
+            named = label_field(target)
+            assert named is not None  # labelled_fields keeps only targets with a name
+            return lists.labelled(target.title, letter, _letter(target, named.name))
         return f"={quote_sheetname(target.title)}!${letter}$2:${letter}${TEMPLATE_ROWS}"
     return None
+
+
+def _letter(sheet: SheetSchema, name: str) -> str:
+    return get_column_letter(next(i for i, t in enumerate(sheet.fields) if t.name == name) + 1)
 
 
 def _validations(f: Field, sheet: SheetSchema, schema: WorkbookSchema, column: str, lists: _Lists) -> list[DataValidation]:
@@ -162,9 +191,16 @@ def _validations(f: Field, sheet: SheetSchema, schema: WorkbookSchema, column: s
         return [_list_validation(lists.formula(f.enum), column, f.title)]
     if f.kind == "boolean":
         return [_list_validation(lists.formula(BOOLEAN_CHOICES), column, f.title)]
-    reference = _reference_formula(f, sheet, schema)
+    reference = _reference_formula(f, sheet, schema, lists)
     if reference is not None:
-        return [_list_validation(reference, column, f.title)]
+        dv = _list_validation(reference, column, f.title)
+        if reference.startswith("=OFFSET("):
+            # The list shows "D004 区财政局"; a code typed by hand (D004) is right too:
+            # Excel asks once rather than refusing it.
+            dv.errorStyle = "warning"
+            dv.error = _("{column}: choose from the drop-down list, or type just a code of the list.").format(
+                column=f.title)
+        return [dv]
     if f.kind in ("integer", "decimal") and f.minimum is not None:
         dv = DataValidation(
             type="whole" if f.kind == "integer" else "decimal", operator="greaterThanOrEqual",
