@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import build
-from htmltree import article
+from htmltree import Node, article
 
 AS_OF = dt.date(2022, 12, 31)
 
@@ -23,7 +23,9 @@ def internal(tmp_path_factory, example_workbook):
 
 
 def rows(path: Path) -> list[list[str]]:
-    return [[td.text().strip() for td in tr.find_all("td")] for tr in article(path).find_all("tr")]
+    """The body rows of the page's tables, a row's own header (th scope=row) first."""
+    return [[c.text().strip() for c in tr.children if isinstance(c, Node) and c.tag in ("th", "td")]
+            for tr in article(path).find_all("tr") if tr.find_all("td")]
 
 
 def test_each_issue_shows_its_timeline(internal):

@@ -240,15 +240,19 @@ def visit(request: pytest.FixtureRequest, browser: Any, site_url: str, axe_sourc
     yield from _visit(request.node.name, browser, site_url, axe_source, viewport=DESKTOP)
 
 
+def phone_tab(request: pytest.FixtureRequest, browser: Any, url: str, axe_source: str) -> Iterator[Visit]:
+    """A phone-sized tab (390 × 844 CSS pixels, touch) on the site served at ``url``."""
+    yield from _visit(request.node.name, browser, url, axe_source, viewport=PHONE, device_scale_factor=2,
+                      is_mobile=True, has_touch=True)
+
+
 @pytest.fixture
 def paged_visit(request: pytest.FixtureRequest, browser: Any, paged_site_url: str, axe_source: str) -> Iterator[Visit]:
     """A phone-sized tab on the paged site."""
-    yield from _visit(request.node.name, browser, paged_site_url, axe_source, viewport=PHONE, device_scale_factor=2,
-                      is_mobile=True, has_touch=True)
+    yield from phone_tab(request, browser, paged_site_url, axe_source)
 
 
 @pytest.fixture
 def phone(request: pytest.FixtureRequest, browser: Any, site_url: str, axe_source: str) -> Iterator[Visit]:
     """A phone-sized tab (390 × 844 CSS pixels, touch)."""
-    yield from _visit(request.node.name, browser, site_url, axe_source, viewport=PHONE, device_scale_factor=2,
-                      is_mobile=True, has_touch=True)
+    yield from phone_tab(request, browser, site_url, axe_source)
