@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import build, reopen
+from htmltree import article
 
 from generator.cli import cli
 from generator.errors import ConfigError
@@ -224,6 +225,9 @@ def test_officer_page_lists_enterprises_and_open_issues(sites):
     assert row[-1] == "30"
     open_ids = {i.issue_id for i in programme.issues if i.officer_id == officer.officer_id and i.open_at(AS_OF)}
     assert {r[0] for r in p.rows if len(r) == 9 and r[0].startswith("Q")} == open_ids
+    facts = article(sites["internal"] / f"officers/{officer.officer_id}.html").find("table")
+    assert facts.find_all("thead") == []  # no "项目 | 内容" header row: each row's th names it
+    assert [th.text().strip() for th in facts.find_all("th")][:2] == ["专员编号", "类别"]
 
 
 def test_orders_one_per_open_issue_printable(sites):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import build, validate
-from htmltree import read
+from htmltree import article, read
 
 from generator.figures.projects import project_figures
 from generator.model import KeyProject, Programme, ProjectReport
@@ -176,6 +176,9 @@ def test_public_project_page_has_reports_without_blockers(built):
     rows = [r for r in page.rows if r and r[0].startswith("2022年第")]
     assert len(rows) == len(reports)
     assert rows[0][1] == f"{reports[-1].report_on.year}年{reports[-1].report_on.month}月{reports[-1].report_on.day}日"
+    facts = article(tmp / "site/projects/XM0001.html").find("table")
+    assert facts.find_all("thead") == []  # no "项目 | 内容" header row: each row's th names it
+    assert [th.text().strip() for th in facts.find_all("th")][:2] == ["项目编号", "项目级别"]
     for path in (tmp / "site").rglob("*.html"):
         assert SECRET not in path.read_text(encoding="utf-8"), path
 
