@@ -5,9 +5,9 @@
  * - an empty result says what to try and links the policy finder and the
  *   officers' directory;
  * - Material's box searches only on a key press: text pasted or dropped in
- *   searches too;
- * - a page opened from a file (USB stick, shared drive) cannot search (the
- *   browser blocks the index): the box says so and where to go instead.
+ *   searches too.
+ * A page opened from a file (USB stick, shared drive) searches as well: the
+ * engines' offline plugin and its shim (mkdocs.yml) do that.
  * No external script; nothing happens on a page without a search box. */
 (function () {
   "use strict";
@@ -25,17 +25,13 @@
   };
   var COUNT = /^([\d,]+) results?$/;
   var NONE = ["没有找到符合条件的结果"];
-  var FILE = location.protocol === "file:";
 
   function help() {
     var p = document.createElement("p");
     p.className = "nq-search-help";
     p.setAttribute("style", "margin:.6em 1.2em;font-size:.8em;line-height:1.6;color:rgba(0,0,0,.75)");
-    var parts = FILE
-      ? ["这是从文件打开的页面，浏览器不允许在这里搜索。请用网址访问本站；也可以用", ["政策查找", "policies/finder.html"],
-         "按行业、规模和镇街筛选政策，或在", ["暖企专员", "officers/index.html"], "页找到联系人。"]
-      : ["没有找到。可以少输几个字、只输入关键词（如“融资”“稳岗”），或输入政策文号；也可以用",
-         ["政策查找", "policies/finder.html"], "按行业、规模和镇街筛选，或打电话问您的", ["暖企专员", "officers/index.html"], "。"];
+    var parts = ["没有找到。可以少输几个字、只输入关键词（如“融资”“稳岗”），或输入政策文号；也可以用",
+      ["政策查找", "policies/finder.html"], "按行业、规模和镇街筛选，或打电话问您的", ["暖企专员", "officers/index.html"], "。"];
     parts.forEach(function (part) {
       if (typeof part === "string") { p.appendChild(document.createTextNode(part)); return; }
       var a = document.createElement("a");
@@ -63,7 +59,7 @@
     });
     var status = root.querySelector("[role=status]");
     var shown = root.querySelector(".nq-search-help");
-    var empty = status && (NONE.indexOf(status.textContent.trim()) !== -1 || (FILE && status.textContent.trim()));
+    var empty = status && (NONE.indexOf(status.textContent.trim()) !== -1);
     if (empty && !shown) status.parentNode.insertBefore(help(), status.nextSibling);
     if (!empty && shown) shown.remove();
   }
@@ -88,12 +84,11 @@
     });
     var check = function () {
       var shown = meta.parentNode.querySelector(".nq-search-help");
-      var empty = NONE.indexOf(meta.textContent.trim()) !== -1 || (FILE && input.value);
+      var empty = NONE.indexOf(meta.textContent.trim()) !== -1;
       if (empty && !shown) meta.parentNode.insertBefore(help(), meta.nextSibling);
       if (!empty && shown) shown.remove();
     };
     new MutationObserver(check).observe(meta, { childList: true, subtree: true, characterData: true });
-    if (FILE) input.setAttribute("placeholder", "从文件打开的页面不能搜索");
   }
 
   if (document.querySelector(".md-search__button")) {
