@@ -24,13 +24,14 @@ import yaml
 from ..errors import ConfigError
 from ..i18n import _
 from .closed_loop import ClosedLoop, load_closed_loop
+from .dominance import Dominance, load_dominance
 from .footer import Footer, load_footer
 from .roles import DIMENSIONS_USED, ROLES_USED, Dimension, EnumRole, load_dimensions, load_roles
 from .rules import Rule, parse_rules
 
 __all__ = [
     "AS_OF_MAX", "AS_OF_MIN", "DEFAULT_PROGRAMME_START", "DEFAULT_SCHEMA_DIR", "DEFAULT_YEARS_AFTER_AS_OF",
-    "DIMENSIONS_USED", "KINDS", "PROJECT_ROOT", "ROLES_USED", "ClosedLoop", "Dimension", "EnumRole", "Field", "Footer", "ForeignKey",
+    "DIMENSIONS_USED", "KINDS", "PROJECT_ROOT", "ROLES_USED", "ClosedLoop", "Dimension", "Dominance", "EnumRole", "Field", "Footer", "ForeignKey",
     "Rule", "SheetSchema", "WorkbookSchema", "fold_header", "load_schema",
 ]
 
@@ -132,6 +133,8 @@ class WorkbookSchema:
     roles: dict[str, EnumRole] = field(default_factory=dict, compare=False, hash=False)
     dimensions: dict[str, Dimension] = field(default_factory=dict, compare=False, hash=False)
     closed_loop: ClosedLoop = field(default_factory=ClosedLoop)
+    # Money figures: when a few enterprises dominate a sum (workbook.yaml ``dominance``).
+    dominance: Dominance = field(default_factory=Dominance)
     footer: Footer = field(default_factory=Footer)
     raw: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, hash=False)
     # The area served (workbook.yaml ``district``), for the policy pages' structured data.
@@ -306,6 +309,7 @@ def _load_schema_cached(directory: Path) -> WorkbookSchema:
         roles=load_roles(book.get("roles"), enums, sheets, where),
         dimensions=load_dimensions(book.get("dimensions"), sheets, where),
         closed_loop=load_closed_loop(book.get("closedLoop"), where),
+        dominance=load_dominance(book.get("dominance"), where),
         footer=load_footer(book.get("footer"), where),
         suppression_k=k,
         programme_start=programme_start,
