@@ -296,8 +296,8 @@ def test_an_nk_dominance_setting_is_read(tmp_path):
     ("{p: 十}", "dominance.p 必须是大于 0 且小于 100 的数，不能是 '十'"),
     ("{rule: nk, n: 0}", "dominance.n 必须是不小于 1 的整数，不能是 0"),
     ("{rule: nk, n: 1.5}", "dominance.n 必须是不小于 1 的整数，不能是 1.5"),
-    ("{rule: nk, k: 0}", "dominance.k 必须是大于 0 且不大于 100 的数，不能是 0"),
-    ("{rule: nk, k: 100.5}", "dominance.k 必须是大于 0 且不大于 100 的数，不能是 100.5"),
+    ("{rule: nk, k: 0}", "dominance.k 必须是大于 0 且小于 100 的数，不能是 0"),
+    ("{rule: nk, k: 100}", "dominance.k 必须是大于 0 且小于 100 的数，不能是 100"),
     ("{rule: nk, q: 3}", "dominance 中有无法识别的设置：q（可用的有：rule, p, n, k）"),
     ("p_percent", "dominance 必须是一组设置（rule, p, n, k）"),
 ])

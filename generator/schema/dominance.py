@@ -48,7 +48,7 @@ def load_dominance(raw: Any, where: Path) -> Dominance:
         raise ConfigError(_("{path}: dominance.n must be a whole number of at least 1, not {value!r}").format(
             path=where, value=n))
     k = raw.get("k", Dominance.k)
-    if not _number(k) or not 0 < k <= 100:
-        raise ConfigError(_("{path}: dominance.k must be a number greater than 0 and at most 100, not {value!r}").format(
+    if not _number(k) or not 0 < k < 100:  # k = 100: nothing is ever dominated, and a cell of one enterprise would need no protection
+        raise ConfigError(_("{path}: dominance.k must be a number greater than 0 and less than 100, not {value!r}").format(
             path=where, value=k))
     return Dominance(rule=str(rule), p=float(p), n=n, k=float(k))
