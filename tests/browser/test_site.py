@@ -4,6 +4,7 @@ Screenshots land in tests/artifacts/."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -376,6 +377,9 @@ def test_an_empty_search_says_what_to_try_in_chinese(visit: Visit, example_site:
         dialog = page.locator("dialog").inner_text()
         # Zensical's own words, in Chinese
         assert "没有找到符合条件的结果" in dialog and "No results" not in dialog and "Filters" not in dialog
+        named = page.locator("dialog [aria-label], dialog [placeholder]").evaluate_all(
+            "els => els.flatMap(e => [e.getAttribute('aria-label'), e.getAttribute('placeholder')]).filter(Boolean)")
+        assert named and [n for n in named if re.search(r"[A-Za-z]{3,}", n)] == [], named
     else:
         page.locator("label.md-search__icon, .md-search__input").first.click()
         box = page.locator("input.md-search__input")

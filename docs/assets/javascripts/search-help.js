@@ -14,6 +14,8 @@
   var me = document.currentScript && document.currentScript.src;
   var base = me ? me.replace(/assets\/javascripts\/search-help\.js(\?.*)?$/, "") : "";
   var WORDS = {
+    "Search": "查找",
+    "Close search": "关闭搜索",
     "No results": "没有找到符合条件的结果",
     "Filters": "筛选",
     "Tags": "标签",
