@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
 from .check import Checked
+from .delivery import Payment, PolicyPush
 from .errors import ConfigError
 from .i18n import _
 from .schema import SheetSchema, WorkbookSchema
@@ -286,6 +287,8 @@ class Programme:
     project_reports: list[ProjectReport] = field(default_factory=list)
     supervisions: list[Supervision] = field(default_factory=list)
     routes: dict[str, Route] = field(default_factory=dict)
+    pushes: list[PolicyPush] = field(default_factory=list)  # 政策推送 (internal)
+    payments: list[Payment] = field(default_factory=list)  # 兑付 (internal)
     # Sheet -> the fields it has a column for: a figure whose column an older
     # workbook lacks is shown as —, not computed as 0.
     columns: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -307,7 +310,7 @@ RECORD_SHEETS: dict[type, str] = {
     Issue: "issues", Policy: "policies", PolicyStep: "policy_steps", PolicyCondition: "policy_conditions",
     LeniencyCase: "leniency_cases",
     KeyProject: "key_projects", ProjectReport: "project_reports", Supervision: "supervisions",
-    Route: "routes", RoutePolicy: "route_policies",
+    Route: "routes", RoutePolicy: "route_policies", PolicyPush: "policy_pushes", Payment: "payments",
 }
 
 
@@ -372,6 +375,8 @@ def build_programme(checked: Checked) -> Programme:
         project_reports=[_make(ProjectReport, v) for v in rows("project_reports")],
         supervisions=sorted((_make(Supervision, v) for v in rows("supervisions")),
                             key=lambda s: (s.issue_id, s.supervised_on)),
+        pushes=[_make(PolicyPush, v) for v in rows("policy_pushes")],
+        payments=[_make(Payment, v) for v in rows("payments")],
         columns={name: frozenset(table.columns) for name, table in checked.tables.items()},
     )
 

@@ -11,6 +11,7 @@ from ..schema import WorkbookSchema
 from ..sources import GoogleAccess, RawSheet, Source, read_source
 from .closed_loop import check_closed_loop
 from .conditions import check_conditions
+from .delivery import check_delivery
 from .report import Report
 from .rules import (
     check_date_bounds,
@@ -69,6 +70,7 @@ def check_sheets(raw_by_source: list[tuple[str, list[RawSheet]]], schema: Workbo
     check_declared_rules(tables, report, as_of)
     check_closed_loop(tables, report, schema, as_of)
     check_conditions(tables, report, schema)
+    check_delivery(tables, report, schema)
     return Checked(tables=tables, report=report, as_of=as_of, sources=[s for s, _ in raw_by_source])
 
 

@@ -8,6 +8,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,6 +34,8 @@ URL_MAX = 2000
 _HOST_LABEL = re.compile(r"^(?!-)[^\W_](?:[^\W_]|-){0,62}(?<!-)$")
 _INTEGER = re.compile(r"^[+-]?\d+(\.0+)?$")
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+# An amount written in 万元 (12万, 1.5 万元, 12万元整): ten thousand yuan each, never 12 yuan.
+_WAN = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*万\s*(?:元\s*)?整?$")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Any whitespace (``\s`` is ``str.isspace`` for str patterns) or a control character.
 _ID_BLANK_OR_CONTROL = re.compile(r"[\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -209,6 +212,17 @@ def parse_decimal(value: Any) -> float:
     return float(text)
 
 
+def _refuse_wan(value: Any) -> None:
+    """A yuan cell written in 万元 is refused with the yuan it would be, so that
+    12万 is neither read as 12 nor silently converted (the sheet stays in one unit)."""
+    if not isinstance(value, str):
+        return
+    found = _WAN.match(fold(value).replace(",", ""))
+    if found:
+        yuan = format((Decimal(found[1]) * 10_000).normalize(), "f")
+        raise CellError("amount_in_wan", yuan=yuan)
+
+
 def _significant_digits(text: str) -> int:
     """How many digits a number typed as text holds: leading zeros never count;
     with a decimal point, trailing zeros do not either (001.50 has 2, 1000 has 4)."""
@@ -354,6 +368,8 @@ def parse_cell(value: Any, field: Field, separators: tuple[str, ...]) -> Any:
             raise CellError("minimum", minimum=_number_text(field.minimum))
         return result
     if kind == "decimal":
+        if field.unit == "元":
+            _refuse_wan(value)
         number = parse_decimal(value)
         if field.minimum is not None and number < field.minimum:
             raise CellError("minimum", minimum=_number_text(field.minimum))

@@ -49,6 +49,9 @@ KINDS = {
     "phone", "mobile", "email", "url", "uscc", "list",
 }
 
+# The units a number field may declare (``unit``): 元, so that 万元 is never misread.
+UNITS = ("元",)
+
 
 def fold_header(text: str) -> str:
     """How headers are compared: NFKC, no spaces (U+3000 included), lower case."""
@@ -74,6 +77,8 @@ class Field:
     releases: tuple[str, ...] = ()
     # An optional column whose absence validate mentions once (figures that need it show —).
     warn_if_absent: bool = False
+    # ``unit: 元``: a number in yuan; a cell written in 万元 (12万) is refused, not read as 12.
+    unit: str | None = None
 
     @property
     def is_internal(self) -> bool:
@@ -168,6 +173,9 @@ def _field(raw: dict[str, Any], enums: dict[str, tuple[str, ...]], sheet_vis: st
     if kind not in KINDS:
         raise ConfigError(f"{where}: 字段 {raw.get('name')} 的 kind “{kind}” 无效")
     cons = raw.get("constraints") or {}
+    unit = raw.get("unit")
+    if unit is not None and (unit not in UNITS or kind not in ("integer", "decimal")):
+        raise ConfigError(f"{where}: 字段 {raw.get('name')} 的 unit “{unit}” 无效（只有数字字段可以写 unit: 元）")
     enum: tuple[str, ...] | None = None
     if "enumRef" in raw:
         ref = raw["enumRef"]
@@ -191,6 +199,7 @@ def _field(raw: dict[str, Any], enums: dict[str, tuple[str, ...]], sheet_vis: st
         default=raw.get("default"),
         releases=tuple(str(v) for v in raw.get("releases") or ()),
         warn_if_absent=bool(raw.get("warnIfAbsent", False)),
+        unit=None if unit is None else str(unit),
     )
 
 

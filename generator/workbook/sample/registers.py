@@ -16,6 +16,7 @@ from faker import Faker
 from ...schema import WorkbookSchema, load_schema
 from .closed_loop import closed_loop
 from .conditions import conditions
+from .delivery import delivery
 from .guide import add_guides
 from .ledgers import Rows, optional_ledgers
 from .routes import routes
@@ -70,11 +71,13 @@ def generate(scale: str = "district", seed: int = 2022, schema: WorkbookSchema |
     issues = _issues(d, enterprises, departments, lead_of)
     supervisions = closed_loop(issues, seed, schema, d.person)
     add_guides(policies, departments, seed)  # a stream of its own: the cells above do not change
+    asked = conditions(policies, seed, schema)
     return {
         "departments": departments, "enterprises": enterprises, "officers": officers,
         "assignments": assignments, "issues": issues, "policies": policies, "policy_steps": steps,
         **routes(scale, seed, schema, policies, departments),
-        **({"policy_conditions": rows} if (rows := conditions(policies, seed, schema)) else {}),
+        **({"policy_conditions": asked} if asked else {}),
+        **delivery(seed, schema, policies, asked, enterprises, assignments),
         **optional_ledgers(scale, seed, schema, departments, enterprises),
         **({"supervisions": supervisions} if "supervisions" in {s.name for s in schema.sheets} else {}),
     }
