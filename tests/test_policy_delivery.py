@@ -7,9 +7,11 @@ either sheet in the public edition."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
-from conftest import validate
+from conftest import build, validate, write_workbook
+from htmltree import article
 
 AS_OF = dt.date(2022, 12, 31)
 SHEETS = ("政策推送", "兑付")
@@ -121,3 +123,140 @@ def test_an_enterprise_failing_a_condition_it_answers_is_warned(make_workbook, s
     assert {f.code for f in found} == {"not_eligible"}  # the other rows of that policy too, if not 规上
     [f] = [f for f in found if f.place == "政策推送!B2"]
     assert f.message.endswith("的适用范围：规上：是")
+
+
+# The internal edition: push lists and 兑付 overdue, recomputed here from the workbook's rows.
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory, sample_rows):
+
+    tmp = tmp_path_factory.mktemp("delivery")
+    rows = {**sample_rows, "enterprises": [dict(e) for e in sample_rows["enterprises"]]}
+    # Cell text is untrusted: a name with Markdown and HTML in it stays text.
+    rows["enterprises"][0]["name"] = "<b>恶意</b>*企业*|名称"
+    book = write_workbook(tmp / "book.xlsx", rows)
+    internal = build([str(book)], AS_OF, site_dir=tmp / "internal", docs_dir=tmp / "docs-internal", audience="internal")
+    public = build([str(book)], AS_OF, site_dir=tmp / "public", docs_dir=tmp / "docs-public")
+    return rows, internal.result.site_dir, public.result.site_dir
+
+
+def _items(cell):
+    return cell.split("、") if cell else []
+
+
+def expected_push_lists(rows):
+    """Officer ID -> [(policy ID, [(enterprise ID, told mark)])], from the rows alone."""
+    open_ids = {p["policy_id"] for p in rows["policies"]
+                if p["published"] == "是" and p["effective_from"] <= AS_OF
+                and (p["effective_to"] is None or p["effective_to"] >= AS_OF)
+                and (p.get("apply_to") is None or p["apply_to"] >= AS_OF)}
+    firms = {e["enterprise_id"]: e for e in rows["enterprises"]}
+    in_post = {o["officer_id"] for o in rows["officers"] if o["active"] == "是"}
+    above = {}
+    for c in rows["policy_conditions"]:
+        if c["condition"] == "规上":
+            above[c["policy_id"]] = c["comparison"] == "是"
+    told = {}
+    for push in sorted(rows["policy_pushes"], key=lambda p: (p["notified_on"], p["officer_id"])):
+        told.setdefault((push["policy_id"], push["enterprise_id"]), push)
+    paired = {}
+    for a in rows["assignments"]:
+        if a["start_on"] <= AS_OF and (a["end_on"] is None or a["end_on"] >= AS_OF) and a["officer_id"] in in_post:
+            paired.setdefault(a["officer_id"], []).append(firms[a["enterprise_id"]])
+    out = {}
+    for officer, enterprises in paired.items():
+        lists = []
+        for p in sorted((p for p in rows["policies"] if p["policy_id"] in open_ids), key=lambda p: p["policy_id"]):
+            fits = [e for e in sorted(enterprises, key=lambda e: e["enterprise_id"])
+                    if all(not _items(p[k]) or e[f] in _items(p[k])
+                           for k, f in (("industries", "industry"), ("sizes", "size"), ("towns", "town")))
+                    and (p["policy_id"] not in above or (e["above_scale"] == "是") == above[p["policy_id"]])]
+            marks = []
+            for e in fits:
+                push = told.get((p["policy_id"], e["enterprise_id"]))
+                marks.append((e["enterprise_id"], "☐ 未告知" if push is None else
+                              f"已告知 {push['notified_on'].year}年{push['notified_on'].month}月"
+                              f"{push['notified_on'].day}日（{push['method']}）"))
+            if marks:
+                lists.append((p["policy_id"], marks))
+        out[officer] = lists
+    return out
+
+
+def _push_page(path):
+    page = article(path)
+    found = []
+    for section in page.find_all("section", "nq-push"):
+        policy_id = re.search(r"（(P\d+)）$", section.find("h2").text()).group(1)
+        marks = [(tr.find_all("td")[0].text(), tr.find_all("td")[-1].text()) for tr in section.find("tbody").find_all("tr")]
+        found.append((policy_id, marks))
+    return page, found
+
+
+def test_each_officer_push_list_is_the_open_policies_that_apply_to_their_enterprises(editions):
+    rows, internal, _public = editions
+    expected = expected_push_lists(rows)
+    assert len(expected) > 10
+    told_marks = 0
+    for officer, lists in expected.items():
+        page, found = _push_page(internal / "pushes" / f"{officer}.html")
+        assert found == lists, officer
+        told_marks += sum(1 for _p, marks in lists for _e, mark in marks if mark != "☐ 未告知")
+        untold = sum(1 for _p, marks in lists for _e, mark in marks if mark == "☐ 未告知")
+        assert f"其中尚未告知 {untold} 家次" in page.text()
+    assert told_marks > 100
+
+
+def test_the_push_list_prints_and_escapes_cell_text(editions):
+    rows, internal, _public = editions
+    html = (internal / "pushes" / "O0001.html").read_text(encoding="utf-8")
+    assert '<link rel="stylesheet" href="print.css">' in html
+    css = (internal / "pushes" / "print.css").read_text(encoding="utf-8")
+    assert "@media print" in css and "table-header-group" in css and "break-inside: avoid" in css
+    first = rows["enterprises"][0]["enterprise_id"]
+    pages = [p for p in (internal / "pushes").glob("O*.html") if f"<td>{first}</td>" in p.read_text(encoding="utf-8")]
+    assert pages
+    text = pages[0].read_text(encoding="utf-8")
+    assert "<b>恶意</b>" not in text
+    name = [tr.find_all("td")[1].text() for tr in article(pages[0]).find_all("tr") if tr.find_all("td")
+            and tr.find_all("td")[0].text() == first]
+    assert name and set(name) == {"<b>恶意</b>*企业*|名称"}
+
+
+def _working_days_after(day, n):
+    while n:
+        day += dt.timedelta(days=1)
+        n -= day.weekday() < 5
+    return day
+
+
+def test_payments_past_the_promised_days_are_in_the_supervision_page(editions):
+    rows, internal, _public = editions
+    policies = {p["policy_id"]: p for p in rows["policies"]}
+    expected = []
+    for pay in rows["payments"]:
+        days = policies[pay["policy_id"]].get("promised_days")
+        if pay["status"] in ("已申报", "已受理") and days is not None:
+            due = _working_days_after(pay["applied_on"], days)
+            if due < AS_OF:
+                expected.append((pay["policy_id"], pay["applied_on"], (AS_OF - due).days))
+    page = article(internal / "overdue" / "index.html")
+    [heading] = [h for h in page.find_all("h2") if h.text().startswith("兑付超期")]
+    assert heading.text() == f"兑付超期（{len(expected)} 件）" and len(expected) > 5
+    listed = [[td.text() for td in tr.find_all("td")] for tr in page.find_all("tr")
+              if len(tr.find_all("td")) == 11 and tr.find_all("td")[0].text() in policies]
+    got = sorted((r[0], r[4], int(r[10])) for r in listed)
+    want = sorted((pid, f"{d.year}年{d.month}月{d.day}日", n) for pid, d, n in expected)
+    assert got == want
+    assert [int(r[10]) for r in listed] == sorted((int(r[10]) for r in listed), reverse=True)
+
+
+def test_nothing_of_either_sheet_is_in_the_public_edition(editions):
+    rows, _internal, public = editions
+    assert not (public / "pushes").exists()
+    words = ("政策推送", "兑付", "推送清单", "告知情况", "未告知", "已拨付", "应拨付")
+    for path in public.rglob("*"):
+        if path.suffix in (".html", ".json", ".js", ".xml", ".csv", ".txt", ".atom", ".ics", ".md"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert not [w for w in words if w in text], path

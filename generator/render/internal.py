@@ -5,6 +5,8 @@ Pages: the full ledger by status (a filter page over a generated data file,
 plus server-free per-status pages that work with JavaScript off), overdue
 issues per responsible department (督办), each officer's enterprises and open
 issues, a printable 限时解决交办单 per open issue (one order per printed page),
+each officer's printable 政策推送清单 (the open policies that apply to their
+enterprises, told or not yet told; 兑付 overdue are in the 督办 page),
 the 容错纠错 checks and return visits due or late, key projects without a
 report in the as-of week, and the data-quality report.
 
@@ -25,6 +27,7 @@ from .environment import make_environment
 from .escape import js_literal
 from .open311 import render_requests, render_services
 from .receipts import code
+from .views.delivery import OverduePayment, PushList, overdue_payments, push_lists
 from .views.followups import (
     LeniencyView,
     ProjectsView,
@@ -57,6 +60,7 @@ INTERNAL_NAV: list[dict[str, object]] = [
     {"督办": "overdue/index.md"},
     {"专员服务": "officers/index.md"},
     {"交办单": "orders/index.md"},
+    {"政策推送": "pushes/index.md"},
     {"容错纠错": "leniency/index.md"},
     {"重点项目": "projects/index.md"},
     {"数据质量": "quality/index.md"},
@@ -100,8 +104,20 @@ def _ledger(w: PageWriter, view: LedgerView, programme: Programme) -> None:
 
 def _overdue(w: PageWriter, groups: list[OverdueGroup], programme: Programme, escalated: list[Escalation],
              schema: WorkbookSchema) -> None:
+    # 兑付 past the policy's 承诺期限 (None: the workbook has no 兑付 sheet, and the page says nothing of it).
+    payments: list[OverduePayment] | None = (
+        overdue_payments(programme, schema) if "payments" in programme.columns else None)
     w.page("internal/overdue.md.j2", "overdue/index.md", groups=groups, as_of=programme.as_of,
-           total=sum(len(g.rows) for g in groups), escalated=escalated, closed_loop=schema.closed_loop)
+           total=sum(len(g.rows) for g in groups), escalated=escalated, closed_loop=schema.closed_loop,
+           payments=payments)
+
+
+def _pushes(w: PageWriter, lists: list[PushList], programme: Programme) -> None:
+    """Each officer's printable 政策推送清单, and an index of them."""
+    w.copy_asset("internal/push_print.css", "pushes/print.css")
+    for view in lists:
+        w.page("internal/pushes.md.j2", view.page, view=view, as_of=programme.as_of)
+    w.page("internal/pushes_index.md.j2", "pushes/index.md", lists=lists, as_of=programme.as_of)
 
 
 def _officers(w: PageWriter, officers: list[OfficerView], programme: Programme,
@@ -162,6 +178,7 @@ def render_internal(
     _overdue(w, overdue, programme, escalations(views, programme, schema), schema)
     _officers(w, officer_views(views, programme), programme, revisits_due(views, programme, schema), schema)
     _orders(w, order_groups(views, programme), programme, schema, receipt_key, status_url)
+    _pushes(w, push_lists(programme, schema), programme)
     render_services(w, schema)
     if receipt_key is not None:
         render_requests(w, programme, schema, receipt_key)
