@@ -260,3 +260,40 @@ def test_nothing_of_either_sheet_is_in_the_public_edition(editions):
         if path.suffix in (".html", ".json", ".js", ".xml", ".csv", ".txt", ".atom", ".ics", ".md"):
             text = path.read_text(encoding="utf-8", errors="replace")
             assert not [w for w in words if w in text], path
+
+
+# The command line: validate names the cell; template and schema export carry both sheets.
+
+
+def test_validate_refuses_a_wan_amount_with_exit_code_1(make_workbook, runner):
+    from generator.cli import cli
+
+    path = make_workbook(lambda rows: rows["payments"][0].update(amount="12万元"))
+    result = runner.invoke(cli, ["validate", "--source", str(path), "--as-of", "2022-12-31"])
+    assert result.exit_code == 1, result.output
+    assert "错误 兑付!F2 [12万元]：“12万元”是以万元为单位填写的，而“金额（元）”以元为单位。请以元为单位填写数字，例如 120000。" in result.output
+
+
+def test_the_template_and_schema_export_carry_both_sheets(tmp_path, runner):
+    import json
+
+    import openpyxl
+
+    from generator.cli import cli
+
+    out = tmp_path / "模板.xlsx"
+    result = runner.invoke(cli, ["template", str(out)])
+    assert result.exit_code == 0 and "一件事政策、政策推送、兑付、" in result.output
+    book = openpyxl.load_workbook(out)
+    assert [c.value for c in book["政策推送"][1]] == ["政策编号", "企业编号", "专员编号", "告知日期", "方式"]
+    assert [c.value for c in book["兑付"][1]] == ["政策编号", "企业编号", "申报日期", "受理日期", "拨付日期", "金额（元）", "状态"]
+    result = runner.invoke(cli, ["schema", "export"])
+    assert result.exit_code == 0
+    resources = {r["name"]: r for r in json.loads(result.output)["resources"]}
+    fields = {f["name"]: f for f in resources["payments"]["schema"]["fields"]}
+    assert fields["status"]["constraints"]["enum"] == ["已申报", "已受理", "已拨付", "未通过"]
+    assert fields["amount"]["constraints"] == {"minimum": 0}
+    pushes = {f["name"]: f for f in resources["policy_pushes"]["schema"]["fields"]}
+    assert pushes["method"]["constraints"]["enum"] == ["上门", "电话", "短信", "微信", "会议", "其他"]
+    assert {fk["reference"]["resource"] for fk in resources["policy_pushes"]["schema"]["foreignKeys"]} == {
+        "policies", "enterprises", "officers"}
