@@ -189,8 +189,8 @@ def reopen(row: dict[str, Any], status: str = "办理中", ledger: list[dict[str
 
 
 def ledger_as_of(rows: dict[str, list[dict[str, Any]]], day: Any) -> None:
-    """The 问题清单 and 督办记录 as they stood on ``day``: later issues gone, later
-    closings undone, 交办 and 回访 after it not yet made."""
+    """The 问题清单 and 督办记录 (and 政策推送, 兑付) as they stood on ``day``: later issues
+    gone, later closings undone, 交办 and 回访 after it not yet made."""
     rows["issues"] = [r for r in rows["issues"] if r["reported_on"] <= day]
     kept = {r["issue_id"] for r in rows["issues"]}
     for r in rows["issues"]:
@@ -206,3 +206,19 @@ def ledger_as_of(rows: dict[str, list[dict[str, Any]]], day: Any) -> None:
             r["reopens"] = None
     if "supervisions" in rows:
         rows["supervisions"] = [s for s in rows["supervisions"] if s["issue_id"] in kept and s["supervised_on"] <= day]
+    _delivery_as_of(rows, day)
+
+
+def _delivery_as_of(rows: dict[str, list[dict[str, Any]]], day: Any) -> None:
+    """政策推送 and 兑付 as they stood on ``day``: later pushes and applications gone,
+    a later 受理 or 拨付 not yet made (the 状态 set back to what it was then)."""
+    if "policy_pushes" in rows:
+        rows["policy_pushes"] = [r for r in rows["policy_pushes"] if r["notified_on"] <= day]
+    if "payments" not in rows:
+        return
+    rows["payments"] = [dict(r) for r in rows["payments"] if r["applied_on"] <= day]
+    for r in rows["payments"]:
+        if r["paid_on"] and r["paid_on"] > day:
+            r.update(paid_on=None, status="已受理")
+        if r["accepted_on"] and r["accepted_on"] > day:
+            r.update(accepted_on=None, status="已申报" if r["status"] in ("已受理", "已拨付") else r["status"])

@@ -206,6 +206,12 @@ def test_each_officer_push_list_is_the_open_policies_that_apply_to_their_enterpr
         untold = sum(1 for _p, marks in lists for _e, mark in marks if mark == "☐ 未告知")
         assert f"其中尚未告知 {untold} 家次" in page.text()
     assert told_marks > 100
+    total = sum(len(marks) for lists in expected.values() for _p, marks in lists)
+    untold = sum(1 for lists in expected.values() for _p, marks in lists for _e, m in marks if m == "☐ 未告知")
+    index = article(internal / "index.html").text()
+    assert f"在办政策适用于结对企业 {total} 家次，尚未告知 {untold} 家次" in index
+    assert {a.attrs["href"] for a in article(internal / "pushes" / "index.html").find_all("a")} >= {
+        f"{officer}.html" for officer in expected}
 
 
 def test_the_push_list_prints_and_escapes_cell_text(editions):

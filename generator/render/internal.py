@@ -103,10 +103,7 @@ def _ledger(w: PageWriter, view: LedgerView, programme: Programme) -> None:
 
 
 def _overdue(w: PageWriter, groups: list[OverdueGroup], programme: Programme, escalated: list[Escalation],
-             schema: WorkbookSchema) -> None:
-    # 兑付 past the policy's 承诺期限 (None: the workbook has no 兑付 sheet, and the page says nothing of it).
-    payments: list[OverduePayment] | None = (
-        overdue_payments(programme, schema) if "payments" in programme.columns else None)
+             schema: WorkbookSchema, payments: list[OverduePayment] | None) -> None:
     w.page("internal/overdue.md.j2", "overdue/index.md", groups=groups, as_of=programme.as_of,
            total=sum(len(g.rows) for g in groups), escalated=escalated, closed_loop=schema.closed_loop,
            payments=payments)
@@ -175,10 +172,13 @@ def render_internal(
     followups = leniency_view(programme, schema)
     projects = projects_view(programme, schema)
     _ledger(w, ledger_view(views, schema), programme)
-    _overdue(w, overdue, programme, escalations(views, programme, schema), schema)
+    # 兑付 past the policy's 承诺期限 (None: the workbook has no 兑付 sheet, and the pages say nothing of it).
+    late_payments = overdue_payments(programme, schema) if "payments" in programme.columns else None
+    _overdue(w, overdue, programme, escalations(views, programme, schema), schema, late_payments)
     _officers(w, officer_views(views, programme), programme, revisits_due(views, programme, schema), schema)
     _orders(w, order_groups(views, programme), programme, schema, receipt_key, status_url)
-    _pushes(w, push_lists(programme, schema), programme)
+    pushes = push_lists(programme, schema)
+    _pushes(w, pushes, programme)
     render_services(w, schema)
     if receipt_key is not None:
         render_requests(w, programme, schema, receipt_key)
@@ -190,5 +190,7 @@ def render_internal(
         open_count=sum(1 for v in views if v.open), overdue_count=sum(len(g.rows) for g in overdue),
         overdue_depts=len(overdue), findings=finding_counts(list(checked.report.findings)),
         late_followups=followups.late, followups=len(followups.items), missing_reports=len(projects.missing),
+        pushes_total=sum(p.total for p in pushes), pushes_untold=sum(p.untold for p in pushes),
+        payments_overdue=None if late_payments is None else len(late_payments),
     )
     return w.written

@@ -90,22 +90,25 @@ def push_lists(programme: Programme, schema: WorkbookSchema) -> list[PushList]:
         if a.enterprise_id in programme.enterprises:
             paired[a.officer_id].append(programme.enterprises[a.enterprise_id])
     told = _first_told(programme)
-    offers = [(p, offer_of(p, schema)) for p in open_policies(programme)]
+    policies = open_policies(programme)
+    offers = [offer_of(p, schema) for p in policies]
+    # Enterprises alike in what the 企业 sheet says share one answer: a province has
+    # tens of thousands of enterprises but a few thousand such profiles.
+    fitting: dict[Firm, list[tuple[int, int, int]]] = {}
     out = []
     for officer in sorted(programme.officers_in_post(), key=lambda o: o.officer_id):
         firms = sorted(paired.get(officer.officer_id, []), key=lambda e: e.enterprise_id)
         if not firms:
             continue
-        policies = []
-        for policy, offer in offers:
-            rows = []
-            for e in firms:
-                found = fit(offer, firm_of(e))
-                if found.matches:
-                    rows.append(PushRow(e, told.get((policy.policy_id, e.enterprise_id)), found.met, found.unknown))
-            if rows:
-                policies.append(PushPolicy(policy, tuple(rows)))
-        out.append(PushList(officer, tuple(policies)))
+        rows: dict[int, list[PushRow]] = defaultdict(list)
+        for e in firms:
+            firm = firm_of(e)
+            if firm not in fitting:
+                fitting[firm] = [(n, f.met, f.unknown) for n, offer in enumerate(offers)
+                                 if (f := fit(offer, firm)).matches]
+            for n, met, unknown in fitting[firm]:
+                rows[n].append(PushRow(e, told.get((policies[n].policy_id, e.enterprise_id)), met, unknown))
+        out.append(PushList(officer, tuple(PushPolicy(policies[n], tuple(rows[n])) for n in sorted(rows))))
     return out
 
 

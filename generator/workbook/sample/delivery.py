@@ -17,6 +17,7 @@ from .ledgers import Rows
 from .vocabulary import YEAR_END
 
 POLICIES_PER_PAIR = (0, 3)  # policies an officer tells one enterprise of, at most
+CANDIDATES = 8  # policies drawn for one pair, of which those that apply are told
 APPLY_SHARE = 0.45  # of the enterprises told, those that apply
 METHOD_WEIGHTS = (4, 5, 1, 3, 2, 1)  # 上门, 电话, 短信, 微信, 会议, 其他 (push_methods, in order)
 
@@ -77,8 +78,10 @@ def delivery(seed: int, schema: WorkbookSchema, policies: Rows, conditions: Rows
     for a in assignments:
         if a["end_on"] is not None and a["end_on"] < YEAR_END:
             continue
-        fitting = [p for p in current if fit(offers[p["policy_id"]], firms[a["enterprise_id"]]).matches]
-        for policy in rng.sample(fitting, min(len(fitting), rng.randint(*POLICIES_PER_PAIR))):
+        # A few policies drawn, those that apply kept: not every policy against every pair (a province has 55,000).
+        drawn = rng.sample(current, min(len(current), CANDIDATES))
+        fitting = [p for p in drawn if fit(offers[p["policy_id"]], firms[a["enterprise_id"]]).matches]
+        for policy in fitting[:rng.randint(*POLICIES_PER_PAIR)]:
             start = max(a["start_on"], policy["effective_from"])
             if start >= YEAR_END:
                 continue
