@@ -303,3 +303,23 @@ def test_the_template_and_schema_export_carry_both_sheets(tmp_path, runner):
     assert pushes["method"]["constraints"]["enum"] == ["上门", "电话", "短信", "微信", "会议", "其他"]
     assert {fk["reference"]["resource"] for fk in resources["policy_pushes"]["schema"]["foreignKeys"]} == {
         "policies", "enterprises", "officers"}
+
+
+def test_unit_yuan_is_only_for_a_number_field(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from generator.errors import ConfigError
+    from generator.schema import load_schema
+
+    schema_dir = tmp_path / "schema"
+    shutil.copytree(Path(load_schema().directory), schema_dir)
+    sheet = schema_dir / "payments.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    sheet.write_text(text.replace("kind: enum, enumRef: payment_statuses,", "kind: enum, enumRef: payment_statuses, unit: 元,"),
+                     encoding="utf-8")
+    with pytest.raises(ConfigError, match="字段 status 的 unit “元” 无效"):
+        load_schema(schema_dir)
+    sheet.write_text(text.replace("unit: 元", "unit: 万元"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="字段 amount 的 unit “万元” 无效"):
+        load_schema(schema_dir)

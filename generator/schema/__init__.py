@@ -4,8 +4,9 @@ Each sheet is a YAML file in the Frictionless Table Schema vocabulary (``name``,
 ``title``, ``type``, ``constraints``, ``primaryKey``, ``foreignKeys``) plus our
 own properties: ``kind`` (how a cell is typed), ``visibility``, ``enumRef``,
 ``rules`` (rules across cells of a row or across rows; typed in rules.py),
-``publishedBy`` (the 是/否 field that makes a row public) and ``releases`` (a
-consent field and the internal fields it lets the public site show).
+``publishedBy`` (the 是/否 field that makes a row public), ``releases`` (a
+consent field and the internal fields it lets the public site show) and ``unit``
+(``元`` on a number field: a cell written in 万元 is refused, not misread).
 workbook.yaml's ``roles`` and ``dimensions`` are typed in roles.py.
 """
 
