@@ -323,3 +323,15 @@ def test_unit_yuan_is_only_for_a_number_field(tmp_path):
     sheet.write_text(text.replace("unit: 元", "unit: 万元"), encoding="utf-8")
     with pytest.raises(ConfigError, match="字段 amount 的 unit “万元” 无效"):
         load_schema(schema_dir)
+
+
+def test_a_workbook_without_either_sheet_still_builds_its_push_lists(tmp_path, sample_rows):
+    """Both sheets are optional: without 政策推送 every enterprise is not yet told; without 兑付
+    the 督办 page says nothing of 兑付."""
+    rows = {k: v for k, v in sample_rows.items() if k not in ("policy_pushes", "payments")}
+    book = write_workbook(tmp_path / "book.xlsx", rows)
+    built = build([str(book)], AS_OF, site_dir=tmp_path / "internal", docs_dir=tmp_path / "docs", audience="internal")
+    site = built.result.site_dir
+    assert "兑付" not in article(site / "overdue" / "index.html").text()
+    _page, found = _push_page(site / "pushes" / "O0001.html")
+    assert found and {mark for _p, marks in found for _e, mark in marks} == {"☐ 未告知"}
