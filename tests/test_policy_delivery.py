@@ -1,5 +1,5 @@
 """政策推送 and 兑付 (issue 16, the sheets and the internal edition): their rules
-(yuan, not 万元; no negative amount; 申报 ≤ 受理 ≤ 拨付; 已拨付 needs 拨付日期;
+(yuan, not 万元; no negative amount; 申报 ≤ 受理 ≤ 拨付; 已拨付 needs 拨付日期, and only it has one;
 policy and enterprise exist; an enterprise the policy does not apply to warned),
 each officer's printable push list, the 兑付 overdue in 督办, and nothing of
 either sheet in the public edition."""
@@ -49,6 +49,7 @@ def test_an_amount_in_yuan_is_read_as_yuan(make_workbook, schema):
     ({"accepted_on": dt.date(2022, 1, 1)}, "not_before", "兑付!D2"),
     ({"paid_on": None, "status": "已拨付"}, "required_if", "兑付!E2"),
     ({"amount": None, "status": "已拨付"}, "required_if", "兑付!F2"),
+    ({"status": "已受理"}, "only_if", "兑付!E2"),
     ({"policy_id": "P9999"}, "reference", "兑付!A2"),
     ({"enterprise_id": "E99999"}, "reference", "兑付!B2"),
     ({"status": "已到账"}, "enum", "兑付!G2"),
