@@ -168,7 +168,10 @@ def expected_push_lists(rows):
     out = {}
     for officer, enterprises in paired.items():
         lists = []
-        for p in sorted((p for p in rows["policies"] if p["policy_id"] in open_ids), key=lambda p: p["policy_id"]):
+        # the most urgent first: 申报 closing soonest, then those without a deadline, the newest first
+        urgent = sorted((p for p in rows["policies"] if p["policy_id"] in open_ids),
+                        key=lambda p: (p.get("apply_to") or dt.date.max, -p["effective_from"].toordinal(), p["policy_id"]))
+        for p in urgent:
             fits = [e for e in sorted(enterprises, key=lambda e: e["enterprise_id"])
                     if all(not _items(p[k]) or e[f] in _items(p[k])
                            for k, f in (("industries", "industry"), ("sizes", "size"), ("towns", "town")))
@@ -181,8 +184,20 @@ def expected_push_lists(rows):
                               f"{push['notified_on'].day}日（{push['method']}）"))
             if marks:
                 lists.append((p["policy_id"], marks))
-        out[officer] = lists
+        out[officer] = _capped(lists, [p["policy_id"] for p in urgent])
     return out
+
+
+def _capped(lists, urgent):
+    """Whole policies up to 200 rows, the first one always (views.delivery.PUSH_LIST_ROWS);
+    and how many open policies come after the last one listed."""
+    kept, rows = [], 0
+    for policy, marks in lists:
+        if kept and rows + len(marks) > 200:
+            return kept, len(urgent) - urgent.index(policy)
+        kept.append((policy, marks))
+        rows += len(marks)
+    return kept, 0
 
 
 def _push_page(path):
@@ -200,15 +215,22 @@ def test_each_officer_push_list_is_the_open_policies_that_apply_to_their_enterpr
     expected = expected_push_lists(rows)
     assert len(expected) > 10
     told_marks = 0
-    for officer, lists in expected.items():
+    left_off = 0
+    for officer, (lists, more) in expected.items():
         page, found = _push_page(internal / "pushes" / f"{officer}.html")
         assert found == lists, officer
+        if more:
+            left_off += 1
+            assert f"其后还有 {more} 项在办政策未列入本清单" in page.text()
+        else:
+            assert "其后还有" not in page.text()
         told_marks += sum(1 for _p, marks in lists for _e, mark in marks if mark != "☐ 未告知")
         untold = sum(1 for _p, marks in lists for _e, mark in marks if mark == "☐ 未告知")
         assert f"其中尚未告知 {untold} 家次" in page.text()
     assert told_marks > 100
-    total = sum(len(marks) for lists in expected.values() for _p, marks in lists)
-    untold = sum(1 for lists in expected.values() for _p, marks in lists for _e, m in marks if m == "☐ 未告知")
+    total = sum(len(marks) for lists, _m in expected.values() for _p, marks in lists)
+    untold = sum(1 for lists, _m in expected.values() for _p, marks in lists for _e, m in marks if m == "☐ 未告知")
+    assert left_off
     index = article(internal / "index.html").text()
     assert f"在办政策适用于结对企业 {total} 家次，尚未告知 {untold} 家次" in index
     assert {a.attrs["href"] for a in article(internal / "pushes" / "index.html").find_all("a")} >= {

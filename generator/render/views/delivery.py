@@ -31,12 +31,20 @@ def firm_of(enterprise: Enterprise) -> Firm:
     return Firm(enterprise.industry, enterprise.size, enterprise.town, answers)
 
 
+# An officer's printed list holds whole policies, the most urgent first, up to about this many
+# rows (the first policy always): a province's officer has some 27 enterprises and hundreds of
+# open policies apply to each, 23 million rows in all, which no one prints or reads. The
+# rest are counted on the page, and the policy finder has them.
+PUSH_LIST_ROWS = 200
+
+
 def open_policies(programme: Programme) -> list[Policy]:
-    """Published policies an enterprise can apply for at the as-of date: in effect, 申报 not closed."""
+    """Published policies an enterprise can apply for at the as-of date: in effect, 申报 not closed;
+    the most urgent first (申报 closing soonest, then those without a deadline, newest first)."""
     day = programme.as_of
     return sorted((p for p in programme.published_policies()
                    if p.effective_from <= day and not p.expired_at(day) and not (p.apply_to and p.apply_to < day)),
-                  key=lambda p: p.policy_id)
+                  key=lambda p: (p.apply_to or dt.date.max, -p.effective_from.toordinal(), p.policy_id))
 
 
 @dataclass(frozen=True)
@@ -60,7 +68,11 @@ class PushPolicy:
 @dataclass(frozen=True)
 class PushList:
     officer: Officer
-    policies: tuple[PushPolicy, ...]  # those with at least one of the officer's enterprises
+    policies: tuple[PushPolicy, ...]  # the most urgent with at least one of the officer's enterprises
+    # Open policies after the last one listed, in order of urgency, not looked at (PUSH_LIST_ROWS):
+    # the policy finder tells which apply. Matching every one for every officer is what a
+    # province could not afford (2,000 policies, 50,000 enterprises).
+    more: int = 0
 
     @property
     def page(self) -> str:
@@ -92,23 +104,36 @@ def push_lists(programme: Programme, schema: WorkbookSchema) -> list[PushList]:
     told = _first_told(programme)
     policies = open_policies(programme)
     offers = [offer_of(p, schema) for p in policies]
-    # Enterprises alike in what the 企业 sheet says share one answer: a province has
-    # tens of thousands of enterprises but a few thousand such profiles.
-    fitting: dict[Firm, list[tuple[int, int, int]]] = {}
+    # Enterprises alike in what the 企业 sheet says share one answer per policy: a province
+    # has tens of thousands of enterprises but a few thousand such profiles.
+    fitting: dict[tuple[int, Firm], tuple[int, int] | None] = {}
     out = []
     for officer in sorted(programme.officers_in_post(), key=lambda o: o.officer_id):
         firms = sorted(paired.get(officer.officer_id, []), key=lambda e: e.enterprise_id)
         if not firms:
             continue
-        rows: dict[int, list[PushRow]] = defaultdict(list)
-        for e in firms:
-            firm = firm_of(e)
-            if firm not in fitting:
-                fitting[firm] = [(n, f.met, f.unknown) for n, offer in enumerate(offers)
-                                 if (f := fit(offer, firm)).matches]
-            for n, met, unknown in fitting[firm]:
-                rows[n].append(PushRow(e, told.get((policies[n].policy_id, e.enterprise_id)), met, unknown))
-        out.append(PushList(officer, tuple(PushPolicy(policies[n], tuple(rows[n])) for n in sorted(rows))))
+        profiles = [firm_of(e) for e in firms]
+        shown: list[PushPolicy] = []
+        count = 0
+        examined = len(policies)
+        for n, policy in enumerate(policies):  # in order of urgency, as far as the page goes
+            rows: list[PushRow] = []
+            for e, firm in zip(firms, profiles, strict=True):
+                key = (n, firm)
+                if key not in fitting:
+                    f = fit(offers[n], firm)
+                    fitting[key] = (f.met, f.unknown) if f.matches else None
+                found = fitting[key]
+                if found is not None:
+                    rows.append(PushRow(e, told.get((policy.policy_id, e.enterprise_id)), *found))
+            if not rows:
+                continue
+            if shown and count + len(rows) > PUSH_LIST_ROWS:
+                examined = n
+                break
+            shown.append(PushPolicy(policy, tuple(rows)))
+            count += len(rows)
+        out.append(PushList(officer, tuple(shown), len(policies) - examined))
     return out
 
 
