@@ -206,6 +206,22 @@ def test_the_attack_pins_an_unprotected_table(schema):
     assert [f.value for f in audit([doc], 3).findings] == ["大型"]
 
 
+def test_a_frozen_cell_that_can_be_worked_out_fails_the_build_with_its_range(schema):
+    """A frozen table nothing can withhold any more: protect gives up, and the failure names
+    the cell with the whole range a reader finds (worked out only then, for the message)."""
+    columns = ("issues_new", "issues_closed")
+    tables = {dim: Table(dim, columns, enterprise_attribute=True, withheld=True) for dim in DIMENSIONS}
+    tables["size"] = Table("size", columns, enterprise_attribute=True, rows=(
+        {"size": "大型", "issues_new": "*", "issues_closed": 0},
+        {"size": "小型", "issues_new": 9, "issues_closed": 0},
+    ))
+    doc = PeriodDocument(period=parse_key("month", "2022-01"), figures={"issues_new": 10, "issues_closed": 0},
+                         tables=tables, k=3, marker="*", frozen=True)
+    with pytest.raises(report.AuditFailed) as failed:
+        report.protect([doc], 3)
+    assert failed.value.findings == [Finding("size", "month", "2022-01", "issues_new", "大型", 1, 1)]
+
+
 def test_the_attack_pins_an_unprotected_resolved_cell(schema):
     """已解决 of 大型 is the category table's total less the 小型 one: a mark hides nothing."""
     columns = ("issues_new", "issues_closed", "closed_resolved", "resolution_rate")

@@ -280,7 +280,7 @@ class _Seen:
         np.maximum(self.high, sums, out=self.high)
 
 
-def _check(model: _Model, k: int, only: set[CellId] | None) -> tuple[int, list[Finding]]:
+def _check(model: _Model, k: int, only: set[CellId] | None, ranges: bool = True) -> tuple[int, list[Finding]]:
     """A cell passes when its range, rounded inwards, holds two values of 1..window(k)
     (counting its low end from 1: it is shown to be at least 1). Its bounds are
     solved for only as far as the solutions seen so far leave that open."""
@@ -302,7 +302,8 @@ def _check(model: _Model, k: int, only: set[CellId] | None) -> tuple[int, list[F
             high_f = model.solve(idx, -1.0)
             if high_f is not None and min(math.floor(high_f + 1e-6), top) - low >= 1:
                 continue
-        findings.append(Finding(*cell, *_range(model, idx)))
+        # The whole range is for the message of a failed audit: ``protect`` only needs to know.
+        findings.append(Finding(*cell, *(_range(model, idx) if ranges else (0, 0))))
     return checked, findings
 
 
@@ -315,7 +316,9 @@ def _range(model: _Model, idx: list[int]) -> tuple[int, int]:
     return math.ceil(low_f - 1e-6), math.floor(high_f + 1e-6)
 
 
-def audit(docs: Iterable[PeriodDocument], k: int, only: set[CellId] | None = None) -> AuditResult:
+def audit(
+    docs: Iterable[PeriodDocument], k: int, only: set[CellId] | None = None, ranges: bool = True,
+) -> AuditResult:
     """Bound every suppressed cell of every enterprise-attribute table in ``docs``.
 
     Frozen periods may have been computed from an earlier ledger: when the
@@ -341,7 +344,7 @@ def audit(docs: Iterable[PeriodDocument], k: int, only: set[CellId] | None = Non
         if not model.feasible():
             relaxed = True
             model = _Model(mine, dimension, soft=True)
-        n, found = _check(model, k, only)
+        n, found = _check(model, k, only, ranges)
         cells += n
         findings.extend(found)
     return AuditResult(cells=cells, findings=findings, relaxed=relaxed)

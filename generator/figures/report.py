@@ -139,7 +139,7 @@ def protect(docs: list[PeriodDocument], k: int) -> tuple[list[PeriodDocument], A
     withheld = 0
     first: AuditResult | None = None
     while True:
-        result = audit(docs, k, only)
+        result = audit(docs, k, only, ranges=False)
         first = first or result
         if not result.findings:
             return docs, AuditResult(first.cells, [], first.relaxed or result.relaxed), withheld
@@ -176,7 +176,7 @@ def protect(docs: list[PeriodDocument], k: int) -> tuple[list[PeriodDocument], A
                     withheld += 1
                     changed = True
         if not changed:
-            raise AuditFailed(result.findings)
+            raise AuditFailed(audit(docs, k, only).findings)  # again, with each cell's range for the message
         only = {f.cell for f in result.findings}
 
 
