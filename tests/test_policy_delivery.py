@@ -235,6 +235,13 @@ def test_each_officer_push_list_is_the_open_policies_that_apply_to_their_enterpr
     assert f"在办政策适用于结对企业 {total} 家次，尚未告知 {untold} 家次" in index
     assert {a.attrs["href"] for a in article(internal / "pushes" / "index.html").find_all("a")} >= {
         f"{officer}.html" for officer in expected}
+    # and from each officer's own page, with what is not yet told
+    for officer, (lists, _more) in expected.items():
+        page = article(internal / "officers" / f"{officer}.html")
+        link = next(a for a in page.find_all("a") if a.text() == "政策推送清单")
+        assert link.attrs["href"] == f"../pushes/{officer}.html"
+        untold = sum(1 for _p, marks in lists for _e, mark in marks if mark == "☐ 未告知")
+        assert f"尚未告知 {untold} 家次" in page.text()
 
 
 def test_the_push_list_prints_and_escapes_cell_text(editions):

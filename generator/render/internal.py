@@ -118,12 +118,15 @@ def _pushes(w: PageWriter, lists: list[PushList], programme: Programme) -> None:
 
 
 def _officers(w: PageWriter, officers: list[OfficerView], programme: Programme,
-              revisits: dict[str, list[RevisitDue]], schema: WorkbookSchema) -> None:
+              revisits: dict[str, list[RevisitDue]], schema: WorkbookSchema, pushes: dict[str, PushList]) -> None:
     for o in officers:
+        push = pushes.get(o.officer.officer_id)
         w.page("internal/officer.md.j2", o.page, officer=o.officer, served=o.served, issues=o.issues,
                overdue=o.overdue, as_of=programme.as_of, revisits=revisits.get(o.officer.officer_id, []),
                revisit_column="revisit_on" in programme.columns.get("issues", frozenset()),
-               revisit_days=schema.closed_loop.revisit_within_days)
+               revisit_days=schema.closed_loop.revisit_within_days,
+               push_page="../" + push.page if push else None,
+               push_untold=push.untold if push else 0)
     w.page("internal/officers.md.j2", "officers/index.md", summary=officer_summary(officers), as_of=programme.as_of)
 
 
@@ -175,9 +178,10 @@ def render_internal(
     # 兑付 past the policy's 承诺期限 (None: the workbook has no 兑付 sheet, and the pages say nothing of it).
     late_payments = overdue_payments(programme, schema) if "payments" in programme.columns else None
     _overdue(w, overdue, programme, escalations(views, programme, schema), schema, late_payments)
-    _officers(w, officer_views(views, programme), programme, revisits_due(views, programme, schema), schema)
-    _orders(w, order_groups(views, programme), programme, schema, receipt_key, status_url)
     pushes = push_lists(programme, schema)
+    _officers(w, officer_views(views, programme), programme, revisits_due(views, programme, schema), schema,
+              {p.officer.officer_id: p for p in pushes})
+    _orders(w, order_groups(views, programme), programme, schema, receipt_key, status_url)
     _pushes(w, pushes, programme)
     render_services(w, schema)
     if receipt_key is not None:
