@@ -268,7 +268,8 @@ def test_a_policy_or_department_with_the_id_index_keeps_the_index_pages(tmp_path
                                  ("policy_conditions", "policy_id", "P0005", "Index"),
                                  ("departments", "dept_id", dept, "index"), ("policy_steps", "dept_id", dept, "index"),
                                  ("issues", "dept_id", dept, "index"), ("leniency_cases", "dept_id", dept, "index"),
-                                 ("routes", "dept_id", dept, "index"), ("route_policies", "policy_id", "P0005", "Index")):
+                                 ("routes", "dept_id", dept, "index"), ("route_policies", "policy_id", "P0005", "Index"),
+                                 ("policy_pushes", "policy_id", "P0005", "Index"), ("payments", "policy_id", "P0005", "Index")):
         for row in rows[sheet]:
             if row.get(key) == old:
                 row[key] = new
@@ -297,7 +298,8 @@ def test_a_long_policy_list_is_split_into_pages(tmp_path, sample_rows, monkeypat
     rows = copy.deepcopy(sample_rows)
     for old, new in (("P0005", "index-2"), ("P0006", "Finder")):
         _policy(rows, old).update(policy_id=new, published="是", effective_to=None)
-        for step in rows["policy_steps"] + rows["route_policies"] + rows["policy_conditions"]:
+        for step in (rows["policy_steps"] + rows["route_policies"] + rows["policy_conditions"]
+                     + rows["policy_pushes"] + rows["payments"]):
             if step["policy_id"] == old:
                 step["policy_id"] = new
     book = write_workbook(tmp_path / "book.xlsx", rows)

@@ -12,45 +12,59 @@ from ..schema import WorkbookSchema
 from .frames import Tables, add_finding
 from .matching import ANSWERED, Firm, Offer, Requirement, fit
 from .report import WARNING, Report
-from .tables import Row, Table
+from .tables import Table
 
 DELIVERY_SHEETS = ("policy_pushes", "payments")
 
 
+def _column(table: Table, name: str) -> list[Any]:
+    """A field's values, None where its cell could not be read (rules skip those), a list as a tuple."""
+    values = table.col(name).to_list()
+    bad = table.bad_col(name).to_list()
+    return [None if b else (tuple(v) if isinstance(v, list) else v) for v, b in zip(values, bad, strict=True)]
+
+
 def offers(tables: Tables, schema: WorkbookSchema) -> dict[str, Offer]:
-    """Policy ID -> what it asks, from the typed 政策 and 申报条件 rows (unreadable cells left out)."""
+    """Policy ID -> what it asks, from the typed 政策 and 申报条件 columns (unreadable cells left out).
+    Column by column: the check stage makes no row objects (Table.rows is the model's)."""
     conditions, comparisons = schema.roles["condition"], schema.roles["comparison"]
     asked: dict[str, list[Requirement]] = {}
     table = tables.get("policy_conditions")
-    for row in table.rows if table is not None else []:
-        v = row.values
-        condition, test = conditions.role_of(v.get("condition")), comparisons.role_of(v.get("comparison"))
-        if condition is None or test is None or row.bad & {"condition", "comparison", "min", "max"}:
-            continue
-        bounds = "–".join(f"{n:g}" for n in (v.get("min"), v.get("max")) if n is not None)
-        text = f"{v['condition']}{'：' if not bounds else ' '}{v['comparison']}{(' ' + bounds) if bounds else ''}"
-        asked.setdefault(v["policy_id"], []).append(Requirement(condition, test, v.get("min"), v.get("max"), text))
+    if table is not None:
+        asks = ("policy_id", "condition", "comparison", "min", "max")
+        unreadable = (table.bad_col("min") | table.bad_col("max")).to_list()
+        rows = zip(*(_column(table, n) for n in asks), unreadable, strict=True)
+        for policy_id, said, compared, low, high, bad_bound in rows:
+            condition, test = conditions.role_of(said), comparisons.role_of(compared)
+            if policy_id is None or condition is None or test is None or bad_bound:
+                continue
+            bounds = "–".join(f"{n:g}" for n in (low, high) if n is not None)
+            text = f"{said}{'：' if not bounds else ' '}{compared}{(' ' + bounds) if bounds else ''}"
+            asked.setdefault(policy_id, []).append(Requirement(condition, test, low, high, text))
     out = {}
     policies = tables.get("policies")
-    for row in policies.rows if policies is not None else []:
-        industries, sizes, towns = (tuple(_known(row, name) or ()) for name in ("industries", "sizes", "towns"))
-        out[row.values["policy_id"]] = Offer(industries, sizes, towns, tuple(asked.get(row.values["policy_id"], ())))
+    if policies is not None:
+        names = ("policy_id", "industries", "sizes", "towns")
+        for policy_id, industries, sizes, towns in zip(*(_column(policies, n) for n in names), strict=True):
+            if policy_id is not None:
+                out[policy_id] = Offer(industries or (), sizes or (), towns or (), tuple(asked.get(policy_id, ())))
     return out
-
-
-def _known(row: Row, name: str) -> Any:
-    return None if name in row.bad else row.values.get(name)
 
 
 def firms(tables: Tables) -> dict[str, Firm]:
     """Enterprise ID -> what the 企业 sheet says of it (a cell that could not be read is unknown)."""
     table = tables.get("enterprises")
+    if table is None:
+        return {}
+    answered = {role: _column(table, name) for role, name in ANSWERED.items()}
     out = {}
-    for row in table.rows if table is not None else []:
-        answers = tuple((role, answer) for role, name in ANSWERED.items()
-                        if isinstance(answer := _known(row, name), (bool, int, float)))
-        out[row.values["enterprise_id"]] = Firm(_known(row, "industry"), _known(row, "size"), _known(row, "town"),
-                                                answers)
+    columns = zip(*(_column(table, n) for n in ("enterprise_id", "industry", "size", "town")), strict=True)
+    for index, (enterprise_id, industry, size, town) in enumerate(columns):
+        if enterprise_id is None:
+            continue
+        answers = tuple((role, answer) for role, values in answered.items()
+                        if isinstance(answer := values[index], (bool, int, float)))
+        out[enterprise_id] = Firm(industry, size, town, answers)
     return out
 
 
@@ -66,11 +80,11 @@ def check_delivery(tables: Tables, report: Report, schema: WorkbookSchema) -> No
 def _unfit(table: Table, report: Report, by_policy: dict[str, Offer], by_firm: dict[str, Firm],
            policies: Table | None) -> None:
     titles = {f.name: f.title for f in policies.schema.fields} if policies is not None else {}
-    for index, row in enumerate(table.rows):
-        policy_id, enterprise_id = row.values.get("policy_id"), row.values.get("enterprise_id")
+    pairs = zip(_column(table, "policy_id"), _column(table, "enterprise_id"), strict=True)
+    for index, (policy_id, enterprise_id) in enumerate(pairs):
         offer, firm = by_policy.get(policy_id or ""), by_firm.get(enterprise_id or "")
-        if offer is None or firm is None or row.bad & {"policy_id", "enterprise_id"}:
-            continue  # a missing policy or enterprise is the foreign key's error
+        if offer is None or firm is None:
+            continue  # a missing policy or enterprise is the foreign key's error; an unreadable cell, the cell's
         found = fit(offer, firm)
         if found.matches:
             continue
