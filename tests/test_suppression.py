@@ -193,7 +193,8 @@ def published(progress) -> list[dict]:
     return [json.loads(doc_json(d)) for d in progress.all_docs()]
 
 
-def test_the_attack_pins_an_unprotected_table(schema):
+def _pinnable_size_doc() -> PeriodDocument:
+    """A frozen month whose withheld 大型 count is its total less the 小型 one."""
     columns = ("issues_new", "issues_closed")
     tables = {dim: Table(dim, columns, enterprise_attribute=True, withheld=True) for dim in DIMENSIONS}
     tables["size"] = Table("size", columns, enterprise_attribute=True, rows=(
@@ -202,6 +203,11 @@ def test_the_attack_pins_an_unprotected_table(schema):
     ))
     doc = PeriodDocument(period=parse_key("month", "2022-01"), figures={"issues_new": 10, "issues_closed": 0},
                          tables=tables, k=3, marker="*", frozen=True)
+    return doc
+
+
+def test_the_attack_pins_an_unprotected_table(schema):
+    doc = _pinnable_size_doc()
     assert [c for c, _, _ in attack([to_json(doc)], 3)] == [("size", "2022-01", "issues_new", "大型")]
     assert [f.value for f in audit([doc], 3).findings] == ["大型"]
 
@@ -209,14 +215,7 @@ def test_the_attack_pins_an_unprotected_table(schema):
 def test_a_frozen_cell_that_can_be_worked_out_fails_the_build_with_its_range(schema):
     """A frozen table nothing can withhold any more: protect gives up, and the failure names
     the cell with the whole range a reader finds (worked out only then, for the message)."""
-    columns = ("issues_new", "issues_closed")
-    tables = {dim: Table(dim, columns, enterprise_attribute=True, withheld=True) for dim in DIMENSIONS}
-    tables["size"] = Table("size", columns, enterprise_attribute=True, rows=(
-        {"size": "大型", "issues_new": "*", "issues_closed": 0},
-        {"size": "小型", "issues_new": 9, "issues_closed": 0},
-    ))
-    doc = PeriodDocument(period=parse_key("month", "2022-01"), figures={"issues_new": 10, "issues_closed": 0},
-                         tables=tables, k=3, marker="*", frozen=True)
+    doc = _pinnable_size_doc()
     with pytest.raises(report.AuditFailed) as failed:
         report.protect([doc], 3)
     assert failed.value.findings == [Finding("size", "month", "2022-01", "issues_new", "大型", 1, 1)]
