@@ -232,7 +232,7 @@ def test_each_officer_push_list_is_the_open_policies_that_apply_to_their_enterpr
     untold = sum(1 for lists, _m in expected.values() for _p, marks in lists for _e, m in marks if m == "☐ 未告知")
     assert left_off
     index = article(internal / "index.html").text()
-    assert f"在办政策适用于结对企业 {total} 家次，尚未告知 {untold} 家次" in index
+    assert f"推送清单列出结对企业适用的在办政策 {total} 家次，尚未告知 {untold} 家次" in index
     assert {a.attrs["href"] for a in article(internal / "pushes" / "index.html").find_all("a")} >= {
         f"{officer}.html" for officer in expected}
     # and from each officer's own page, with what is not yet told
