@@ -12,39 +12,18 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ...check.matching import ANSWERED, Firm, Offer, Requirement, fit
+from ...check.matching import Firm, fit
 from ...delivery import Payment, PolicyPush
+from ...figures.eligibility import firm_of, offer_of, open_policies
 from ...model import Enterprise, Officer, Policy, Programme
 from ...schema import WorkbookSchema
 from ..escape import slug
-
-
-def offer_of(policy: Policy, schema: WorkbookSchema) -> Offer:
-    conditions, comparisons = schema.roles["condition"], schema.roles["comparison"]
-    asked = tuple(Requirement(conditions.role_of(c.condition) or "", comparisons.role_of(c.comparison) or "",
-                              c.min, c.max, f"{c.condition} {c.comparison}") for c in policy.conditions)
-    return Offer(policy.industries or (), policy.sizes or (), policy.towns or (), asked)
-
-
-def firm_of(enterprise: Enterprise) -> Firm:
-    answers = tuple((role, getattr(enterprise, name)) for role, name in ANSWERED.items())
-    return Firm(enterprise.industry, enterprise.size, enterprise.town, answers)
-
 
 # An officer's printed list holds whole policies, the most urgent first, up to about this many
 # rows (the first policy always): a province's officer has some 27 enterprises and hundreds of
 # open policies apply to each, 23 million rows in all, which no one prints or reads. The
 # rest are counted on the page, and the policy finder has them.
 PUSH_LIST_ROWS = 200
-
-
-def open_policies(programme: Programme) -> list[Policy]:
-    """Published policies an enterprise can apply for at the as-of date: in effect, 申报 not closed;
-    the most urgent first (申报 closing soonest, then those without a deadline, newest first)."""
-    day = programme.as_of
-    return sorted((p for p in programme.published_policies()
-                   if p.effective_from <= day and not p.expired_at(day) and not (p.apply_to and p.apply_to < day)),
-                  key=lambda p: (p.apply_to or dt.date.max, -p.effective_from.toordinal(), p.policy_id))
 
 
 @dataclass(frozen=True)
