@@ -50,6 +50,15 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Money:
+    """A month's 兑付 figures (figures/money.py): the whole month, and its tables by
+    policy, category and enterprise attribute, each row those same figures."""
+
+    figures: Mapping[str, Value]
+    tables: Mapping[str, Table]
+
+
+@dataclass(frozen=True)
 class Revision:
     """A figure of a frozen period that the ledger now gives differently."""
 
@@ -76,6 +85,8 @@ class PeriodDocument:
     grouped_revised: bool = False
     # Stored before format 3: rates rounded in binary floating point (see rounding.legacy_percent).
     legacy_rounding: bool = False
+    # 兑付 (a month frozen with them; None for one frozen before, for a week, or without the sheet).
+    money: Money | None = None
 
     @property
     def id(self) -> tuple[str, str]:
@@ -92,6 +103,9 @@ class PeriodDocument:
 
     def with_figures(self, figures: Mapping[str, Value]) -> PeriodDocument:
         return replace(self, figures=figures)
+
+    def with_money(self, money: Money | None) -> PeriodDocument:
+        return replace(self, money=money)
 
 
 def period_json(period: Period) -> dict[str, Any]:
@@ -125,7 +139,19 @@ def to_json(doc: PeriodDocument) -> dict[str, Any]:
         "tables": {name: table_json(t) for name, t in doc.tables.items()},
         "suppression": {"k": doc.k, "marker": doc.marker},
         "frozen": {"on": doc.frozen_on.isoformat() if doc.frozen_on else None} if doc.frozen else None,
+        **({"money": money_json(doc.money)} if doc.money is not None else {}),
     }
+
+
+def money_json(money: Money) -> dict[str, Any]:
+    return {"figures": dict(money.figures), "tables": {name: table_json(t) for name, t in money.tables.items()}}
+
+
+def _money_from_json(data: Any) -> Money | None:
+    if data is None:
+        return None
+    return Money(figures={str(k): v for k, v in data["figures"].items()},
+                 tables={str(n): _table_from_json(str(n), t, False) for n, t in data["tables"].items()})
 
 
 def from_json(data: Mapping[str, Any], kind: str, key: str) -> PeriodDocument:
@@ -146,6 +172,7 @@ def from_json(data: Mapping[str, Any], kind: str, key: str) -> PeriodDocument:
         period=parsed, figures=figures, tables=tables, k=int(suppression["k"]),
         marker=MARK if legacy else str(suppression["marker"]),
         frozen=True, frozen_on=dt.date.fromisoformat(on) if on else None, legacy_rounding=legacy,
+        money=_money_from_json(data.get("money")),
     )
 
 

@@ -183,6 +183,14 @@ class _Reader:
         h.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), cost)
         h.run()
         status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kUnknown:
+            # Restarting primal simplex from the last basis can stall on a large month
+            # (a province's thousands of atoms): solve this one afresh with HiGHS's choice.
+            h.clearSolver()
+            h.setOptionValue("simplex_strategy", 0)
+            h.run()
+            h.setOptionValue("simplex_strategy", 4)
+            status = h.getModelStatus()
         if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
             # The published values come from real amounts, so the model is feasible.
             return math.inf, np.zeros(h.getNumRow())
@@ -250,16 +258,22 @@ def _complement(failing: Cell, r: float, duals: np.ndarray, cells: list[Cell], t
 
 
 def protect(cells: Iterable[Cell], atoms: Mapping[str, Atom], rule: Dominance, k_threshold: int,
-            rounding: float = 0.0) -> Protection:
+            rounding: float = 0.0, initial: Iterable[str] = (), final_proofs: bool = True) -> Protection:
     """Primary suppression of the sensitive cells, then secondary suppression until the
-    reader can bound none of them within its required protection."""
+    reader can bound none of them within its required protection. ``initial``: cells
+    suppressed already (by another protection over the same cells), kept suppressed
+    and counted among the secondary ones. ``final_proofs``: each proof's [L, U] solved
+    again at the end (without, a proof holds the bounds found when its cell was brought
+    up to its protection: the cell is protected all the same, its bounds may be wider
+    now; half the solves, for a caller that needs only which cells to suppress)."""
     cells = sorted(cells, key=lambda c: c.id)
+    already = set(initial)
     contributions = [cell_contributions(c, atoms) for c in cells]
     totals = [math.fsum(c.values()) for c in contributions]
     primary = [i for i, c in enumerate(contributions) if sensitive(c, rule, k_threshold)]
     reader = _Reader(cells, atoms, rounding)
-    hidden = set(primary)
-    for i in primary:
+    hidden = set(primary) | {i for i, c in enumerate(cells) if c.id in already}
+    for i in hidden:
         reader.suppress(i)
     secondary: list[int] = []
     proofs = []
@@ -280,9 +294,11 @@ def protect(cells: Iterable[Cell], atoms: Mapping[str, Atom], rule: Dominance, k
         proofs.append(proof)
     secondary = _without_redundant(reader, cells, totals, primary, [p.required for p in proofs], secondary)
     # Later complements may have widened the first cells' intervals: the proofs are final ones.
-    final = tuple(_failing_side(reader, cells[i], totals[i], p.required)[0] for i, p in zip(primary, proofs, strict=True))
+    final = tuple(_failing_side(reader, cells[i], totals[i], p.required)[0] for i, p in zip(primary, proofs, strict=True)) \
+        if final_proofs else tuple(proofs)
+    given = [i for i, c in enumerate(cells) if c.id in already and i not in primary]
     return Protection(primary=tuple(cells[i].id for i in primary),
-                      secondary=tuple(cells[i].id for i in secondary), proofs=final)
+                      secondary=tuple(cells[i].id for i in given + secondary), proofs=final)
 
 
 def _without_redundant(reader: _Reader, cells: list[Cell], totals: list[float], primary: list[int],

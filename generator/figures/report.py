@@ -25,9 +25,11 @@ from .breakdowns import (
     without_part,
 )
 from .document import PROVISIONAL, REVISED, SMALL, PeriodDocument, Revision, Table
+from .money import money_part
 from .parts import PART_COLUMNS
 from .periods import KINDS, Period, finished_periods
 from .rounding import legacy_percent
+from .told import Reach
 
 FrozenKey = tuple[str, str]  # kind, key
 
@@ -39,6 +41,7 @@ class Progress:
     audit: AuditResult
     withheld_by_audit: int = 0
     to_freeze: list[PeriodDocument] = field(default_factory=list)
+    has_payments: bool = False  # the workbook has a 兑付 sheet: months frozen from now on publish its figures
 
     def all_docs(self) -> list[PeriodDocument]:
         return [d for kind in KINDS for d in self.docs.get(kind, [])]
@@ -239,10 +242,23 @@ def compile_progress(
             ordered.append(published.with_revisions(revisions(published, current, rates), grouped))
     ordered = [d if d.frozen or d.period.kind not in freeze else _unsafe_after_revision(d, revised) for d in ordered]
     protected, result, withheld = protect(ordered, k)
-    to_freeze = [d.frozen_as_of(programme.as_of) if not d.frozen and d.period.kind in freeze else d for d in protected]
+    months = any(not d.frozen and d.period.kind == "month" for d in protected) and "month" in freeze
+    reach = Reach(programme, schema) if months and "policy_pushes" in programme.columns else None
+    to_freeze = [_freeze(d, programme, schema, k, reach) if not d.frozen and d.period.kind in freeze else d
+                 for d in protected]
     docs = {kind: [d for d in to_freeze if d.period.kind == kind] for kind in KINDS}
     new = [d for d, before in zip(to_freeze, protected, strict=True) if d is not before]
-    return Progress(k=k, docs=docs, audit=result, withheld_by_audit=withheld, to_freeze=new)
+    return Progress(k=k, docs=docs, audit=result, withheld_by_audit=withheld, to_freeze=new,
+                    has_payments="payments" in programme.columns)
+
+
+def _freeze(doc: PeriodDocument, programme: Programme, schema: WorkbookSchema, k: int,
+            reach: Reach | None) -> PeriodDocument:
+    """A period frozen by this build; a month with its 兑付 figures, which only a frozen month publishes."""
+    frozen = doc.frozen_as_of(programme.as_of)
+    if doc.period.kind != "month":
+        return frozen
+    return frozen.with_money(money_part(programme, schema, doc.period, k, reach))
 
 
 __all__ = ["COUNT_COLUMNS", "AuditFailed", "Progress", "compile_progress", "is_frozen", "revisions"]
