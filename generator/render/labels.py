@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from ..figures.audit import Finding
 from ..figures.parts import PART_NAMES, PART_RATES
@@ -105,3 +106,33 @@ def footer_line(footer: Footer, as_of: dt.date) -> str:
     items = [f"{label}：{value}" for label, value in footer.items()]
     items.append(f"数据更新至{as_of.year}年{as_of.month}月{as_of.day}日")
     return " · ".join(items)
+
+
+# The confidentiality status of each cell in the open data files, from SDMX's
+# code list CL_CONF_STATUS: F (free for publication) or C (confidential). The
+# public files do not tell a primary cell (few enterprises, SDMX's A) from a
+# secondary one (hidden to protect another, D): that is what "<3" told, and it
+# pins the other cells of a column.
+FREE, CONFIDENTIAL = "F", "C"
+
+
+def conf_status(value: Any) -> str:
+    return CONFIDENTIAL if isinstance(value, str) else FREE
+
+
+def open_value(value: Any) -> Any:
+    """A published value in the open data files: a withheld cell has no value (its status says why)."""
+    return None if isinstance(value, str) else value
+
+
+def display(value: Any, percent: bool = False) -> str:
+    """A published value as the page shows it: "—" for none, the mark ``*`` as it is, one decimal."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if percent:
+        return f"{float(value):.1f}%"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.1f}"
+    return str(value)

@@ -161,7 +161,8 @@ def render_public(
     render_feeds(w, view.published, schema, progress, programme.as_of)
     _officers(w, directory_view(programme, schema))
     _departments(w, departments_view(programme))
-    render_progress(w, head, progress, schema.closed_loop)
+    render_progress(w, head, progress, schema.closed_loop,
+                    {p.policy_id: p.title for p in programme.published_policies()})
     render_ledgers(w, programme, schema)
     if receipt_key is not None:
         render_status(w, programme, receipt_key)

@@ -26,6 +26,7 @@ from ..figures.document import (
     table_json,
 )
 from ..figures.ledger import Headline
+from ..figures.money import cumulative
 from ..figures.parts import PAGE_HIDDEN, PART_RATES
 from ..figures.periods import KINDS, Period
 from ..figures.report import Progress
@@ -35,13 +36,19 @@ from .chart import DESKTOP, PHONE, trend_svg
 from .escape import csv_cell
 from .labels import (
     COLUMN_LABELS,
+    CONFIDENTIAL,
     DIMENSION_HEADERS,
     FIGURE_LABELS,
+    FREE,
     KIND_LABELS,
+    conf_status,
+    display,
+    open_value,
     period_label,
     shares_note,
     table_title,
 )
+from .money import money_csv_rows, money_open_data, money_view
 
 if TYPE_CHECKING:
     from .writer import PageWriter
@@ -50,36 +57,6 @@ TREND_LENGTH = 12
 # Each chart twice: for a screen, and (``-phone.svg``) drawn for a phone's width, chosen by <picture>.
 CHART_LAYOUTS = (("", DESKTOP), ("-phone", PHONE))
 TREND_SERIES = (("issues_new", "新增问题"), ("issues_closed", "销号"), ("issues_open", "期末在办"))
-
-
-# The confidentiality status of each cell in the open data files, from SDMX's
-# code list CL_CONF_STATUS: F (free for publication) or C (confidential). The
-# public files do not tell a primary cell (few enterprises, SDMX's A) from a
-# secondary one (hidden to protect another, D): that is what "<3" told, and it
-# pins the other cells of a column.
-FREE, CONFIDENTIAL = "F", "C"
-
-
-def conf_status(value: Any) -> str:
-    return CONFIDENTIAL if isinstance(value, str) else FREE
-
-
-def open_value(value: Any) -> Any:
-    """A published value in the open data files: a withheld cell has no value (its status says why)."""
-    return None if isinstance(value, str) else value
-
-
-def display(value: Any, percent: bool = False) -> str:
-    """A published value as the page shows it: "—" for none, the mark ``*`` as it is, one decimal."""
-    if value is None:
-        return "—"
-    if isinstance(value, str):
-        return value
-    if percent:
-        return f"{float(value):.1f}%"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:.1f}"
-    return str(value)
 
 
 def _figure_rows(doc: PeriodDocument) -> list[tuple[str, str]]:
@@ -177,6 +154,8 @@ def doc_csv(doc: PeriodDocument) -> str:
                 value = row.get(column)
                 writer.writerow([title, csv_cell(row[name]), COLUMN_LABELS.get(column, column), _csv_value(value),
                                  conf_status(value), csv_cell(f"{name}.{column}")])
+    if doc.money is not None:
+        writer.writerows(money_csv_rows(doc.money))
     return out.getvalue()
 
 
@@ -215,6 +194,7 @@ def doc_json(doc: PeriodDocument) -> str:
         "grouped_revised": doc.grouped_revised,
         "frozen": {"on": doc.frozen_on.isoformat() if doc.frozen_on else None} if doc.frozen else None,
         "revisions": [_revision_json(r) for r in doc.revisions],
+        **({"money": money_open_data(doc.money)} if doc.money is not None else {}),
     }
     # Compact: the C encoder writes it (the indented form takes the pure-Python one, 5x slower).
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n"
@@ -244,7 +224,9 @@ def _alt_text(kind_label: str, docs: Sequence[PeriodDocument]) -> str:
     )
 
 
-def _period_page(w: PageWriter, docs: list[PeriodDocument], index: int, minimum: int) -> None:
+def _period_page(w: PageWriter, docs: list[PeriodDocument], index: int, minimum: int,
+                 money: dict[str, Any]) -> None:
+    """``money``: the published policies' titles (``titles``) and whether the workbook has a 兑付 sheet."""
     doc = docs[index]
     kind = doc.period.kind
     key = doc.period.key
@@ -274,6 +256,9 @@ def _period_page(w: PageWriter, docs: list[PeriodDocument], index: int, minimum:
         k=doc.k,
         marker=doc.marker,
         enterprise_dimensions=[DIMENSION_HEADERS[name] for name, t in doc.tables.items() if t.enterprise_attribute],
+        money=money_view(doc.money, money["titles"]),
+        money_pending=money["sheet"] and kind == "month" and doc.money is None and not doc.frozen,
+        money_before=money["sheet"] and kind == "month" and doc.money is None and doc.frozen,
     )
 
 
@@ -291,14 +276,17 @@ def latest_reports(progress: Progress) -> list[dict[str, Any]]:
     return out
 
 
-def render_progress(w: PageWriter, head: Headline, progress: Progress, closed_loop: ClosedLoop) -> None:
-    """``closed_loop``: workbook.yaml's settings (a department's rate is shown from departmentMinimum issues)."""
+def render_progress(w: PageWriter, head: Headline, progress: Progress, closed_loop: ClosedLoop,
+                    policy_titles: Mapping[str, str] | None = None) -> None:
+    """``closed_loop``: workbook.yaml's settings (a department's rate is shown from departmentMinimum issues);
+    ``policy_titles``: the published policies' titles by ID, for the 兑付 tables by policy."""
+    money: dict[str, Any] = {"titles": policy_titles or {}, "sheet": progress.has_payments}
     department_minimum = closed_loop.department_minimum
     archive = []
     for kind in KINDS:
         docs = [with_department_minimum(d, department_minimum) for d in progress.docs.get(kind, [])]
         for index in range(len(docs)):
-            _period_page(w, docs, index, department_minimum)
+            _period_page(w, docs, index, department_minimum, money)
         trend = _trend(docs)
         if docs:
             for suffix, layout in CHART_LAYOUTS:
@@ -323,4 +311,15 @@ def render_progress(w: PageWriter, head: Headline, progress: Progress, closed_lo
     w.page(
         "progress/index.md.j2", "progress/index.md",
         headline=head, archive=archive, latest=latest_reports(progress), k=progress.k, closed_loop=closed_loop,
+        money=_money_to_date(progress, money["titles"]),
     )
+
+
+def _money_to_date(progress: Progress, titles: Mapping[str, str]) -> dict[str, Any] | None:
+    """The frozen months' 兑付 added up, with the last of them, for the index; None without any."""
+    months = [d for d in progress.docs.get("month", []) if d.money is not None]
+    view = money_view(cumulative(months), titles, ("payments_count", "payments_amount", "eligible_told_rate"))
+    if view is None:
+        return None
+    return {**view, "first": period_label(months[0].period), "last": period_label(months[-1].period),
+            "months": len(months)}
