@@ -45,7 +45,8 @@ def progress_pages(site: Path) -> dict[str, str]:
 
 
 def test_a_format_1_file_renders_the_same_pages(make_workbook, runner, tmp_path):
-    book = make_workbook()
+    # A workbook of version 1's time: no 兑付, whose figures a month's file holds since.
+    book = make_workbook(lambda rows: rows.pop("payments"))
     published = tmp_path / "published"
     args = ["--source", str(book), "--as-of", "2022-12-31", "--published-dir", str(published)]
     first = runner.invoke(cli, ["publish", "--period", "month", *args, "--site-dir", str(tmp_path / "a")])
