@@ -13,6 +13,7 @@ from .delivery import Payment, PolicyPush
 from .errors import ConfigError
 from .i18n import _
 from .schema import SheetSchema, WorkbookSchema
+from .visits import Visit
 
 T = TypeVar("T")
 # A field of a record type not read from its sheet (a policy's steps come from policy_steps).
@@ -289,6 +290,7 @@ class Programme:
     routes: dict[str, Route] = field(default_factory=dict)
     pushes: list[PolicyPush] = field(default_factory=list)  # 政策推送 (internal)
     payments: list[Payment] = field(default_factory=list)  # 兑付 (internal)
+    visits: list[Visit] = field(default_factory=list)  # 走访记录 (internal)
     # Sheet -> the fields it has a column for: a figure whose column an older
     # workbook lacks is shown as —, not computed as 0.
     columns: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -311,6 +313,7 @@ RECORD_SHEETS: dict[type, str] = {
     LeniencyCase: "leniency_cases",
     KeyProject: "key_projects", ProjectReport: "project_reports", Supervision: "supervisions",
     Route: "routes", RoutePolicy: "route_policies", PolicyPush: "policy_pushes", Payment: "payments",
+    Visit: "visits",
 }
 
 
@@ -377,6 +380,7 @@ def build_programme(checked: Checked) -> Programme:
                             key=lambda s: (s.issue_id, s.supervised_on)),
         pushes=[_make(PolicyPush, v) for v in rows("policy_pushes")],
         payments=[_make(Payment, v) for v in rows("payments")],
+        visits=[_make(Visit, v) for v in rows("visits")],
         columns={name: frozenset(table.columns) for name, table in checked.tables.items()},
     )
 

@@ -22,6 +22,7 @@ from .rules import (
     years_after,
 )
 from .tables import Row, Table, type_sheet
+from .visits import check_visits
 
 __all__ = ["Checked", "Report", "Row", "Table", "check_sheets", "read_and_check"]
 
@@ -71,6 +72,7 @@ def check_sheets(raw_by_source: list[tuple[str, list[RawSheet]]], schema: Workbo
     check_closed_loop(tables, report, schema, as_of)
     check_conditions(tables, report, schema)
     check_delivery(tables, report, schema)
+    check_visits(tables, report)
     return Checked(tables=tables, report=report, as_of=as_of, sources=[s for s, _ in raw_by_source])
 
 

@@ -223,6 +223,14 @@ def _refuse_wan(value: Any) -> None:
         raise CellError("amount_in_wan", yuan=yuan)
 
 
+def _within(number: float, field: Field) -> None:
+    """The field's ``minimum`` and ``maximum`` (both included)."""
+    if field.minimum is not None and number < field.minimum:
+        raise CellError("minimum", minimum=_number_text(field.minimum))
+    if field.maximum is not None and number > field.maximum:
+        raise CellError("maximum", maximum=_number_text(field.maximum))
+
+
 def _significant_digits(text: str) -> int:
     """How many digits a number typed as text holds: leading zeros never count;
     with a decimal point, trailing zeros do not either (001.50 has 2, 1000 has 4)."""
@@ -364,15 +372,13 @@ def parse_cell(value: Any, field: Field, separators: tuple[str, ...]) -> Any:
         return parse_bool(value)
     if kind == "integer":
         result = parse_integer(value)
-        if field.minimum is not None and result < field.minimum:
-            raise CellError("minimum", minimum=_number_text(field.minimum))
+        _within(result, field)
         return result
     if kind == "decimal":
         if field.unit == "元":
             _refuse_wan(value)
         number = parse_decimal(value)
-        if field.minimum is not None and number < field.minimum:
-            raise CellError("minimum", minimum=_number_text(field.minimum))
+        _within(number, field)
         return number
     if kind == "phone":
         return parse_phone(value)

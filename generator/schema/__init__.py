@@ -69,6 +69,8 @@ class Field:
     unique: bool = False
     enum: tuple[str, ...] | None = None
     minimum: float | None = None
+    # ``constraints: {maximum: 24}``: a number above it is refused at its cell (时长 in hours).
+    maximum: float | None = None
     visibility: str = "public"
     example: str | None = None
     description: str | None = None
@@ -194,6 +196,7 @@ def _field(raw: dict[str, Any], enums: dict[str, tuple[str, ...]], sheet_vis: st
         unique=bool(cons.get("unique", False)),
         enum=enum,
         minimum=cons.get("minimum"),
+        maximum=cons.get("maximum"),
         visibility=raw.get("visibility", sheet_vis),
         example=None if example is None else str(example),
         description=raw.get("description"),

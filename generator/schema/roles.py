@@ -23,6 +23,7 @@ ROLES_USED: dict[str, tuple[str, ...]] = {
     "condition": ("years", "employees", "revenue", "rd_share", "high_tech", "specialised", "above_scale"),
     "comparison": ("at_least", "at_most", "between", "yes", "no"),
     "payment_status": ("applied", "accepted", "paid", "rejected"),
+    "visit_method": ("stationed", "visit", "phone"),
 }
 # 申报条件: the conditions that compare a number and the comparisons a number takes
 # (the others are 是/否 conditions, which take ``yes`` or ``no``).

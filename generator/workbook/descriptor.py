@@ -45,6 +45,8 @@ def _field(f: Field) -> dict[str, Any]:
         constraints["enum"] = list(f.enum)
     if f.minimum is not None:
         constraints["minimum"] = int(f.minimum) if f.kind == "integer" else f.minimum
+    if f.maximum is not None:
+        constraints["maximum"] = int(f.maximum) if f.kind == "integer" else f.maximum
     if constraints:
         out["constraints"] = constraints
     return out

@@ -91,6 +91,8 @@ def header_note(f: Field, sheet: SheetSchema, schema: WorkbookSchema) -> str:
                 pass
     if f.minimum is not None:
         lines.append(_("Not below {minimum}").format(minimum=_number(f.minimum)))
+    if f.maximum is not None:
+        lines.append(_("Not above {maximum}").format(maximum=_number(f.maximum)))
     if f.unique:
         lines.append(_("Each value only once in this column"))
     example = _example(f)
@@ -200,6 +202,17 @@ def _validations(f: Field, sheet: SheetSchema, schema: WorkbookSchema, column: s
             dv.errorStyle = "warning"
             dv.error = _("{column}: choose from the drop-down list, or type just a code of the list.").format(
                 column=f.title)
+        return [dv]
+    if f.kind in ("integer", "decimal") and f.minimum is not None and f.maximum is not None:
+        dv = DataValidation(
+            type="whole" if f.kind == "integer" else "decimal", operator="between",
+            formula1=_number(f.minimum), formula2=_number(f.maximum), allow_blank=True,
+        )
+        dv.showErrorMessage = True
+        dv.errorTitle = _("Not a valid number")
+        dv.error = _("{column}: type a number from {minimum} to {maximum}.").format(
+            column=f.title, minimum=_number(f.minimum), maximum=_number(f.maximum))
+        dv.add(f"{column}2:{column}{TEMPLATE_ROWS}")
         return [dv]
     if f.kind in ("integer", "decimal") and f.minimum is not None:
         dv = DataValidation(

@@ -20,6 +20,7 @@ from .delivery import delivery
 from .guide import add_guides
 from .ledgers import Rows, optional_ledgers
 from .routes import routes
+from .visits import visits
 from .vocabulary import (
     DEPARTMENT_NAMES,
     ISSUE_TEXTS,
@@ -80,6 +81,7 @@ def generate(scale: str = "district", seed: int = 2022, schema: WorkbookSchema |
         **delivery(seed, schema, policies, asked, enterprises, assignments),
         **optional_ledgers(scale, seed, schema, departments, enterprises),
         **({"supervisions": supervisions} if "supervisions" in {s.name for s in schema.sheets} else {}),
+        **visits(scale, seed, schema, officers, assignments),
     }
 
 
