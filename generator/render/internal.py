@@ -7,6 +7,8 @@ issues per responsible department (督办), each officer's enterprises and open
 issues, a printable 限时解决交办单 per open issue (one order per printed page),
 each officer's printable 政策推送清单 (the open policies that apply to their
 enterprises, told or not yet told; 兑付 overdue are in the 督办 page),
+the officers' scorecards (考核) by month, quarter and year and the printable
+monthly 驻企出勤表 the attendance allowance is computed from (走访记录),
 the 容错纠错 checks and return visits due or late, key projects without a
 report in the as-of week, and the data-quality report.
 
@@ -52,6 +54,7 @@ from .views.issues import (
     overdue_groups,
 )
 from .views.loop import Escalation, RevisitDue, escalations, revisits_due, timelines
+from .views.scorecard import AttendanceSheet, Period, Scorecards, attendance, scorecards
 from .writer import PageWriter
 
 INTERNAL_NAV: list[dict[str, object]] = [
@@ -61,6 +64,8 @@ INTERNAL_NAV: list[dict[str, object]] = [
     {"专员服务": "officers/index.md"},
     {"交办单": "orders/index.md"},
     {"政策推送": "pushes/index.md"},
+    {"专员考核": "scorecards/index.md"},
+    {"驻企出勤表": "attendance/index.md"},
     {"容错纠错": "leniency/index.md"},
     {"重点项目": "projects/index.md"},
     {"数据质量": "quality/index.md"},
@@ -117,8 +122,43 @@ def _pushes(w: PageWriter, lists: list[PushList], programme: Programme) -> None:
     w.page("internal/pushes_index.md.j2", "pushes/index.md", lists=lists, as_of=programme.as_of)
 
 
+def _scorecards(w: PageWriter, cards: Scorecards, sheets: dict[str, list[AttendanceSheet]], programme: Programme,
+                schema: WorkbookSchema) -> None:
+    """The scorecard of each period and its index; each month's 驻企出勤表 and theirs."""
+    notes = cards.has.notes()
+    rows = []
+    for p in cards.periods:
+        scores = cards.by_period[p.key]
+        w.page("internal/scorecard.md.j2", p.page, period=p, scores=scores, notes=notes, as_of=programme.as_of)
+        days = None if not cards.has.visits else sum(s.stationed_days or 0 for s in scores)
+        visits = None if not cards.has.visits else sum(s.visits or 0 for s in scores)
+        rows.append((p, days, visits, sum(s.collected for s in scores)))
+    w.page("internal/scorecards_index.md.j2", "scorecards/index.md", rows=rows, notes=notes, as_of=programme.as_of)
+    w.copy_asset("internal/attendance_print.css", "attendance/print.css")
+    months = [p for p in cards.periods if p.month]
+    in_post = sorted(programme.officers_in_post(), key=lambda o: o.officer_id)
+    for p in months if cards.has.visits else []:
+        listed = {s.officer.officer_id for s in sheets[p.key]}
+        w.page("internal/attendance.md.j2", p.attendance_page, period=p, sheets=sheets[p.key], issuer=schema.title,
+               as_of=programme.as_of, without=[o.name for o in in_post if o.officer_id not in listed])
+    w.page("internal/attendance_index.md.j2", "attendance/index.md", as_of=programme.as_of,
+           has_visits=cards.has.visits, months=[(p, sheets[p.key]) for p in months])
+
+
+def _attendance_links(cards: Scorecards, sheets: dict[str, list[AttendanceSheet]]) -> dict[str, list[tuple[Period, str]]]:
+    """Officer ID -> the months they have a 驻企出勤表 in, with its anchor."""
+    out: dict[str, list[tuple[Period, str]]] = {}
+    for p in cards.periods:
+        for s in sheets.get(p.key, []):
+            out.setdefault(s.officer.officer_id, []).append((p, s.anchor))
+    return out
+
+
 def _officers(w: PageWriter, officers: list[OfficerView], programme: Programme,
-              revisits: dict[str, list[RevisitDue]], schema: WorkbookSchema, pushes: dict[str, PushList]) -> None:
+              revisits: dict[str, list[RevisitDue]], schema: WorkbookSchema, pushes: dict[str, PushList],
+              cards: Scorecards, sheets: dict[str, list[AttendanceSheet]]) -> None:
+    links = _attendance_links(cards, sheets)
+    notes = cards.has.notes()
     for o in officers:
         push = pushes.get(o.officer.officer_id)
         w.page("internal/officer.md.j2", o.page, officer=o.officer, served=o.served, issues=o.issues,
@@ -126,7 +166,9 @@ def _officers(w: PageWriter, officers: list[OfficerView], programme: Programme,
                revisit_column="revisit_on" in programme.columns.get("issues", frozenset()),
                revisit_days=schema.closed_loop.revisit_within_days,
                push_page="../" + push.page if push else None,
-               push_untold=push.untold if push else 0)
+               push_untold=push.untold if push else 0,
+               scores=cards.by_officer.get(o.officer.officer_id, []), score_notes=notes,
+               attendance=links.get(o.officer.officer_id, []))
     w.page("internal/officers.md.j2", "officers/index.md", summary=officer_summary(officers), as_of=programme.as_of)
 
 
@@ -179,8 +221,10 @@ def render_internal(
     late_payments = overdue_payments(programme, schema) if "payments" in programme.columns else None
     _overdue(w, overdue, programme, escalations(views, programme, schema), schema, late_payments)
     pushes = push_lists(programme, schema)
+    cards, sheets = scorecards(programme, schema), attendance(programme, schema)
     _officers(w, officer_views(views, programme), programme, revisits_due(views, programme, schema), schema,
-              {p.officer.officer_id: p for p in pushes})
+              {p.officer.officer_id: p for p in pushes}, cards, sheets)
+    _scorecards(w, cards, sheets, programme, schema)
     _orders(w, order_groups(views, programme), programme, schema, receipt_key, status_url)
     _pushes(w, pushes, programme)
     render_services(w, schema)
