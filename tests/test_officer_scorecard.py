@@ -307,3 +307,32 @@ def test_the_template_and_schema_export_carry_the_sheet(tmp_path, runner):
     assert fields["hours"]["constraints"] == {"minimum": 0, "maximum": 24}
     assert {fk["reference"]["resource"] for fk in resources["visits"]["schema"]["foreignKeys"]} == {
         "officers", "enterprises"}
+
+
+def _drop_columns(path, sheet, titles):
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    ws = book[sheet]
+    for title in titles:
+        ws.delete_cols([c.value for c in ws[1]].index(title) + 1)
+    book.save(path)
+
+
+def test_columns_an_older_workbook_lacks_show_a_dash_with_a_note(tmp_path, sample_rows):
+    book = write_workbook(tmp_path / "book.xlsx", sample_rows)
+    _drop_columns(book, "走访记录", ["时长", "收集问题数"])
+    _drop_columns(book, "问题清单", ["办结类型", "回访日期"])
+    built = build([str(book)], AS_OF, site_dir=tmp_path / "internal", docs_dir=tmp_path / "docs", audience="internal")
+    page, found = _scorecard(built.result.site_dir / "scorecards" / f"{MONTH}.html")
+    text = page.text()
+    for note in ("“走访记录”表没有“时长”列", "“走访记录”表没有“收集问题数”列", "“问题清单”没有“办结类型”列",
+                 "“问题清单”没有“回访日期”列"):
+        assert note in text
+    want = expected_scores(sample_rows, *NOV)
+    for officer, cells in found.items():
+        w = want[officer]
+        # 时长, 收集问题数, 问题化解率 and 已回访 are —; the rest as before.
+        assert cells == [*w[:4], "—", "—", *w[6:10], "—", w[11], "—"]
+    sheet = article(built.result.site_dir / "attendance" / f"{MONTH}.html").find("section", "nq-attend")
+    assert {tr.find_all("td")[4].text() for tr in sheet.find("tbody").find_all("tr")} == {"—"}

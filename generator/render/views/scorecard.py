@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TypeVar
 
 from ...figures.closed_loop import closed_loop_figures
 from ...figures.ledger import period_figures
@@ -30,6 +32,7 @@ from ...schema import WorkbookSchema
 from ...visits import Visit
 from ..escape import slug
 
+T = TypeVar("T")
 METHODS = ("stationed", "visit", "phone")  # roles.visit_method, in the order the pages show them
 _QUARTERS = "一二三四"
 
@@ -187,16 +190,33 @@ def grouped(programme: Programme) -> tuple[dict[str, list[Visit]], dict[str, lis
     return visits, issues
 
 
+def _by_month(items: list[T], day: Callable[[T], dt.date], year: int) -> dict[int, list[T]]:
+    """The items of the as-of year by month: a period looks only at its own months
+    (a province has 2,000 officers, 100 issues each, and 14 periods)."""
+    out: dict[int, list[T]] = defaultdict(list)
+    for item in items:
+        if day(item).year == year:
+            out[day(item).month].append(item)
+    return out
+
+
+def _within(months: dict[int, list[T]], period: Period) -> list[T]:
+    return [item for m in range(period.start.month, period.end.month + 1) for item in months.get(m, ())]
+
+
 def scorecards(programme: Programme, schema: WorkbookSchema) -> Scorecards:
     has = availability(programme)
     spans = periods(programme.as_of)
     visits, issues = grouped(programme)
+    year = programme.as_of.year
     by_period: dict[str, list[Score]] = {p.key: [] for p in spans}
     by_officer: dict[str, list[tuple[Period, Score]]] = {}
     for officer in sorted(programme.officers_in_post(), key=lambda o: o.officer_id):
         mine = by_officer.setdefault(officer.officer_id, [])
+        logged = _by_month(visits[officer.officer_id], lambda v: v.visited_on, year)
+        reported = _by_month(issues[officer.officer_id], lambda i: i.reported_on, year)
         for period in spans:
-            s = score(officer, visits[officer.officer_id], issues[officer.officer_id], period, programme, schema, has)
+            s = score(officer, _within(logged, period), _within(reported, period), period, programme, schema, has)
             by_period[period.key].append(s)
             mine.append((period, s))
     return Scorecards(spans, by_period, by_officer, has)
