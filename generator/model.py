@@ -8,6 +8,7 @@ import functools
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
+from .activities import Activities, Event, EventParticipant, StudyPlan
 from .check import Checked
 from .delivery import Payment, PolicyPush
 from .errors import ConfigError
@@ -291,6 +292,7 @@ class Programme:
     pushes: list[PolicyPush] = field(default_factory=list)  # 政策推送 (internal)
     payments: list[Payment] = field(default_factory=list)  # 兑付 (internal)
     visits: list[Visit] = field(default_factory=list)  # 走访记录 (internal)
+    activities: Activities = field(default_factory=Activities)  # 活动, 参加人员, 研修计划
     # Sheet -> the fields it has a column for: a figure whose column an older
     # workbook lacks is shown as —, not computed as 0.
     columns: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -314,6 +316,7 @@ RECORD_SHEETS: dict[type, str] = {
     KeyProject: "key_projects", ProjectReport: "project_reports", Supervision: "supervisions",
     Route: "routes", RoutePolicy: "route_policies", PolicyPush: "policy_pushes", Payment: "payments",
     Visit: "visits",
+    Event: "events", EventParticipant: "event_participants", StudyPlan: "study_plans",
 }
 
 
@@ -381,6 +384,9 @@ def build_programme(checked: Checked) -> Programme:
         pushes=[_make(PolicyPush, v) for v in rows("policy_pushes")],
         payments=[_make(Payment, v) for v in rows("payments")],
         visits=[_make(Visit, v) for v in rows("visits")],
+        activities=Activities([_make(Event, v) for v in rows("events")],
+                              [_make(EventParticipant, v) for v in rows("event_participants")],
+                              [_make(StudyPlan, v) for v in rows("study_plans")]),
         columns={name: frozenset(table.columns) for name, table in checked.tables.items()},
     )
 

@@ -6,7 +6,8 @@ module imports only from its own stage or an earlier one:
     errors, i18n, schema                      0  shared by all
     sources/                                  1  read the spreadsheets
     check/                                    2  type the cells, apply the rules
-    model.py, delivery.py, visits.py         3  the typed workbook
+    model.py, delivery.py, visits.py,
+    activities.py                             3  the typed workbook
     figures/                                  4  the published numbers
     render/ (views/)                          5  Markdown pages
     site/                                     6  MkDocs build, leak guard, target
@@ -37,7 +38,7 @@ STAGES = {
     "errors": 0, "i18n": 0, "schema": 0,
     "sources": 1,
     "check": 2,
-    "model": 3, "delivery": 3, "visits": 3,
+    "model": 3, "delivery": 3, "visits": 3, "activities": 3,
     "figures": 4,
     "render": 5, "views": 5,
     "site": 6,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ..schema import WorkbookSchema
 from ..sources import GoogleAccess, RawSheet, Source, read_source
+from .activities import check_activities
 from .closed_loop import check_closed_loop
 from .conditions import check_conditions
 from .delivery import check_delivery
@@ -73,6 +74,7 @@ def check_sheets(raw_by_source: list[tuple[str, list[RawSheet]]], schema: Workbo
     check_conditions(tables, report, schema)
     check_delivery(tables, report, schema)
     check_visits(tables, report)
+    check_activities(tables, report, as_of)
     return Checked(tables=tables, report=report, as_of=as_of, sources=[s for s, _ in raw_by_source])
 
 

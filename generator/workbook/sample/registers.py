@@ -14,6 +14,7 @@ from typing import Any
 from faker import Faker
 
 from ...schema import WorkbookSchema, load_schema
+from .activities import activities
 from .closed_loop import closed_loop
 from .conditions import conditions
 from .delivery import delivery
@@ -80,6 +81,7 @@ def generate(scale: str = "district", seed: int = 2022, schema: WorkbookSchema |
         **({"policy_conditions": asked} if asked else {}),
         **delivery(seed, schema, policies, asked, enterprises, assignments),
         **optional_ledgers(scale, seed, schema, departments, enterprises),
+        **activities(scale, seed, schema, departments, enterprises, officers),
         **({"supervisions": supervisions} if "supervisions" in {s.name for s in schema.sheets} else {}),
         **visits(scale, seed, schema, officers, assignments),
     }
