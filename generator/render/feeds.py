@@ -45,7 +45,7 @@ def xml_text(value: object) -> str:
     return _NOT_XML.sub("", str(value))
 
 
-def _uid(schema: WorkbookSchema, what: str) -> str:
+def stable_uid(schema: WorkbookSchema, what: str) -> str:
     """A stable identifier: the same programme and record, the same UUID (name-based, RFC 9562 v5)."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"nuanqi:{schema.title}:{what}"))
 
@@ -68,7 +68,7 @@ def _policy_entries(policies: Iterable[Policy], schema: WorkbookSchema, as_of: d
         if changed > as_of or p.effective_from > as_of:
             continue
         summary = f"更新说明：{p.update_note}" if p.update_note and p.updated_on else p.benefit
-        out.append(Entry(f"urn:uuid:{_uid(schema, 'policy/' + p.policy_id)}", p.title, f"{slug(p.policy_id)}.html",
+        out.append(Entry(f"urn:uuid:{stable_uid(schema, 'policy/' + p.policy_id)}", p.title, f"{slug(p.policy_id)}.html",
                          changed, p.effective_from, summary, p.category))
     return out
 
@@ -79,7 +79,7 @@ def _report_entries(progress: Progress, schema: WorkbookSchema) -> list[Entry]:
         period = doc.period
         day = doc.frozen_on if doc.frozen and doc.frozen_on else period.end
         label = f"工作进展{KIND_LABELS[period.kind]}：{period_label(period)}"
-        out.append(Entry(f"urn:uuid:{_uid(schema, f'progress/{period.kind}/{period.key}')}", label,
+        out.append(Entry(f"urn:uuid:{stable_uid(schema, f'progress/{period.kind}/{period.key}')}", label,
                          f"../progress/{period.kind}/{period.key}.html", day, day,
                          f"{period_label(period)}问题办理进展统计（{period.start.isoformat()} 至 {period.end.isoformat()}）。",
                          KIND_LABELS[period.kind]))
@@ -101,7 +101,7 @@ def atom_feed(entries: list[Entry], schema: WorkbookSchema) -> str:
     zone = ZoneInfo(schema.timezone)
     newest = sorted(entries, key=lambda e: (e.updated, e.uid), reverse=True)[:FEED_ENTRIES]
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": "zh-CN"})
-    _sub(feed, "id", f"urn:uuid:{_uid(schema, 'feed')}")
+    _sub(feed, "id", f"urn:uuid:{stable_uid(schema, 'feed')}")
     _sub(feed, "title", f"{schema.title}：惠企政策与工作进展更新")
     _sub(feed, "updated", _stamp(max((e.updated for e in newest), default=dt.date(2000, 1, 1)), zone))
     _sub(_sub(feed, "author"), "name", schema.title)
@@ -149,7 +149,7 @@ def _event(p: Policy, schema: WorkbookSchema) -> list[str]:
     details = [p.issuer, when] + ([f"咨询电话：{p.phone}"] if p.phone else []) + [p.benefit]
     lines = [
         "BEGIN:VEVENT",
-        f"UID:{_uid(schema, 'deadline/' + p.policy_id)}@nuanqi",
+        f"UID:{stable_uid(schema, 'deadline/' + p.policy_id)}@nuanqi",
         f"DTSTAMP:{stamp}",
         f"DTSTART;VALUE=DATE:{p.apply_to.strftime('%Y%m%d')}",
         f"DTEND;VALUE=DATE:{(p.apply_to + dt.timedelta(days=1)).strftime('%Y%m%d')}",
@@ -163,21 +163,27 @@ def _event(p: Policy, schema: WorkbookSchema) -> list[str]:
     return lines + ["END:VEVENT"]
 
 
-def calendar(policies: Iterable[Policy], schema: WorkbookSchema, name: str, as_of: dt.date) -> str:
-    """All-day events (DATE values) on each 申报截止, in the programme's time zone."""
+def ics_calendar(schema: WorkbookSchema, name: str, as_of: dt.date, events: Iterable[list[str]],
+                 product: str = "policy deadlines") -> str:
+    """A VCALENDAR of the given VEVENTs (their content lines), in the programme's time zone."""
     zone = ZoneInfo(schema.timezone)
     offset = dt.datetime(as_of.year, as_of.month, as_of.day, 12, tzinfo=zone).strftime("%z")
     lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//nuanqi//policy deadlines//ZH", "CALSCALE:GREGORIAN",
+        "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//nuanqi//{product}//ZH", "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH", f"X-WR-CALNAME:{ics_text(name)}", f"X-WR-TIMEZONE:{ics_text(schema.timezone)}",
         "BEGIN:VTIMEZONE", f"TZID:{ics_text(schema.timezone)}", "BEGIN:STANDARD", "DTSTART:19700101T000000",
         f"TZOFFSETFROM:{offset}", f"TZOFFSETTO:{offset}", "END:STANDARD", "END:VTIMEZONE",
     ]
-    for p in sorted(policies, key=lambda p: (p.apply_to or as_of, p.policy_id)):
-        if p.apply_to is not None:
-            lines.extend(_event(p, schema))
+    for event in events:
+        lines.extend(event)
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def calendar(policies: Iterable[Policy], schema: WorkbookSchema, name: str, as_of: dt.date) -> str:
+    """All-day events (DATE values) on each 申报截止, in the programme's time zone."""
+    dated = sorted((p for p in policies if p.apply_to is not None), key=lambda p: (p.apply_to or as_of, p.policy_id))
+    return ics_calendar(schema, name, as_of, (_event(p, schema) for p in dated))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from ..figures.report import Progress, compile_progress
 from ..figures.suppression import threshold
 from ..model import Policy, Programme
 from ..schema import WorkbookSchema
+from .activities import render_activities
 from .conditions import condition_data, condition_text, finder_fields
 from .environment import make_environment, yuan
 from .escape import js_literal, slug
@@ -164,6 +165,7 @@ def render_public(
     render_progress(w, head, progress, schema.closed_loop,
                     {p.policy_id: p.title for p in programme.published_policies()})
     render_ledgers(w, programme, schema)
+    render_activities(w, programme, schema)
     if receipt_key is not None:
         render_status(w, programme, receipt_key)
     render_services(w, schema)

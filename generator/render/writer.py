@@ -15,7 +15,7 @@ from jinja2 import Environment
 # What rendering owns inside docs/ (ignored by git); everything else there is
 # hand-written and copied as it is.
 GENERATED_PATHS = ("index.md", "policies", "officers", "departments", "progress", "data", "projects", "leniency", "status",
-                   "open311", "routes")
+                   "open311", "routes", "activities")
 
 LABELS = "_labels.j2"
 
