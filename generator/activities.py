@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -55,5 +56,13 @@ class Activities:
     participants: list[EventParticipant] = field(default_factory=list)
     study_plans: list[StudyPlan] = field(default_factory=list)
 
+    @cached_property
+    def _by_event(self) -> dict[str, list[EventParticipant]]:
+        # Once, not a scan of every row per event: a province lists tens of thousands.
+        out: dict[str, list[EventParticipant]] = {}
+        for p in self.participants:
+            out.setdefault(p.event_id, []).append(p)
+        return out
+
     def participants_of(self, event_id: str) -> list[EventParticipant]:
-        return [p for p in self.participants if p.event_id == event_id]
+        return self._by_event.get(event_id, [])

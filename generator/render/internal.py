@@ -10,7 +10,8 @@ enterprises, told or not yet told; 兑付 overdue are in the 督办 page),
 the officers' scorecards (考核) by month, quarter and year and the printable
 monthly 驻企出勤表 the attendance allowance is computed from (走访记录),
 the 容错纠错 checks and return visits due or late, key projects without a
-report in the as-of week, and the data-quality report.
+report in the as-of week, each event's participants by name and the 研修计划
+nominees (研修助学), and the data-quality report.
 
 Internal pages may show every value; every value is still escaped. Nothing
 here is ever rendered by the public build (``render_public`` does not import
@@ -68,6 +69,7 @@ INTERNAL_NAV: list[dict[str, object]] = [
     {"驻企出勤表": "attendance/index.md"},
     {"容错纠错": "leniency/index.md"},
     {"重点项目": "projects/index.md"},
+    {"研修助学": "activities/index.md"},
     {"数据质量": "quality/index.md"},
     # The staff's hand-written help (docs/help/), left out of the public edition.
     {"使用说明": [{"使用说明": "help/index.md"}, {"Google 表格": "help/google-sheets.md"},
@@ -202,6 +204,23 @@ def _projects(w: PageWriter, view: ProjectsView) -> None:
            blockers=view.blockers, week_label=w.labels.week_label)
 
 
+def _activities(w: PageWriter, programme: Programme) -> None:
+    """Each event with its participants by name, and the 研修计划 nominees (internal only)."""
+    acts = programme.activities
+    firms = {e.enterprise_id: e.name for e in programme.enterprises.values()}
+    officers = {o.officer_id: o.name for o in programme.officers.values()}
+    depts = {d.dept_id: d.name for d in programme.departments.values()}
+    events = []
+    for e in sorted(acts.events, key=lambda e: (e.held_on, e.event_id), reverse=True):
+        people = [("企业", p.enterprise_id, firms.get(p.enterprise_id, "")) if p.enterprise_id is not None
+                  else ("专员", p.officer_id, officers.get(p.officer_id or "", "")) for p in acts.participants_of(e.event_id)]
+        events.append((e, depts.get(e.organiser, e.organiser), people))
+    plans = [(p, firms.get(p.enterprise_id, "")) for p in sorted(acts.study_plans, key=lambda p: (p.plan, p.nominated_on))]
+    grants = sum(p.grant for p in acts.study_plans if p.grant is not None)
+    w.page("internal/activities.md.j2", "activities/index.md", events=events, plans=plans, grants=grants,
+           as_of=programme.as_of)
+
+
 def render_internal(
     programme: Programme, checked: Checked, schema: WorkbookSchema, docs_dir: Path, templates: Path | None = None,
     receipt_key: bytes | None = None, status_url: str | None = None,
@@ -233,6 +252,7 @@ def render_internal(
     _quality(w, quality_view(checked, schema), checked)
     _leniency(w, followups, programme)
     _projects(w, projects)
+    _activities(w, programme)
     w.page(
         "internal/index.md.j2", "index.md", site_title=schema.title, as_of=programme.as_of,
         open_count=sum(1 for v in views if v.open), overdue_count=sum(len(g.rows) for g in overdue),
