@@ -90,11 +90,18 @@ def _catalogue() -> dict[str, tuple[str, str]]:
         "reopens_before_closed": (_("The issue is reported before the issue it reopens was closed ({other_value}, row {other_row})"), _("Check 反映日期 and {column}.")),
         "revisit_missing": (_("The enterprise rated the issue 不满意 but there is no 回访 {days} days after 销号 ({closed_value})"), _("Call the enterprise back and fill in {column}.")),
         "supervised_before_reported": (_("{column} {value} is before the issue was reported ({other_value})"), _("Check the date of the 督办.")),
+        **_activity_messages(),
+        "one_per_week": (_("{group_value} already has a report in week {week} (row {other_row})"), _("Keep one report per project per week (Monday to Sunday): merge the two rows or correct the date.")),
+    }
+
+
+def _activity_messages() -> dict[str, tuple[str, str]]:
+    """活动 and 参加人员 (check/activities.py), apart so that _catalogue stays a readable length."""
+    return {
         "participant_missing": (_("The row names no participant: both {column} and {other_column} are empty"), _("Fill in {column} for an enterprise or {other_column} for an officer, one participant a row.")),
         "participant_both": (_("The row names two participants: {column} {value} and {other_column} {other_value}"), _("Keep one of the two codes and give the other participant a row of its own.")),
         "participant_twice": (_("{value} is listed twice for event {event_value} (also in row {other_row})"), _("Delete one of the two rows.")),
         "attendance_below_list": (_("{column} {value} is below the {count} participants {target_sheet} lists for this event"), _("Correct {column}, or remove from {target_sheet} those who did not take part.")),
-        "one_per_week": (_("{group_value} already has a report in week {week} (row {other_row})"), _("Keep one report per project per week (Monday to Sunday): merge the two rows or correct the date.")),
     }
 
 
