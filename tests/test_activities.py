@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 from collections import Counter
 
 import icalendar
@@ -159,6 +160,9 @@ def test_event_counts_by_kind_and_month_are_those_of_the_rows(editions, schema):
     assert page.rows[start + 1:start + 1 + len(want)] == want
     text = "".join(page.text)
     assert f"共举办活动 {len(held)} 次，参加 {sum(people.values())} 人次" in text
+    data = json.loads((public / "activities" / "index.json").read_text(encoding="utf-8"))
+    assert (data["events_held"], data["participants"]) == (len(held), sum(people.values()))
+    assert data["by_kind"] == {k: sum(1 for e in held if e["kind"] == k) for k in kinds}
 
 
 def test_the_event_lists_give_date_place_and_organiser_and_escape_the_name(editions):
