@@ -302,3 +302,22 @@ def test_a_workbook_without_the_sheets_has_an_empty_activities_page(tmp_path, sa
     assert icalendar.Calendar.from_ical((site / "activities" / "upcoming.ics").read_bytes()).walk("VEVENT") == []
     home = read(site / "index.html")
     assert "activities/index.html" in home.hrefs
+
+
+def test_the_template_and_schema_export_carry_the_three_sheets(tmp_path, runner):
+    import openpyxl
+
+    out = tmp_path / "模板.xlsx"
+    result = runner.invoke(cli, ["template", str(out)])
+    assert result.exit_code == 0 and "活动、参加人员、研修计划" in result.output
+    book = openpyxl.load_workbook(out)
+    assert [c.value for c in book["活动"][1]] == ["活动编号", "类型", "名称", "日期", "结束日期", "地点", "主办部门", "人数"]
+    assert [c.value for c in book["参加人员"][1]] == ["活动编号", "企业编号", "专员编号"]
+    assert [c.value for c in book["研修计划"][1]] == ["计划", "企业编号", "推荐日期", "状态", "资助金额"]
+    result = runner.invoke(cli, ["schema", "export"])
+    assert result.exit_code == 0
+    resources = {r["name"]: r for r in json.loads(result.output)["resources"]}
+    fields = {f["name"]: f for f in resources["events"]["schema"]["fields"]}
+    assert fields["kind"]["constraints"]["enum"] == ["专员培训", "企业家研修", "交流营", "座谈会", "其他"]
+    fields = {f["name"]: f for f in resources["study_plans"]["schema"]["fields"]}
+    assert fields["status"]["constraints"]["enum"] == ["推荐", "报考", "录取", "结业"]
