@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any, TypeVar
 
 from .activities import Activities, Event, EventParticipant, StudyPlan
+from .challenges import ChallengeProject, ChallengeReport
 from .check import Checked
 from .delivery import Payment, PolicyPush
 from .errors import ConfigError
@@ -268,6 +270,7 @@ class ProjectReport:
     invested: float
     progress_note: str | None = None
     blockers: str | None = None  # internal
+    photos: tuple[str, ...] | None = None  # 照片 as written: files beside the workbook or links
 
     @property
     def iso_week(self) -> tuple[int, int]:
@@ -293,8 +296,10 @@ class Programme:
     payments: list[Payment] = field(default_factory=list)  # 兑付 (internal)
     visits: list[Visit] = field(default_factory=list)  # 走访记录 (internal)
     activities: Activities = field(default_factory=Activities)  # 活动, 参加人员, 研修计划
-    # Sheet -> the fields it has a column for: a figure whose column an older
-    # workbook lacks is shown as —, not computed as 0.
+    challenges: dict[str, ChallengeProject] = field(default_factory=dict)  # 揭榜挂帅
+    challenge_reports: list[ChallengeReport] = field(default_factory=list)
+    folders: dict[str, Path | None] = field(default_factory=dict)  # sheet -> where its 照片 files are
+    # Sheet -> the fields it has a column for: a figure whose column an older workbook lacks is —, not 0.
     columns: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def published_policies(self) -> list[Policy]:
@@ -312,11 +317,10 @@ class Programme:
 RECORD_SHEETS: dict[type, str] = {
     Department: "departments", Enterprise: "enterprises", Officer: "officers", Assignment: "assignments",
     Issue: "issues", Policy: "policies", PolicyStep: "policy_steps", PolicyCondition: "policy_conditions",
-    LeniencyCase: "leniency_cases",
-    KeyProject: "key_projects", ProjectReport: "project_reports", Supervision: "supervisions",
-    Route: "routes", RoutePolicy: "route_policies", PolicyPush: "policy_pushes", Payment: "payments",
-    Visit: "visits",
-    Event: "events", EventParticipant: "event_participants", StudyPlan: "study_plans",
+    LeniencyCase: "leniency_cases", KeyProject: "key_projects", ProjectReport: "project_reports",
+    Supervision: "supervisions", Route: "routes", RoutePolicy: "route_policies", PolicyPush: "policy_pushes",
+    Payment: "payments", ChallengeProject: "challenge_projects", ChallengeReport: "challenge_reports",
+    Visit: "visits", Event: "events", EventParticipant: "event_participants", StudyPlan: "study_plans",
 }
 
 
@@ -379,14 +383,15 @@ def build_programme(checked: Checked) -> Programme:
         leniency_cases=[_make(LeniencyCase, v) for v in rows("leniency_cases")],
         projects={v["project_id"]: _make(KeyProject, v) for v in rows("key_projects")},
         project_reports=[_make(ProjectReport, v) for v in rows("project_reports")],
-        supervisions=sorted((_make(Supervision, v) for v in rows("supervisions")),
-                            key=lambda s: (s.issue_id, s.supervised_on)),
+        supervisions=sorted((_make(Supervision, v) for v in rows("supervisions")), key=lambda s: (s.issue_id, s.supervised_on)),
         pushes=[_make(PolicyPush, v) for v in rows("policy_pushes")],
         payments=[_make(Payment, v) for v in rows("payments")],
         visits=[_make(Visit, v) for v in rows("visits")],
         activities=Activities([_make(Event, v) for v in rows("events")],
                               [_make(EventParticipant, v) for v in rows("event_participants")],
                               [_make(StudyPlan, v) for v in rows("study_plans")]),
+        challenges={v["challenge_id"]: _make(ChallengeProject, v) for v in rows("challenge_projects")},
+        challenge_reports=[_make(ChallengeReport, v) for v in rows("challenge_reports")], folders=checked.folders,
         columns={name: frozenset(table.columns) for name, table in checked.tables.items()},
     )
 

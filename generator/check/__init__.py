@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..schema import WorkbookSchema
 from ..sources import GoogleAccess, RawSheet, Source, read_source
 from .activities import check_activities
+from .challenges import check_challenges
 from .closed_loop import check_closed_loop
 from .conditions import check_conditions
 from .delivery import check_delivery
+from .photos import check_photos, folder_of
 from .report import Report
 from .rules import (
     check_date_bounds,
@@ -34,6 +37,8 @@ class Checked:
     report: Report
     as_of: dt.date
     sources: list[str]
+    # Sheet -> the folder its 照片 files are read from (None: a Google spreadsheet); check/photos.py.
+    folders: dict[str, Path | None] = field(default_factory=dict)
 
     def rows(self, sheet: str) -> list[Row]:
         table = self.tables.get(sheet)
@@ -43,7 +48,8 @@ class Checked:
 def check_sheets(raw_by_source: list[tuple[str, list[RawSheet]]], schema: WorkbookSchema, as_of: dt.date) -> Checked:
     report = Report(sheet_order=tuple(s.title for s in schema.sheets))
     found: dict[str, RawSheet] = {}
-    for _spec, raws in raw_by_source:
+    folders: dict[str, Path | None] = {}
+    for spec, raws in raw_by_source:
         for raw in raws:
             sheet = schema.sheet_by_tab(raw.tab)
             if sheet is None:
@@ -54,6 +60,7 @@ def check_sheets(raw_by_source: list[tuple[str, list[RawSheet]]], schema: Workbo
                 )
                 continue
             found[sheet.name] = raw
+            folders[sheet.name] = folder_of(spec)
     tables: dict[str, Table] = {}
     for sheet in schema.sheets:
         tab = found.get(sheet.name)
@@ -75,7 +82,9 @@ def check_sheets(raw_by_source: list[tuple[str, list[RawSheet]]], schema: Workbo
     check_delivery(tables, report, schema)
     check_visits(tables, report)
     check_activities(tables, report, as_of)
-    return Checked(tables=tables, report=report, as_of=as_of, sources=[s for s, _ in raw_by_source])
+    check_photos(tables, report, folders)
+    check_challenges(tables, report)
+    return Checked(tables=tables, report=report, as_of=as_of, sources=[s for s, _ in raw_by_source], folders=folders)
 
 
 def read_sources(sources: Sequence[Source], google: GoogleAccess | None = None) -> list[tuple[str, list[RawSheet]]]:

@@ -14,7 +14,9 @@ from ..figures.projects import project_figures
 from ..figures.suppression import threshold
 from ..model import Programme
 from ..schema import WorkbookSchema
+from .challenges import render_challenges
 from .escape import slug
+from .photos import PhotoPublisher
 from .views.ledgers import enum_of
 from .writer import PageWriter
 
@@ -28,11 +30,17 @@ def render_ledgers(w: PageWriter, programme: Programme, schema: WorkbookSchema) 
         "ledgers/projects.md.j2", "projects/index.md", figures=figures, week_label=week_label,
         level_sentence=level_sentence, reported=sum(1 for p in figures.projects if p.reported_this_week),
     )
+    photos = PhotoPublisher(w)
+    folder = programme.folders.get("project_reports")
     for p in figures.projects:
+        # 现场照片, newest report first; the alternative text says whose, and from when.
+        shown = [(r, photos.show(r.photos, folder, f"{p.project.name}现场照片，{r.report_on.year}年{r.report_on.month}月{r.report_on.day}日"))
+                 for r in reversed(p.reports) if r.photos]
         w.page(
             "ledgers/project.md.j2", f"projects/{slug(p.project.project_id)}.md",
-            p=p, year=figures.year, history=p.history(figures.year), week_label=week_label,
+            p=p, year=figures.year, history=p.history(figures.year), week_label=week_label, photos=shown,
         )
+    render_challenges(w, programme, photos)
     outcomes = schema.roles["leniency_outcome"]
     lf = leniency_figures(programme, enum_of(schema, "leniency_cases", "field"), outcomes, k=threshold(schema))
     w.page("ledgers/leniency.md.j2", "leniency/index.md", f=lf, rectified=outcomes["rectified"])

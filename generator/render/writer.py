@@ -15,7 +15,8 @@ from jinja2 import Environment
 # What rendering owns inside docs/ (ignored by git); everything else there is
 # hand-written and copied as it is.
 GENERATED_PATHS = ("index.md", "policies", "officers", "departments", "progress", "data", "projects", "leniency", "status",
-                   "open311", "routes", "activities")
+                   "open311", "routes", "activities",
+                   "challenges", "photos")
 
 LABELS = "_labels.j2"
 
@@ -33,8 +34,11 @@ class PageWriter:
         """Write a page, unless the file already holds exactly this content: an
         unchanged page keeps its modification time, so that an engine with a
         cache (Zensical) does not build it again (``site/workdocs.py``)."""
+        self.data(path, content.encode("utf-8"))
+
+    def data(self, path: str, data: bytes) -> None:
+        """Write a file as it is (an image), unless it already holds exactly these bytes."""
         target = self.docs_dir / path
-        data = content.encode("utf-8")
         try:
             same = target.stat().st_size == len(data) and target.read_bytes() == data
         except OSError:
@@ -43,6 +47,15 @@ class PageWriter:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         self.written.append(target)
+
+    def kept(self, path: str) -> bool:
+        """Whether the file is there already (then it counts as written): a file named
+        by the hash of what it is made from need not be made again."""
+        target = self.docs_dir / path
+        if not target.is_file():
+            return False
+        self.written.append(target)
+        return True
 
     @property
     def labels(self) -> Any:

@@ -15,6 +15,7 @@ from faker import Faker
 
 from ...schema import WorkbookSchema, load_schema
 from .activities import activities
+from .challenges import challenges
 from .closed_loop import closed_loop
 from .conditions import conditions
 from .delivery import delivery
@@ -82,6 +83,7 @@ def generate(scale: str = "district", seed: int = 2022, schema: WorkbookSchema |
         **delivery(seed, schema, policies, asked, enterprises, assignments),
         **optional_ledgers(scale, seed, schema, departments, enterprises),
         **activities(scale, seed, schema, departments, enterprises, officers),
+        **challenges(scale, seed, schema, enterprises),
         **({"supervisions": supervisions} if "supervisions" in {s.name for s in schema.sheets} else {}),
         **visits(scale, seed, schema, officers, assignments),
     }

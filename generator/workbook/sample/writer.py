@@ -12,6 +12,7 @@ import xlsxwriter
 from ...errors import NuanqiError
 from ...i18n import _
 from ...schema import WorkbookSchema, load_schema
+from .challenges import add_photos, write_photos
 from .registers import generate
 
 
@@ -54,7 +55,11 @@ def write_sample(out: Path, scale: str = "district", seed: int = 2022, *, overwr
             _("{path} already exists and was left as it is; name a new file, or add --force to replace it.").format(path=out)
         )
     schema = load_schema()
-    return write_rows(out, generate(scale, seed, schema), schema)
+    rows = generate(scale, seed, schema)
+    # The example's photos, beside the workbook as staff keep them (照片 names them).
+    add_photos(rows)
+    write_photos(out.parent)
+    return write_rows(out, rows, schema)
 
 
 def write_rows(out: Path, data: dict[str, list[dict[str, Any]]], schema: WorkbookSchema) -> dict[str, int]:
