@@ -37,7 +37,7 @@ def test_each_engine_builds_the_example_and_says_where(runner, example_workbook,
     assert result.exit_code == 0, result.output
     # The example's pages, among them the 一件事 index and its 5 routes, and 研修助学.
     assert result.stdout.splitlines() == [
-        f"已生成 210 个页面（统计截止 2022-12-31），位于 {site}",
+        f"已生成 221 个页面（统计截止 2022-12-31），位于 {site}",
         f"用浏览器打开 {site / 'index.html'}，或运行 python -m http.server -d {site} 8000 预览",
     ]
     assert "MkDocs 警告" not in result.stderr
@@ -73,7 +73,7 @@ def test_changing_the_engine_builds_again(runner, example_workbook, tmp_path):
     again = _cli_build(runner, example_workbook, site, "--engine", "zensical")
     assert again.exit_code == 0 and again.stdout.startswith("数据源、表结构与配置自上次构建以来没有变化：沿用")
     other = _cli_build(runner, example_workbook, site, "--engine", "mkdocs")
-    assert other.exit_code == 0 and other.stdout.startswith("已生成 210 个页面")
+    assert other.exit_code == 0 and other.stdout.startswith("已生成 221 个页面")
     assert "md-search__button" not in (site / "index.html").read_text(encoding="utf-8")
 
 

@@ -83,14 +83,6 @@ def _catalogue() -> dict[str, tuple[str, str]]:
         "route_order_gap": (_("The policies of {group_value} are numbered {found} instead of 1 to {count}"), _("Number the policies of each 一件事 1, 2, 3 … in the order they are done, with no gap or repeat.")),
         "not_eligible": (_("{value} does not fit policy {policy_value}: {reasons}"), _("Check the enterprise's row in 企业 and the policy's 适用行业, 适用规模, 适用镇街 and 申报条件; if both are right, the enterprise was told or paid under a policy not meant for it.")),
         "visit_not_paired": (_("{value} was not paired with officer {officer_value} on {date}"), _("Check the date and the two codes; if the visit is right, add or correct the pairing in 结对 (a visit to an enterprise of another officer is allowed, and only noted here).")),
-        "issuer_unnamed": (_("{value} has not consented to its name being shown (同意公开名称 in {sheet_name}): the page says 企业（未同意公开名称）"), _("Nothing to do if so; a 揭榜挂帅 list is public, so ask the enterprise and set 同意公开名称 to 是 if it agrees.")),
-        "photo_no_folder": (_("{item} is a file name, but this sheet is read from Google Sheets, which has no folder of files: the photo is left out"), _("Give the photo as an http(s) link, or keep the sheet in an .xlsx file with the photo in its folder.")),
-        "photo_outside": (_("{item} is not a file inside the workbook's folder"), _("Name the photo by its path inside the workbook's folder, e.g. 照片/现场1.jpg, without .., a drive letter or a leading /.")),
-        "photo_missing": (_("The photo {item} is not in the workbook's folder: it is left out"), _("Copy the photo into the workbook's folder (or its subfolder), or correct the file name.")),
-        "photo_too_large": (_("The photo {item} is larger than 40 MB: it is left out"), _("Save a smaller copy of the photo and name that one.")),
-        "photo_unreadable": (_("{item} is not a photo that can be read (JPEG, PNG, WebP, GIF, BMP or TIFF): it is left out"), _("Save the photo as JPEG and name that file.")),
-        "photo_scheme": (_("{item} is not a file name or a link starting with http:// or https://"), _("Give a file name inside the workbook's folder or an https:// link; other kinds of link are never published.")),
-        "photo_link": (_("The photo link {item} is not a whole web address"), _("Type the full address as the browser shows it, e.g. https://www.example.gov.cn/photo.jpg.")),
         "overlap": (_("{value} has two {role} on the same days: this row and row {other_row}"), _("End one assignment before the other starts.")),
         "optional_columns_absent": (_("The sheet {sheet} has no column {columns}"), _("The figures that need them are shown as — until the columns are added (the template has them); nothing else to do.")),
         "reopens_itself": (_("{column} {value} is this issue's own number"), _("Type the number of the earlier issue this one takes up again, or clear the cell.")),
@@ -100,6 +92,21 @@ def _catalogue() -> dict[str, tuple[str, str]]:
         "supervised_before_reported": (_("{column} {value} is before the issue was reported ({other_value})"), _("Check the date of the 督办.")),
         **_activity_messages(),
         "one_per_week": (_("{group_value} already has a report in week {week} (row {other_row})"), _("Keep one report per project per week (Monday to Sunday): merge the two rows or correct the date.")),
+        **_photo_catalogue(),
+    }
+
+
+def _photo_catalogue() -> dict[str, tuple[str, str]]:
+    """照片 (check/photos.py) and 揭榜挂帅 (check/challenges.py)."""
+    return {
+        "issuer_unnamed": (_("{value} has not consented to its name being shown (同意公开名称 in {sheet_name}): the page says 企业（未同意公开名称）"), _("Nothing to do if so; a 揭榜挂帅 list is public, so ask the enterprise and set 同意公开名称 to 是 if it agrees.")),
+        "photo_no_folder": (_("{item} is a file name, but this sheet is read from Google Sheets, which has no folder of files: the photo is left out"), _("Give the photo as an http(s) link, or keep the sheet in an .xlsx file with the photo in its folder.")),
+        "photo_outside": (_("{item} is not a file inside the workbook's folder"), _("Name the photo by its path inside the workbook's folder, e.g. 照片/现场1.jpg, without .., a drive letter or a leading /.")),
+        "photo_missing": (_("The photo {item} is not in the workbook's folder: it is left out"), _("Copy the photo into the workbook's folder (or its subfolder), or correct the file name.")),
+        "photo_too_large": (_("The photo {item} is larger than 40 MB: it is left out"), _("Save a smaller copy of the photo and name that one.")),
+        "photo_unreadable": (_("{item} is not a photo that can be read (JPEG, PNG, WebP, GIF, BMP or TIFF): it is left out"), _("Save the photo as JPEG and name that file.")),
+        "photo_scheme": (_("{item} is not a file name or a link starting with http:// or https://"), _("Give a file name inside the workbook's folder or an https:// link; other kinds of link are never published.")),
+        "photo_link": (_("The photo link {item} is not a whole web address"), _("Type the full address as the browser shows it, e.g. https://www.example.gov.cn/photo.jpg.")),
     }
 
 
