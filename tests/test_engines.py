@@ -21,6 +21,7 @@ from generator.site.build import DEFAULT_CONFIG, DEFAULT_DOCS, build_site, copy_
 from generator.site.target import SiteTarget
 from generator.site.zensical_run import ENGINE_VARIABLE, warnings_of
 from generator.sources.receipt_key import ReceiptKey
+from generator.workbook.sample.challenges import add_photos, write_photos
 
 AS_OF = "2022-12-31"
 
@@ -150,7 +151,9 @@ def test_rendering_rewrites_only_the_pages_that_changed(example_workbook, make_w
     before = _mtimes(work)
     assert "policies/P0001.md" in before and "assets/stylesheets/extra.css" in before
     assert "help/index.md" not in before  # the staff's help is not in the public edition
-    changed = make_workbook(lambda rows: rows["policies"][0].update(title="一项改了名称的政策（示例）"))
+    # The example's rows, photos beside them as the example has them (the sample's rows name none).
+    write_photos(tmp_path)
+    changed = make_workbook(lambda rows: (add_photos(rows), rows["policies"][0].update(title="一项改了名称的政策（示例）")))
     build([str(changed)], dt.date(2022, 12, 31), site_dir=site, config_file=config, docs_dir=docs,
           published_dir=tmp_path / "published", receipt_key=key)
     after = _mtimes(work)
