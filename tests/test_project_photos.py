@@ -180,3 +180,13 @@ def test_a_workbook_without_the_column_still_builds(tmp_path, sample_rows, schem
     built = build([str(book)], AS_OF, site_dir=tmp_path / "site", docs_dir=tmp_path / "docs")
     page = built.result.site_dir / "projects" / f"{sample_rows['project_reports'][0]['project_id']}.html"
     assert article(page).find_all("img") == [] and "现场照片" not in article(page).text()
+
+
+def test_a_full_width_file_name_is_found_though_the_cell_is_folded(tmp_path, sample_rows, schema):
+    book = _book(tmp_path / "book", sample_rows, "photos/现场（1）.jpg")
+    os.replace(book.parent / "photos" / "site-2.jpg", book.parent / "photos" / "现场（1）.jpg")
+    assert _photo_findings(book, schema) == []
+    built = build([str(book)], AS_OF, site_dir=tmp_path / "site", docs_dir=tmp_path / "docs")
+    project_id = sample_rows["project_reports"][0]["project_id"]
+    [img] = article(built.result.site_dir / "projects" / f"{project_id}.html").find_all("img")
+    assert (img.attrs["width"], img.attrs["height"]) == ("800", "600")

@@ -15,6 +15,7 @@ itself; a Google spreadsheet has no folder, so only links can be given there.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -72,13 +73,27 @@ def photo_file(item: str, folder: Path | None) -> Path:
     parts = PurePosixPath(name).parts
     if name.startswith("/") or _DRIVE.match(name) or ".." in parts or any(ord(c) < 32 for c in name):
         raise PhotoProblem("photo_outside")
-    path = (folder / PurePosixPath(name)).resolve()
+    path = _named(folder, PurePosixPath(name).parts).resolve()
     if not path.is_relative_to(folder.resolve()):
         raise PhotoProblem("photo_outside")  # a symbolic link out of the folder
     if not path.is_file():
         raise PhotoProblem("photo_missing")
     if path.stat().st_size > PHOTO_MAX_BYTES:
         raise PhotoProblem("photo_too_large")
+    return path
+
+
+def _named(folder: Path, parts: tuple[str, ...]) -> Path:
+    """The file the parts name. A cell's text is read NFKC-folded (（1） becomes (1)), a file
+    name on disk is not: a part that is not there as written is matched by its folded form."""
+    path = folder
+    for part in parts:
+        if part in ("", "."):
+            continue
+        if not (path / part).exists() and path.is_dir():
+            wanted = unicodedata.normalize("NFKC", part)
+            part = next((p.name for p in sorted(path.iterdir()) if unicodedata.normalize("NFKC", p.name) == wanted), part)
+        path = path / part
     return path
 
 
@@ -120,10 +135,16 @@ def check_photos(tables: Tables, report: Report, folders: dict[str, Path | None]
             continue
         folder = folders.get(sheet)
         values: list[Any] = table.col(PHOTO_FIELD).to_list()
+        seen: dict[str, str | None] = {}  # item -> its problem: a photo named in many rows is opened once
         for index, items in enumerate(values):
             for item in items or ():
-                try:
-                    check_item(str(item), folder)
-                except PhotoProblem as problem:
-                    add_finding(report, table, index, PHOTO_FIELD, problem.code, item=item,
-                                severity=SEVERITY.get(problem.code, WARNING))
+                if item not in seen:
+                    try:
+                        check_item(str(item), folder)
+                        seen[item] = None
+                    except PhotoProblem as problem:
+                        seen[item] = problem.code
+                code = seen[item]
+                if code is not None:
+                    add_finding(report, table, index, PHOTO_FIELD, code, item=item,
+                                severity=SEVERITY.get(code, WARNING))
