@@ -37,6 +37,15 @@ def example_workbook() -> Path:
     return EXAMPLE_WORKBOOK
 
 
+def copy_example(target: Path) -> Path:
+    """The example workbook copied to ``target``, with the photos its 照片 cells name beside it."""
+    import shutil
+
+    shutil.copy2(EXAMPLE_WORKBOOK, target)
+    shutil.copytree(EXAMPLE_WORKBOOK.parent / "photos", target.parent / "photos", dirs_exist_ok=True)
+    return target
+
+
 @pytest.fixture(scope="session")
 def sample_rows() -> dict[str, list[dict[str, Any]]]:
     """The district sample as rows per sheet key (fresh copies via ``rows``)."""

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from cassettes import make_cassettes as mc
 from cassettes.playback import play, write_key_file
+from conftest import copy_example
 
 import generator.pipeline as pipeline
 from generator import i18n
@@ -35,7 +36,7 @@ def project(tmp_path):
     docs = tmp_path / "docs"
     copy_handwritten(DEFAULT_DOCS, docs)
     source = tmp_path / "book.xlsx"
-    shutil.copy2(EXAMPLE_WORKBOOK, source)
+    copy_example(source)  # and its photos: the same warnings as the example's own
     return source, docs, tmp_path / "site", tmp_path / "published"
 
 
