@@ -7,6 +7,7 @@ guard scans only what changed."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -46,6 +47,11 @@ def test_each_engine_builds_the_example_and_says_where(runner, example_workbook,
     # Zensical draws its own search box (a button opening a dialog); Material's is a form.
     assert ("md-search__button" in index) == (engine == "zensical")
     assert (site / "policies" / "P0001.html").is_file() and (site / "data" / "policies.json").is_file()
+    # The example's photos (issue 18): each image a page embeds is in the site, beside 揭榜挂帅's pages.
+    assert (site / "challenges" / "index.html").is_file()
+    for page in (site / "projects" / "XM0001.html", site / "challenges" / "JB001.html"):
+        sources = re.findall(r'<img src="([^"]+)"', page.read_text(encoding="utf-8"))
+        assert sources and all((page.parent / src).is_file() for src in sources)
     # The page a web server shows for a wrong address speaks Chinese and leads home.
     missing = (site / "404.html").read_text(encoding="utf-8")
     assert "404：找不到这个页面" in missing and "返回首页" in missing and "Not found" not in missing
