@@ -254,7 +254,8 @@ def test_no_public_data_file_is_grouped_by_officer(editions):
         if path.name == "search.json" or path.parts[-2] == "open311":
             continue  # the search index holds the officers' public contact pages, not figures
         text = path.read_text(encoding="utf-8")
-        assert not re.search(r"officer|专员", text, re.IGNORECASE), path
+        # 专员培训 is a kind of 活动 (training for the officers), not a figure by officer
+        assert not re.search(r"officer|专员(?!培训)", text, re.IGNORECASE), path
         assert not [o for o in officers if o in text], path
         checked += 1
     assert checked > 10
