@@ -15,6 +15,7 @@ from .check import Checked
 from .delivery import Payment, PolicyPush
 from .errors import ConfigError
 from .i18n import _
+from .projects import KeyProject, ProjectReport
 from .schema import SheetSchema, WorkbookSchema
 from .visits import Visit
 
@@ -246,36 +247,6 @@ class LeniencyCase:
     outcome: str
     checked_on: dt.date | None = None
     revisit_on: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class KeyProject:
-    project_id: str
-    name: str
-    level: str
-    sector: str
-    total_investment: float
-    annual_plan: float
-    lead: str
-    taskforce: str | None = None
-    start_on: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class ProjectReport:
-    """项目进度: one weekly report of a key project."""
-
-    project_id: str
-    report_on: dt.date
-    invested: float
-    progress_note: str | None = None
-    blockers: str | None = None  # internal
-    photos: tuple[str, ...] | None = None  # 照片 as written: files beside the workbook or links
-
-    @property
-    def iso_week(self) -> tuple[int, int]:
-        year, week, _day = self.report_on.isocalendar()
-        return year, week
 
 
 @dataclass

@@ -7,7 +7,7 @@ module imports only from its own stage or an earlier one:
     sources/                                  1  read the spreadsheets
     check/                                    2  type the cells, apply the rules
     model.py, delivery.py, visits.py,
-    activities.py, challenges.py              3  the typed workbook
+    activities.py, challenges.py, projects.py 3  the typed workbook
     figures/                                  4  the published numbers
     render/ (views/)                          5  Markdown pages
     site/                                     6  MkDocs build, leak guard, target
@@ -38,7 +38,7 @@ STAGES = {
     "errors": 0, "i18n": 0, "schema": 0,
     "sources": 1,
     "check": 2,
-    "model": 3, "delivery": 3, "visits": 3, "activities": 3, "challenges": 3,
+    "model": 3, "delivery": 3, "visits": 3, "activities": 3, "challenges": 3, "projects": 3,
     "figures": 4,
     "render": 5, "views": 5,
     "site": 6,
