@@ -153,6 +153,7 @@ def _build(
         from .figures.store import prepare, write_frozen
         from .render import render_public
         from .render.labels import audit_message, footer_line
+        from .render.photos import photo_files
 
         # Frozen periods, protection and the audit come first: a failure publishes nothing.
         try:
@@ -169,7 +170,7 @@ def _build(
             overrides={"copyright": footer_line(schema.footer, request.as_of)},
             sealed=keyring(programme, key),
             inputs=inputs, findings=findings, ahead=ahead, audience="public", force=request.force,
-            engine=request.engine,
+            engine=request.engine, files=photo_files(programme),
         )
         frozen = write_frozen(folder, progress.to_freeze) if request.freeze else []
         return Built(checked=checked, programme=programme, result=result, progress=progress, frozen=frozen)

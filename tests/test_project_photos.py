@@ -190,3 +190,28 @@ def test_a_full_width_file_name_is_found_though_the_cell_is_folded(tmp_path, sam
     project_id = sample_rows["project_reports"][0]["project_id"]
     [img] = article(built.result.site_dir / "projects" / f"{project_id}.html").find_all("img")
     assert (img.attrs["width"], img.attrs["height"]) == ("800", "600")
+
+
+def test_a_photo_replaced_under_its_name_builds_the_site_again(tmp_path, sample_rows):
+    """The workbook unchanged, the file a 照片 cell names replaced: the build key covers the
+    photos the last build read, so the site is not kept and shows the new photo."""
+    from PIL import Image
+
+    from generator.site.build import DEFAULT_DOCS, copy_handwritten
+
+    book = _book(tmp_path / "book", sample_rows, "photos/site-1.jpg")
+    project_id = sample_rows["project_reports"][0]["project_id"]
+    site, docs = tmp_path / "site", tmp_path / "docs"
+    copy_handwritten(DEFAULT_DOCS, docs)
+
+    def shown() -> set[str]:
+        return {img.attrs["src"] for img in article(site / "projects" / f"{project_id}.html").find_all("img")}
+
+    first = build([str(book)], AS_OF, site_dir=site, docs_dir=docs, reuse=True)
+    before = shown()
+    again = build([str(book)], AS_OF, site_dir=site, docs_dir=docs, reuse=True)
+    assert not first.result.kept and again.result.kept
+    Image.new("RGB", (640, 480), (200, 30, 30)).save(book.parent / "photos" / "site-1.jpg", "JPEG")
+    replaced = build([str(book)], AS_OF, site_dir=site, docs_dir=docs, reuse=True)
+    assert not replaced.result.kept
+    assert shown() != before and len(shown()) == len(before)

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from PIL import Image, ImageOps
 
 from ..check.photos import PhotoProblem, is_link, open_photo, photo_file
+from ..model import Programme
 from .escape import safe_url
 from .writer import PageWriter
 
@@ -113,3 +114,23 @@ class PhotoPublisher:
             smallest = _sizes(*image.size)[0][1]
         self._done[path] = (tuple(files), smallest)
         return self._done[path]
+
+
+def photo_files(programme: Programme) -> list[str]:
+    """Every file a 照片 cell names, as a path (one not there too: a photo added later
+    under the name a cell gives builds the site again); the build key covers them
+    (``site.build_key.with_files``). Links and names refused at their cell are not files."""
+    out: set[str] = set()
+    for sheet, reports in (("project_reports", programme.project_reports),
+                           ("challenge_reports", programme.challenge_reports)):
+        folder = programme.folders.get(sheet)
+        for report in reports:
+            for item in report.photos or ():
+                if is_link(item) or folder is None:
+                    continue
+                try:
+                    out.add(str(photo_file(item, folder)))
+                except PhotoProblem as problem:
+                    if problem.code in ("photo_missing", "photo_too_large"):
+                        out.add(str(folder / item))
+    return sorted(out)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ import yaml
 from ..errors import BuildError, ConfigError, LeakError
 from ..i18n import _
 from ..schema import PROJECT_ROOT
+from .build_key import with_files
 from .leakguard import Leak, guard_key, scan
 from .mkdocs_run import MkDocsAhead, MkDocsProblem, mkdocs_build
 from .target import BUILD_MARKER as BUILD_MARKER
@@ -202,7 +203,7 @@ def kept_site(site_dir: Path, inputs: str | None) -> BuildResult | None:
         return None
     target = SiteTarget(site_dir)
     previous = target.state()
-    if not previous or previous.get("inputs") != inputs:
+    if not previous or previous.get("inputs") != with_files(inputs, previous.get("files", [])):
         return None
     return BuildResult(
         site_dir=target.site, pages=int(previous["pages"]), warnings=list(previous.get("warnings", [])),
@@ -226,6 +227,7 @@ def build_site(
     force: bool = False,
     engine: str = DEFAULT_ENGINE,
     sealed: dict[str, str] | None = None,
+    files: Sequence[str] = (),
 ) -> BuildResult:
     """Render with ``render(stage_docs)``, build, guard, then swap into ``site_dir``.
 
@@ -238,7 +240,8 @@ def build_site(
     ``force``: build and replace the whole site even when its pages are unchanged.
     ``engine``: "zensical" or "mkdocs" (``zensical_run.ENGINES``).
     ``sealed``: the codes that open the status page's sealed records (lookup id ->
-    code), for the leak guard to scan what they say.
+    code), for the leak guard to scan what they say. ``files``: the files besides the
+    sources that the pages were made from (the photos), stored with ``inputs``.
 
     The pages are rendered into a folder kept beside the site between builds
     (``SiteTarget.work``), where only what changed is written (``render_work``).
@@ -246,6 +249,7 @@ def build_site(
     if not config_file.exists():
         raise ConfigError(_("MkDocs configuration {path} not found").format(path=config_file))
     findings = findings or []
+    inputs = with_files(inputs, files)
     audience = audience or ("internal" if internal_values is None else "public")
     target = SiteTarget(site_dir)
     check_location(target.site, default_protected(docs_dir, config_file))
@@ -266,12 +270,12 @@ def build_site(
                 if keep_docs:
                     sync_generated(stage_docs, docs_dir)
                 if previous.get("inputs") != inputs or previous.get("findings") != findings:
-                    target.write_state({**previous, "inputs": inputs, "findings": findings})
+                    target.write_state({**previous, "inputs": inputs, "findings": findings, "files": list(files)})
                 return BuildResult(site_dir=target.site, pages=int(previous.get("pages", 0)),
                                    warnings=list(previous.get("warnings", [])), skipped=True, findings=findings)
             state = _build_staged(target, tmp / "site", stage_docs, config_file, overrides, guard, ahead,
                                   audience, fingerprint, engine, previous)
-            target.write_state({**state, "inputs": inputs, "findings": findings})
+            target.write_state({**state, "inputs": inputs, "findings": findings, "files": list(files)})
             if keep_docs:
                 sync_generated(stage_docs, docs_dir)
     return BuildResult(site_dir=target.site, pages=state["pages"], warnings=state["warnings"], findings=findings)

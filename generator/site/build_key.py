@@ -94,3 +94,23 @@ def seal(digest: Digest) -> str:
     digest.tree("code", _CODE_DIR)
     digest.text("environment", environment())
     return digest.hexdigest()
+
+
+def with_files(inputs: str | None, files: Sequence[str]) -> str | None:
+    """The key of a build that also read these files: the photos its cells name
+    (``render.photos.photo_files``), known only once the cells are read. The key
+    stored beside a site covers the files that build read; the next build, before
+    reading anything, digests the same files again: a workbook unchanged names the
+    same files, so a photo replaced under its name (or one added where a cell named
+    a missing file) changes the key and the site is built again."""
+    if inputs is None or not files:
+        return inputs
+    digest = Digest()
+    digest.text("inputs", inputs)
+    for name in files:
+        path = Path(name)
+        if path.is_file():
+            digest.file(name, path)
+        else:
+            digest.text(name, "-")
+    return digest.hexdigest()
