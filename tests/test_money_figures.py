@@ -85,6 +85,14 @@ def members(paid: list[dict], cell: tuple[str, str]) -> list[dict]:
     return paid if cell == ("total", "") else [p for p in paid if cell in p["cells"]]
 
 
+def payees(rows: list[dict]) -> list[float]:
+    """What each enterprise was paid in these rows, largest first."""
+    by_firm: dict[str, float] = defaultdict(float)
+    for p in rows:
+        by_firm[p["firm"]] += p["amount"]
+    return sorted(by_firm.values(), reverse=True)
+
+
 def test_every_published_count_amount_and_median_is_the_workbooks(published):
     tmp, book = published
     paid = paid_rows(book)
@@ -112,10 +120,7 @@ def test_no_published_amount_draws_on_fewer_than_k_enterprises_or_is_dominated(p
         for cell, row in cells_of(doc["money"]).items():
             if row["payments_amount"] == MARK or not members(mine, cell):
                 continue
-            by_firm: dict[str, float] = defaultdict(float)
-            for p in members(mine, cell):
-                by_firm[p["firm"]] += p["amount"]
-            amounts = sorted(by_firm.values(), reverse=True)
+            amounts = payees(members(mine, cell))
             assert len(amounts) >= K, (key, cell, amounts)
             assert sum(amounts[2:]) >= P / 100 * amounts[0], (key, cell, amounts)
 
@@ -144,10 +149,7 @@ def attack(mine: list[dict], money: dict) -> list[tuple]:
         rows = members(mine, cell)
         if row["payments_amount"] != MARK or not rows:
             continue
-        by_firm: dict[str, float] = defaultdict(float)
-        for p in rows:
-            by_firm[p["firm"]] += p["amount"]
-        amounts = sorted(by_firm.values(), reverse=True)
+        amounts = payees(rows)
         total = math.fsum(amounts)
         r = P / 100 * amounts[0] - (total - amounts[0] - (amounts[1] if len(amounts) > 1 else 0.0))
         if len(amounts) < K:
