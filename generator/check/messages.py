@@ -85,14 +85,21 @@ def _catalogue() -> dict[str, tuple[str, str]]:
         "visit_not_paired": (_("{value} was not paired with officer {officer_value} on {date}"), _("Check the date and the two codes; if the visit is right, add or correct the pairing in 结对 (a visit to an enterprise of another officer is allowed, and only noted here).")),
         "overlap": (_("{value} has two {role} on the same days: this row and row {other_row}"), _("End one assignment before the other starts.")),
         "optional_columns_absent": (_("The sheet {sheet} has no column {columns}"), _("The figures that need them are shown as — until the columns are added (the template has them); nothing else to do.")),
+        **_closed_loop_messages(),
+        **_activity_messages(),
+        "one_per_week": (_("{group_value} already has a report in week {week} (row {other_row})"), _("Keep one report per project per week (Monday to Sunday): merge the two rows or correct the date.")),
+        **_photo_catalogue(),
+    }
+
+
+def _closed_loop_messages() -> dict[str, tuple[str, str]]:
+    """原问题编号, 回访 and 督办记录 (check/closed_loop.py)."""
+    return {
         "reopens_itself": (_("{column} {value} is this issue's own number"), _("Type the number of the earlier issue this one takes up again, or clear the cell.")),
         "reopens_open": (_("{column} {value} refers to an issue that is not closed (row {other_row})"), _("Only a closed issue (已销号) can be reopened: correct the number, or continue the original issue instead.")),
         "reopens_before_closed": (_("The issue is reported before the issue it reopens was closed ({other_value}, row {other_row})"), _("Check 反映日期 and {column}.")),
         "revisit_missing": (_("The enterprise rated the issue 不满意 but there is no 回访 {days} days after 销号 ({closed_value})"), _("Call the enterprise back and fill in {column}.")),
         "supervised_before_reported": (_("{column} {value} is before the issue was reported ({other_value})"), _("Check the date of the 督办.")),
-        **_activity_messages(),
-        "one_per_week": (_("{group_value} already has a report in week {week} (row {other_row})"), _("Keep one report per project per week (Monday to Sunday): merge the two rows or correct the date.")),
-        **_photo_catalogue(),
     }
 
 
