@@ -198,7 +198,7 @@ def reopen(row: dict[str, Any], status: str = "办理中", ledger: list[dict[str
 
 
 def ledger_as_of(rows: dict[str, list[dict[str, Any]]], day: Any) -> None:
-    """The 问题清单 and 督办记录 (and 政策推送, 兑付, 研修计划, 揭榜挂帅进度) as they stood on ``day``: later issues
+    """The 问题清单 and 督办记录 (and 政策推送, 兑付, 研修计划, 揭榜挂帅进度, 走访记录) as they stood on ``day``: later issues
     gone, later closings undone, 交办 and 回访 after it not yet made."""
     rows["issues"] = [r for r in rows["issues"] if r["reported_on"] <= day]
     kept = {r["issue_id"] for r in rows["issues"]}
@@ -220,6 +220,8 @@ def ledger_as_of(rows: dict[str, list[dict[str, Any]]], day: Any) -> None:
         rows["study_plans"] = [r for r in rows["study_plans"] if r["nominated_on"] <= day]
     if "challenge_reports" in rows:  # 揭榜挂帅进度: none after the as-of date
         rows["challenge_reports"] = [r for r in rows["challenge_reports"] if r["report_on"] <= day]
+    if "visits" in rows:  # 走访记录: none after the as-of date
+        rows["visits"] = [r for r in rows["visits"] if r["visited_on"] <= day]
 
 
 def _delivery_as_of(rows: dict[str, list[dict[str, Any]]], day: Any) -> None:

@@ -269,7 +269,8 @@ def test_a_policy_or_department_with_the_id_index_keeps_the_index_pages(tmp_path
                                  ("departments", "dept_id", dept, "index"), ("policy_steps", "dept_id", dept, "index"),
                                  ("issues", "dept_id", dept, "index"), ("leniency_cases", "dept_id", dept, "index"),
                                  ("routes", "dept_id", dept, "index"), ("route_policies", "policy_id", "P0005", "Index"),
-                                 ("policy_pushes", "policy_id", "P0005", "Index"), ("payments", "policy_id", "P0005", "Index")):
+                                 ("policy_pushes", "policy_id", "P0005", "Index"), ("payments", "policy_id", "P0005", "Index"),
+                                 ("events", "organiser", dept, "index")):
         for row in rows[sheet]:
             if row.get(key) == old:
                 row[key] = new

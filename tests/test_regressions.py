@@ -100,7 +100,7 @@ def test_no_page_per_enterprise_issue_or_officer(example):
     towns = _town_pages_bound(programme)
     assert len(_pages(site, "officers")) == towns + 1  # the index
     per_record = len(programme.published_policies()) + len(programme.departments) + len(
-        getattr(programme, "projects", {})) + towns
+        getattr(programme, "projects", {})) + len(programme.challenges) + towns  # 揭榜挂帅: a page a project
     periods = sum(len(list((site / "progress" / kind).glob("*.html"))) for kind in ("week", "month"))
     assert periods <= 53 + 12  # one year of weeks and months
     assert len(pages) <= per_record + periods + SINGLE_PAGES, sorted(

@@ -116,8 +116,9 @@ def test_ids_typed_as_numbers_keep_their_text(tmp_path, small_rows):
     # Department codes typed as numbers everywhere they appear (D001 → 1001).
     for sheet_rows in rows.values():
         for r in sheet_rows:
-            if r.get("dept_id"):
-                r["dept_id"] = int(r["dept_id"][1:]) + 1000
+            for key in ("dept_id", "organiser"):  # 活动's 主办部门 is a department code too
+                if r.get(key):
+                    r[key] = int(r[key][1:]) + 1000
     ods = typed(str(write_ods(tmp_path / "ids.ods", rows)))
     assert ods["departments"][0][1]["dept_id"] == "1001"
 
