@@ -72,12 +72,11 @@ def _paid_in(programme: Programme, schema: WorkbookSchema, period: Period) -> li
 
 def _protected(paid: list[_Paid], schema: WorkbookSchema, k: int) -> set[str]:
     """The cells (by id) not to publish: amounts protected, then counts from there on."""
-    atom_of = [p.groups for p in paid]
     amounts: dict[tuple[tuple[str, str], ...], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     counts: dict[tuple[tuple[str, str], ...], dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for p, atom in zip(paid, atom_of, strict=True):
-        amounts[atom][p.enterprise_id] += p.amount
-        counts[atom][p.enterprise_id] += 1
+    for p in paid:  # an atom: the cells a payment counts in
+        amounts[p.groups][p.enterprise_id] += p.amount
+        counts[p.groups][p.enterprise_id] += 1
     names = {atom: str(n) for n, atom in enumerate(sorted(amounts))}
     members: dict[str, set[str]] = defaultdict(set)
     for atom, name in names.items():

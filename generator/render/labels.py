@@ -7,7 +7,7 @@ version reads the same as one computed today."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..figures.audit import Finding
@@ -136,3 +136,10 @@ def display(value: Any, percent: bool = False) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else f"{value:.1f}"
     return str(value)
+
+
+def open_rows(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """A table's rows for the open data files: a withheld cell has no value, and each row
+    says each cell's status (``conf_status``)."""
+    return [{**{c: open_value(v) if c in columns else v for c, v in row.items()},
+             "conf_status": {c: conf_status(row.get(c)) for c in columns}} for row in rows]

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..figures.document import Money, Table, table_json
 from .escape import csv_cell
-from .labels import TABLE_TITLES, conf_status, display, open_value
+from .labels import TABLE_TITLES, conf_status, display, open_rows, open_value
 
 MONEY_LABELS = {
     "payments_count": "拨付笔数",
@@ -60,10 +60,8 @@ def money_open_data(money: Money) -> dict[str, Any]:
     """For the period's JSON file: the figures, their units, and each table with each cell's status."""
     tables = {}
     for name, table in money.tables.items():
-        plain = table_json(table)
-        plain["rows"] = [{**{c: open_value(v) if c in table.columns else v for c, v in row.items()},
-                          "conf_status": {c: conf_status(row.get(c)) for c in table.columns}} for row in table.rows]
-        tables[name] = {"title": MONEY_TITLES.get(name, name), **plain}
+        tables[name] = {"title": MONEY_TITLES.get(name, name), **table_json(table),
+                        "rows": open_rows(table.columns, table.rows)}
     return {
         "figures": {k: open_value(v) for k, v in money.figures.items()},
         "conf_status": {k: conf_status(v) for k, v in money.figures.items()},

@@ -43,6 +43,7 @@ from .labels import (
     KIND_LABELS,
     conf_status,
     display,
+    open_rows,
     open_value,
     period_label,
     shares_note,
@@ -168,13 +169,7 @@ def _csv_value(value: Any) -> str:
 
 
 def _table_open_data(name: str, table: Table) -> dict[str, Any]:
-    plain = table_json(table)
-    plain["rows"] = [
-        {**{c: open_value(v) if c in table.columns else v for c, v in row.items()},
-         "conf_status": {c: conf_status(row.get(c)) for c in table.columns}}
-        for row in table.rows
-    ]
-    return {"title": table_title(name), **plain}
+    return {"title": table_title(name), **table_json(table), "rows": open_rows(table.columns, table.rows)}
 
 
 def _revision_json(rev: Revision) -> dict[str, Any]:
