@@ -1,6 +1,6 @@
 """How much of the tables by enterprise attribute the suppression and the audit let through:
 the example workbook (or another) with every period frozen, as publish leaves it; per kind of
-period, the tables published with their parts (已解决, 及时交办), with counts only, and withheld,
+period, the tables published with their parts (已解决, 及时交办, 已回访, 重新办理), with counts only, and withheld,
 and the cells the audit checked.
 
     python -m benchmarks.grouped_tables [--source examples/dinghai-2022.xlsx]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import math
 from unittest import mock
@@ -105,35 +106,50 @@ def attack(docs: list[dict], k: int) -> list[tuple]:
         if not values:
             continue
         columns = ["issues_new", "issues_closed"]
-        columns += [p for p in PARTS if any(p in r for d in docs for r in d["tables"][dim]["rows"])]
+        columns += [p for p in PARTS + LATE if any(p in r for d in docs for r in d["tables"][dim]["rows"])]
         n_seg, n_val = len(cuts) - 1, len(values)
 
         def x(col: int, v: int, s: int, n_val: int = n_val, n_seg: int = n_seg) -> int:
             return (col * n_val + v) * n_seg + s
 
+        # 已回访 and 重新办理 of the issues closed in segment s, as counted by the end of each
+        # segment t from s to the last end of a period holding s (no later count is published):
+        # a chain over every such t (the generator keeps only the periods' ends).
         n = len(columns) * n_val * n_seg
+        segments_of = [[s for s in range(n_seg) if start <= cuts[s] and cuts[s + 1] <= end + dt.timedelta(days=1)]
+                       for start, end in spans]
+        last = list(range(n_seg))
+        for segs in segments_of:
+            for s in segs:
+                last[s] = max(last[s], segs[-1])
+        by_end: dict[tuple[int, int, int, int], int] = {}
+        for col, name in enumerate(columns):
+            for v in range(n_val):
+                for s in range(n_seg):
+                    for t in range(s, last[s] + 1) if name in LATE else ():
+                        by_end[(col, v, s, t)] = n
+                        n += 1
+
+        def y(col: int, v: int, s: int, t: int, by_end: dict = by_end) -> int:
+            return by_end.get((col, v, s, t), x(col, v, s))
+
         a_eq, b_eq, a_ub, b_ub, targets = [], [], [], [], []
-        for d, (start, end) in zip(docs, spans, strict=True):
-            segs = [s for s in range(n_seg) if start <= cuts[s] and cuts[s + 1] <= end + dt.timedelta(days=1)]
+        for d, segs in zip(docs, segments_of, strict=True):
             for col, name in enumerate(columns):
                 total = period_total(d, name)
                 if total is not None:
-                    row = np.zeros(n)
-                    for v in range(n_val):
-                        row[[x(col, v, s) for s in segs]] = 1
-                    a_eq.append(row)
+                    a_eq.append({y(col, v, s, segs[-1]): 1 for v in range(n_val) for s in segs})
                     b_eq.append(total)
                 for r in d["tables"][dim]["rows"]:
                     if name not in r:
                         continue
-                    row = np.zeros(n)
-                    row[[x(col, values.index(r[dim]), s) for s in segs]] = 1
+                    row = {y(col, values.index(r[dim]), s, segs[-1]): 1 for s in segs}
                     value, (low, high) = stated(d, r, name)
                     if value is not None:
                         a_eq.append(row)
                         b_eq.append(value)
                     else:
-                        a_ub.append(-row)
+                        a_ub.append({c: -1 for c in row})
                         b_ub.append(-low)
                         if high is not None:
                             a_ub.append(row)
@@ -141,21 +157,21 @@ def attack(docs: list[dict], k: int) -> list[tuple]:
                         targets.append(((dim, d["period"]["key"], name, r[dim]), row))
         for v in range(n_val):
             for s in range(n_seg):
-                row = np.zeros(n)
-                row[[x(1, v, t) for t in range(s + 1)]] = 1
-                row[[x(0, v, t) for t in range(s + 1)]] = -1
-                a_ub.append(row)
+                a_ub.append({x(1, v, t): 1 for t in range(s + 1)} | {x(0, v, t): -1 for t in range(s + 1)})
                 b_ub.append(0)
                 for part in range(2, len(columns)):
-                    row = np.zeros(n)
-                    row[x(part, v, s)], row[x(1, v, s)] = 1, -1
-                    a_ub.append(row)
-                    b_ub.append(0)
-        ub, eq = csr_matrix(np.array(a_ub)), csr_matrix(np.array(a_eq))
+                    chain = [y(part, v, s, t) for t in range(s, last[s] + 1)] if columns[part] in LATE else [x(part, v, s)]
+                    for earlier, later in [*itertools.pairwise(chain), (chain[-1], x(1, v, s))]:
+                        a_ub.append({earlier: 1, later: -1})
+                        b_ub.append(0)
+        ub, eq = sparse_rows(a_ub, n), sparse_rows(a_eq, n)
         for cell, row in targets:
             bounds = []
+            objective = np.zeros(n)
+            objective[list(row)] = 1
             for sense in (1, -1):
-                res = linprog(sense * row, A_ub=ub, b_ub=b_ub, A_eq=eq, b_eq=b_eq, bounds=(0, None), method="highs")
+                res = linprog(sense * objective, A_ub=ub, b_ub=b_ub, A_eq=eq, b_eq=b_eq, bounds=(0, None),
+                              method="highs")
                 assert res.status == 0, cell
                 bounds.append(sense * res.fun)
             low, high = math.ceil(bounds[0] - 1e-6), math.floor(bounds[1] + 1e-6)
@@ -164,10 +180,18 @@ def attack(docs: list[dict], k: int) -> list[tuple]:
     return pinned
 
 
+def sparse_rows(rows: list[dict[int, int]], n: int) -> csr_matrix:
+    """Rows given as {variable: coefficient}, as one sparse matrix."""
+    cols = [c for row in rows for c in row]
+    data = [v for row in rows for v in row.values()]
+    starts = np.cumsum([0] + [len(row) for row in rows])
+    return csr_matrix((np.array(data, dtype=float), np.array(cols, dtype=np.int64), starts), shape=(len(rows), n))
+
+
 def period_total(doc: dict, column: str) -> int | None:
-    """A period's total as a reader finds it: a headline figure, or for 已解决 the sum of a
+    """A period's total as a reader finds it: a headline figure, or for 已解决 … the sum of a
     grouped table that shows every row's number."""
-    if column not in PARTS:
+    if column not in PARTS + LATE:
         return doc["figures"][column]
     for name in ("category", "department"):
         rows = doc["tables"].get(name, {}).get("rows", [])
@@ -245,6 +269,7 @@ SIZES = ("大型", "中型", "小型", "微型")
 CLOSURE_TYPES = ("已解决", "已解决", "解释说明", "暂无法解决")
 # The parts of the closed issues the tables by enterprise attribute may carry (figures/parts.py).
 PARTS = ("closed_resolved", "closed_assigned_on_time")
+LATE = ("closed_revisited", "closed_reopened")  # counted after 销号, by the end of the period
 
 
 @st.composite
@@ -258,25 +283,33 @@ def ledgers(draw):
             draw(st.sampled_from(SIZES)), draw(st.booleans()), draw(st.sampled_from(TOWNS)),
         )
     issues = []
-    # Half the ledgers have 办结类型 (the tables then carry 已解决), half are older ones.
+    # Half the ledgers have 办结类型, 交办日期, 回访日期 and 原问题编号 (the tables then carry
+    # 已解决 …), half are older ones.
     typed = draw(st.booleans())
+    closed_ids: list[tuple[str, dt.date]] = []
     for n in range(draw(st.integers(1, 120))):
         reported = D(2022, 1, 3) + dt.timedelta(days=draw(st.integers(0, 62)))
         lag = draw(st.one_of(st.none(), st.integers(0, 20)))
         closed = reported + dt.timedelta(days=lag) if lag is not None else None
         if closed and closed > D(2022, 3, 31):
             closed = None
+        revisit = closed + dt.timedelta(days=draw(st.integers(0, 25))) if closed and typed else None
+        earlier = [(i, day) for i, day in closed_ids if day <= reported]
+        reopens = draw(st.sampled_from(earlier))[0] if typed and earlier and draw(st.integers(0, 4)) == 0 else None
+        if closed:
+            closed_ids.append((f"Q{n}", closed))
         issues.append(Issue(
             f"Q{n}", draw(st.sampled_from(sorted(enterprises))), "O1", "政策咨询", "x", reported,
             "已销号" if closed else "办理中", "D1", "x", reported + dt.timedelta(days=10), closed,
             "x" if closed else None, None,
             closure_type=draw(st.sampled_from(CLOSURE_TYPES)) if closed and typed else None,
             assigned_on=reported + dt.timedelta(days=min(draw(st.integers(0, 4)), lag)) if closed and typed else None,
+            revisit_on=revisit if revisit and revisit <= D(2022, 3, 31) else None, reopens=reopens,
         ))
     return Programme(
         as_of=D(2022, 3, 31), departments={"D1": Department("D1", "区某局")}, enterprises=enterprises,
         officers={}, assignments=[], issues=issues, policies={},
-        columns={"issues": frozenset({"closure_type", "assigned_on"} if typed else ())},
+        columns={"issues": frozenset({"closure_type", "assigned_on", "revisit_on", "reopens"} if typed else ())},
     )
 
 
@@ -288,7 +321,7 @@ def test_random_ledgers_never_publish_a_pinnable_cell(schema, programme):
     for d in docs:
         for dim in DIMENSIONS:
             for row in d["tables"][dim]["rows"]:
-                for name in ("issues_new", "issues_closed", *PARTS):
+                for name in ("issues_new", "issues_closed", *PARTS, *LATE):
                     if name in row:
                         assert (row[name], row["conf_status"][name]) == (None, "C") or isinstance(row[name], int)
     assert attack(docs, 3) == []
@@ -324,8 +357,8 @@ def every_bound(docs: list[dict], k: int) -> list[Finding]:
         model = _Model(mine, dimension)
         if not model.feasible():
             model = _Model(mine, dimension, soft=True)
-        for cell, idx in model.targets.items():
-            low, high = _range(model, idx)
+        for i, (cell, idx) in enumerate(model.targets.items()):
+            low, high = _range(model, i, idx)
             if min(high, window(k)) - max(low, 1) < 1:
                 found.append(Finding(*cell, low=low, high=high))
     return found

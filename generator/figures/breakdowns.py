@@ -26,7 +26,7 @@ from .closed_loop import (
 )
 from .document import SMALL, PeriodDocument, Row, Table
 from .ledger import period_figures, rate
-from .parts import PART_COLUMNS, PART_RATES, SETTLED_AT_CLOSING, PartDays, part_columns
+from .parts import PART_COLUMNS, PART_RATES, PartDays, part_columns
 from .periods import Period
 from .rounding import percent
 from .suppression import MARK, Cell, marker, protect_column, shown
@@ -314,7 +314,7 @@ def enterprise_cells(
     values = attribute_values(schema, dimension)
     out: dict[str, dict[str, Cell]] = {}
     counted: list[tuple[str, str, str | None]] = [("issues_new", "reported", None), ("issues_closed", "closed", None)]
-    counted += [(part, "closed", part) for part in index.parts.parts if part in SETTLED_AT_CLOSING]
+    counted += [(part, "closed", part) for part in index.parts.parts]
     for column, order, part in counted:
         issues, firms = index.counts(order, dimension, period, len(values), part)
         out[column] = {v: Cell(int(issues[n]), int(firms[n])) for n, v in enumerate(values)}

@@ -100,3 +100,24 @@ def columnwise(rows: list[tuple[list[int], list[float]]], n: int) -> tuple[Any, 
     col, row = np.divmod(keys, max(len(rows), 1))
     start = np.searchsorted(col, np.arange(n + 1)).astype(np.int32)
     return start, row.astype(np.int32), value
+
+
+class Seen:
+    """The least and greatest value of each target cell over the whole-number
+    solutions met so far. Each one is a point a reader could not rule out, so a
+    cell's bounds are at least as wide as what was seen of it: when that already
+    leaves it ambiguous, its own solves can be skipped (388 solves became 221 on
+    the example)."""
+
+    def __init__(self, targets: list[list[int]]) -> None:
+        self.cells = np.asarray([c for t in targets for c in t], dtype=np.int64)
+        self.starts = np.cumsum([0] + [len(t) for t in targets], dtype=np.int64)[:-1]
+        self.low = np.full(len(targets), np.inf)
+        self.high = np.full(len(targets), -np.inf)
+
+    def add(self, point: Any) -> None:
+        if not len(self.starts):
+            return
+        sums = np.add.reduceat(np.round(point[self.cells]), self.starts)
+        np.minimum(self.low, sums, out=self.low)
+        np.maximum(self.high, sums, out=self.high)

@@ -35,11 +35,10 @@ PART_NAMES = {"closed_resolved": ("已解决", "问题化解率"), "closed_assig
               "closed_revisited": ("已回访", "回访率"), "closed_reopened": ("重新办理", "重新办理率")}
 PART_COLUMNS = tuple(PARTS)
 PART_RATES = {count: rate for count, (rate, _need) in PARTS.items()}
-# The parts settled when an issue is closed (its 办结类型; its 交办日期, never after 销号): a
-# period's part is the sum of its days' parts, as the audit's model of the tables by
-# enterprise attribute needs. 回访 and 重新办理 come after 销号, so a month's 已回访 is not
-# the sum of its weeks'; they are published by category and department only.
-SETTLED_AT_CLOSING = ("closed_resolved", "closed_assigned_on_time")
+# The parts counted from a day after 销号 (回访, 重新办理): a month's 已回访 is not the sum
+# of its weeks' (an issue closed in a week may be revisited after it), so the audit gives
+# them a count at each end of a period (figures/audit.py).
+LATE_PARTS = frozenset(("closed_revisited", "closed_reopened"))
 # The counts a page leaves to the CSV and JSON files (it shows their rates); 已解决 it shows.
 PAGE_HIDDEN = frozenset(("closed_assigned_on_time", "closed_revisited", "closed_reopened"))
 NEVER = dt.date.max.toordinal()
