@@ -86,6 +86,21 @@ def test_scan_finds_a_name_split_by_an_invisible_character(tmp_path: Path, disgu
     assert sorted(leak.page for leak in leaks) == ["data.json", "page.html"]
 
 
+def test_a_line_that_many_pages_share_is_a_leak_on_each_of_them(tmp_path: Path):
+    """The scan normalises a line it has met before only once (pages share their navigation);
+    a name in such a line is still found on every page, and next to a line met before."""
+    site = tmp_path / "site"
+    site.mkdir()
+    shared = f"<li>导航 {SECRET[:3]}\u200b{SECRET[3:]}</li>"
+    for n in range(3):
+        (site / f"p{n}.html").write_text(f"<nav>\n{shared}\n</nav>\n<p>第 {n} 页</p>", encoding="utf-8")
+    (site / "q.html").write_text(f"<nav>\n{shared}\n</nav>\n<p>{SECRET}</p>", encoding="utf-8")
+    (site / "r.html").write_text("<nav>\n<li>导航</li>\n</nav>\n<p>第 4 页</p>", encoding="utf-8")
+    leaks = scan(site, {normalise(SECRET): "企业!C2"})
+    assert [leak.page for leak in leaks] == ["p0.html", "p1.html", "p2.html", "q.html"]
+    assert normalise(f"a\n{shared}\n{shared}", {}) == normalise(f"a\n{shared}\n{shared}")
+
+
 def test_scan_finds_a_full_width_credit_code(tmp_path: Path):
     site = tmp_path / "site"
     site.mkdir()

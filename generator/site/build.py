@@ -160,7 +160,13 @@ class Guard:
     sealed: dict[str, str]
 
     def key(self) -> str:
-        return guard_key(self.values, self.sealed)
+        # Asked twice a build (the build's fingerprint, the marker of files found clean);
+        # a million values at province scale take a second to hash.
+        cached = self.__dict__.get("_key")
+        if cached is None:
+            cached = guard_key(self.values, self.sealed)
+            object.__setattr__(self, "_key", cached)
+        return cached
 
 
 def public_status_url(config_file: Path) -> str | None:

@@ -61,17 +61,28 @@ _INVISIBLE = re.compile(
     "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
     "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
 )
-def normalise(text: str) -> str:
+def normalise(text: str, lines_seen: dict[str, str] | None = None) -> str:
     """The form both the internal values and the published text are compared in:
     NFKC, invisible characters removed, each run of whitespace one space, none at
     the ends (``str.split`` splits on what ``\\s`` matches, five times faster than
-    the regular expression on a province site's 63 million characters)."""
+    the regular expression on a province site's 63 million characters).
+    ``lines_seen``: lines normalised before, for a scan of many pages that share
+    their navigation (at province scale 446,000 lines of text, 56,000 different)."""
     if "\n" in text:
         # Line by line, skipping the lines that are ASCII (most of a page's markup):
         # NFKC leaves them as they are, and a line feed neither composes with
         # what is before nor with what follows, so this is NFKC of the whole text.
-        lines = text.split("\n")
-        text = "\n".join(line if line.isascii() else _visible(line) for line in lines)
+        seen = {} if lines_seen is None else lines_seen
+        out = []
+        for line in text.split("\n"):
+            if line.isascii():
+                out.append(line)
+                continue
+            done = seen.get(line)
+            if done is None:
+                done = seen[line] = _visible(line)
+            out.append(done)
+        text = "\n".join(out)
     else:
         text = _visible(text)
     return " ".join(text.split())
@@ -158,8 +169,8 @@ def value_sets(checked: Checked, schema: WorkbookSchema, public_extra: Iterable[
     return kept, public
 
 
-def _texts(path: Path, raw: str) -> Iterable[str]:
-    yield normalise(html.unescape(raw))
+def _texts(path: Path, raw: str, lines_seen: dict[str, str]) -> Iterable[str]:
+    yield normalise(html.unescape(raw), lines_seen)
     if path.suffix == ".json":
         try:
             data = json.loads(raw)
@@ -184,10 +195,9 @@ def guard_key(internal: dict[str, str], sealed: Mapping[str, str] | None = None)
     its name's suffix: the values looked for, the codes that open the sealed
     records (and this module's rules)."""
     digest = hashlib.sha256(f"leakguard 2\n{sorted(SCANNED_SUFFIXES)}\n".encode())
-    for value in sorted(internal):
-        digest.update(value.encode("utf-8") + b"\0")
-    for lookup, code in sorted((sealed or {}).items()):
-        digest.update(f"sealed {lookup} {code}".encode() + b"\0")
+    # The same bytes as one update per value, in one update (a second less at province scale).
+    digest.update("".join(value + "\0" for value in sorted(internal)).encode("utf-8"))
+    digest.update("".join(f"sealed {lookup} {code}\0" for lookup, code in sorted((sealed or {}).items())).encode())
     return digest.hexdigest()
 
 
@@ -213,8 +223,10 @@ def sealed_texts(rel: str, raw: str, sealed: Mapping[str, str]) -> tuple[list[st
         if record is None:
             unreadable.append(lookup)
         else:
-            texts.append(normalise(json.dumps(record, ensure_ascii=False)))
-            texts.extend(normalise(str(v)) for v in record.values() if v is not None)
+            # The record as JSON, then each value as it is, in one text: a NUL, which no
+            # internal value holds, between them (one normalisation instead of five).
+            pieces = [json.dumps(record, ensure_ascii=False), *(str(v) for v in record.values() if v is not None)]
+            texts.append(normalise("\0".join(pieces)))
     return texts, unreadable
 
 
@@ -238,6 +250,7 @@ def scan(site_dir: Path, internal: dict[str, str], skip: Iterable[str] = ("asset
     leaks: list[Leak] = []
     skipped = tuple(skip)
     known = passed or {}
+    lines_seen: dict[str, str] = {}
     for path in sorted(site_dir.rglob("*")):
         rel = path.relative_to(site_dir).as_posix()
         if not path.is_file() or path.suffix.lower() not in SCANNED_SUFFIXES or rel.startswith(skipped):
@@ -251,7 +264,7 @@ def scan(site_dir: Path, internal: dict[str, str], skip: Iterable[str] = ("asset
         raw = data.decode("utf-8", errors="replace")
         shard = sealed_texts(rel, raw, sealed) if sealed is not None else None
         opened, unreadable = shard if shard is not None else ([], [])
-        texts = opened if shard is not None else list(_texts(path, raw))
+        texts = opened if shard is not None else list(_texts(path, raw, lines_seen))
         found: set[str] = set()
         for text in texts if internal else ():
             for _end, value in automaton.iter(text):
