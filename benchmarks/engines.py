@@ -99,7 +99,9 @@ def run_engines(scale: str, workbook: Path, work: Path, rounds: int, runs: Any,
             runs[key] = median(found)
     runs["rebuild"] = stage("rebuild, unchanged inputs", "build", work, tag="rebuild", source=source,
                             project=str(project), engine="zensical")
-    changed = work / f"{scale}-one-cell.xlsx"
+    # Beside the original, as a staff member's edited workbook is: the same folder holds the
+    # receipt key and the photos (a copy elsewhere got a new key, and so every record changed).
+    changed = workbook.with_name(f"{scale}-one-cell.xlsx")
     text = change_one_cell(workbook, changed)
     runs["one_cell"] = stage("one cell changed: ours, Zensical", "build", work, tag="one-cell", source=str(changed),
                              project=str(project), engine="zensical")
