@@ -252,7 +252,9 @@ class _Model:
 
         The model is kept between calls, so each solve starts from the last basis.
         """
-        h = self.highs
+        return self._run(self.highs, idx, sense)
+
+    def _run(self, h: highspy.Highs, idx: list[int], sense: float) -> float | None:
         cost = np.zeros(self.n)
         cost[idx] = sense
         h.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), cost)
@@ -288,17 +290,7 @@ class _Model:
             self._mip.setOptionValue("time_limit", 2.0)
             # Without presolve a third less time on the example, the same verdicts.
             self._mip.setOptionValue("presolve", "off")
-        h = self._mip
-        cost = np.zeros(self.n)
-        cost[idx] = sense
-        h.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), cost)
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return None
-        point = np.asarray(h.getSolution().col_value)
-        if integral(point):
-            self.seen.add(point)
-        return float(h.getInfo().objective_function_value) * sense
+        return self._run(self._mip, idx, sense)
 
     def feasible(self) -> bool:
         if self._feasible is None:
