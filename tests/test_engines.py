@@ -193,7 +193,7 @@ def test_the_leak_guard_scans_only_files_that_changed(tmp_path, monkeypatch, eng
     config, docs, site = _tiny(tmp_path, "site_name: t\nuse_directory_urls: false\n")
     scanned: list[str] = []
     texts = leakguard._texts
-    monkeypatch.setattr(leakguard, "_texts", lambda path, raw: (scanned.append(path.name), texts(path, raw))[1])
+    monkeypatch.setattr(leakguard, "_texts", lambda path, raw, *rest: (scanned.append(path.name), texts(path, raw, *rest))[1])
     secret = {"机密的内部数值": "企业!C2"}
 
     def pages(home: str):
