@@ -16,6 +16,7 @@ file), never with ``force``:
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 from collections.abc import Callable, Sequence
@@ -159,14 +160,11 @@ class Guard:
     values: dict[str, str]
     sealed: dict[str, str]
 
+    @functools.cached_property
     def key(self) -> str:
         # Asked twice a build (the build's fingerprint, the marker of files found clean);
         # a million values at province scale take a second to hash.
-        cached = self.__dict__.get("_key")
-        if cached is None:
-            cached = guard_key(self.values, self.sealed)
-            object.__setattr__(self, "_key", cached)
-        return cached
+        return guard_key(self.values, self.sealed)
 
 
 def public_status_url(config_file: Path) -> str | None:
@@ -192,7 +190,7 @@ def _fingerprint(
     digest.text("environment", environment())
     digest.file("config", config_file)
     digest.text("overrides", json.dumps(overrides or {}, sort_keys=True, ensure_ascii=False, default=str))
-    digest.text("guard", "off" if guard is None else guard.key())
+    digest.text("guard", "off" if guard is None else guard.key)
     digest.tree("docs", stage_docs)
     digest.tree("theme", theme_dir(config_file))
     return digest.hexdigest()
@@ -303,7 +301,7 @@ def _build_staged(
     build_id = target.mark(stage_site, audience, fingerprint)
     guarded: dict[str, Any] = {}
     if guard is not None:
-        key = guard.key()
+        key = guard.key
         earlier = previous.get("guarded") or {}
         passed = earlier.get("files") if earlier.get("key") == key else None
         clean: dict[str, str] = {}
