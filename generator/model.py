@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from .activities import Activities, Event, EventParticipant, StudyPlan
 from .challenges import ChallengeProject, ChallengeReport
@@ -26,15 +26,21 @@ DERIVED = {"derived": True}
 
 @functools.cache
 def _field_names(cls: type) -> tuple[str, ...]:
-    # Once per class, not per row: 200,000 issues at province scale.
-    return tuple(f.name for f in fields(cls) if not f.metadata.get("derived"))
+    """The fields a record type reads from its sheet, in order: its first
+    fields, as records are made positionally (``Table.records``)."""
+    every = fields(cls)
+    read = tuple(f.name for f in every if not f.metadata.get("derived"))
+    if tuple(f.name for f in every[:len(read)]) != read:
+        raise TypeError(f"{cls.__name__}: derived fields must come after the fields read from the sheet")
+    return read
 
 
-def _make(cls: type[T], values: dict[str, Any]) -> T:
-    """A record from a typed row: every field the record type reads (a row holds
-    every field of its sheet, check_record_types made sure the sheet has them);
-    the sheet's other fields are not the model's."""
-    return cls(**{name: values[name] for name in _field_names(cls)})  # type: ignore[arg-type]
+def _records(checked: Checked, cls: type[T], sheet: str) -> list[T]:
+    """A record per typed row of a sheet (none when the optional sheet is
+    absent): every field the record type reads (check_record_types made sure
+    the sheet has them); the sheet's other fields are not the model's."""
+    table = checked.tables.get(sheet)
+    return table.records(cls, _field_names(cls)) if table is not None else []  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -325,56 +331,49 @@ def build_programme(checked: Checked) -> Programme:
         if table is not None:
             _check_sheet(cls, table.schema, f"sheets_schema/{sheet_name}.yaml")
 
-    def rows(sheet: str) -> list[dict[str, Any]]:
-        return [r.values for r in checked.rows(sheet)]
+    def records(cls: type[T], sheet: str) -> list[T]:
+        return _records(checked, cls, sheet)
 
     steps: dict[str, list[PolicyStep]] = {}
-    for values in rows("policy_steps"):
-        step = _make(PolicyStep, values)
+    for step in records(PolicyStep, "policy_steps"):
         steps.setdefault(step.policy_id, []).append(step)
     conditions: dict[str, list[PolicyCondition]] = {}
-    for values in rows("policy_conditions"):  # an optional sheet, in row order
-        condition = _make(PolicyCondition, values)
+    for condition in records(PolicyCondition, "policy_conditions"):  # an optional sheet, in row order
         conditions.setdefault(condition.policy_id, []).append(condition)
     policies = {}
-    for values in rows("policies"):
-        policy = _make(Policy, values)
+    for policy in records(Policy, "policies"):
         own = tuple(sorted(steps.get(policy.policy_id, []), key=lambda s: s.step))
-        policies[policy.policy_id] = Policy(**{**policy.__dict__, "steps": own,
-                                               "conditions": tuple(conditions.get(policy.policy_id, []))})
+        policies[policy.policy_id] = replace(policy, steps=own, conditions=tuple(conditions.get(policy.policy_id, [])))
     return Programme(
-        routes=_routes(rows("routes"), rows("route_policies")),
+        routes=_routes(records(Route, "routes"), records(RoutePolicy, "route_policies")),
         as_of=checked.as_of,
-        departments={v["dept_id"]: _make(Department, v) for v in rows("departments")},
-        enterprises={v["enterprise_id"]: _make(Enterprise, v) for v in rows("enterprises")},
-        officers={v["officer_id"]: _make(Officer, v) for v in rows("officers")},
-        assignments=[_make(Assignment, v) for v in rows("assignments")],
-        issues=[_make(Issue, v) for v in rows("issues")],
+        departments={d.dept_id: d for d in records(Department, "departments")},
+        enterprises={e.enterprise_id: e for e in records(Enterprise, "enterprises")},
+        officers={o.officer_id: o for o in records(Officer, "officers")},
+        assignments=records(Assignment, "assignments"),
+        issues=records(Issue, "issues"),
         policies=policies,
-        leniency_cases=[_make(LeniencyCase, v) for v in rows("leniency_cases")],
-        projects={v["project_id"]: _make(KeyProject, v) for v in rows("key_projects")},
-        project_reports=[_make(ProjectReport, v) for v in rows("project_reports")],
-        supervisions=sorted((_make(Supervision, v) for v in rows("supervisions")), key=lambda s: (s.issue_id, s.supervised_on)),
-        pushes=[_make(PolicyPush, v) for v in rows("policy_pushes")],
-        payments=[_make(Payment, v) for v in rows("payments")],
-        visits=[_make(Visit, v) for v in rows("visits")],
-        activities=Activities([_make(Event, v) for v in rows("events")],
-                              [_make(EventParticipant, v) for v in rows("event_participants")],
-                              [_make(StudyPlan, v) for v in rows("study_plans")]),
-        challenges={v["challenge_id"]: _make(ChallengeProject, v) for v in rows("challenge_projects")},
-        challenge_reports=[_make(ChallengeReport, v) for v in rows("challenge_reports")], folders=checked.folders,
+        leniency_cases=records(LeniencyCase, "leniency_cases"),
+        projects={p.project_id: p for p in records(KeyProject, "key_projects")},
+        project_reports=records(ProjectReport, "project_reports"),
+        supervisions=sorted(records(Supervision, "supervisions"), key=lambda s: (s.issue_id, s.supervised_on)),
+        pushes=records(PolicyPush, "policy_pushes"),
+        payments=records(Payment, "payments"),
+        visits=records(Visit, "visits"),
+        activities=Activities(records(Event, "events"), records(EventParticipant, "event_participants"),
+                              records(StudyPlan, "study_plans")),
+        challenges={c.challenge_id: c for c in records(ChallengeProject, "challenge_projects")},
+        challenge_reports=records(ChallengeReport, "challenge_reports"), folders=checked.folders,
         columns={name: frozenset(table.columns) for name, table in checked.tables.items()},
     )
 
 
-def _routes(routes: list[dict[str, Any]], members: list[dict[str, Any]]) -> dict[str, Route]:
+def _routes(routes: list[Route], members: list[RoutePolicy]) -> dict[str, Route]:
     ordered: dict[str, list[RoutePolicy]] = {}
-    for values in members:
-        member = _make(RoutePolicy, values)
+    for member in members:
         ordered.setdefault(member.route_id, []).append(member)
     out = {}
-    for values in routes:
-        route = _make(Route, values)
+    for route in routes:
         policy_ids = tuple(m.policy_id for m in sorted(ordered.get(route.route_id, []), key=lambda m: m.order))
-        out[route.route_id] = Route(**{**route.__dict__, "policy_ids": policy_ids})
+        out[route.route_id] = replace(route, policy_ids=policy_ids)
     return out

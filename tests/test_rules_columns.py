@@ -139,6 +139,27 @@ def test_rows_are_made_only_when_asked_for(example_workbook):
     assert rows and rows[0].number == 2 and "issue_id" in rows[0].values
 
 
+def test_the_model_builds_its_records_from_the_columns_without_rows(example_workbook):
+    """``Table.records`` (what the model and the leak guard read) holds exactly
+    what ``Row.values`` holds, the same objects, and makes no ``Row``."""
+    from generator.check import read_and_check
+    from generator.model import build_programme
+    from generator.sources import parse_sources
+
+    checked = read_and_check(parse_sources([str(example_workbook)]), SCHEMA, AS_OF)
+    programme = build_programme(checked)
+    assert all("rows" not in table.__dict__ for table in checked.tables.values())
+    issues = checked.tables["issues"]
+    assert [i.issue_id for i in programme.issues] == [r.values["issue_id"] for r in issues.rows]
+    for table in checked.tables.values():
+        for f in table.schema.fields:
+            column = table.values_of(f.name)
+            assert len(column) == len(table.rows)
+            assert all(v is r.values[f.name] or v == r.values[f.name] for v, r in zip(column, table.rows)), f.name
+    issue, row = programme.issues[0], issues.rows[0]
+    assert all(getattr(issue, name) == row.values[name] for name in row.values if hasattr(issue, name))
+
+
 def test_rows_keep_raw_cells_defaults_and_bad_fields():
     rows = [
         {"enterprise_id": " E1 ", "uscc": "913309029N8AFNCRW6", "name": "甲", "industry": "新材料", "size": "小型",

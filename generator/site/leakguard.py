@@ -115,10 +115,10 @@ def consented_values(checked: Checked, schema: WorkbookSchema) -> set[str]:
         for consent in table.schema.fields:
             if not consent.releases:
                 continue
-            for row in table.rows:
-                if row.values.get(consent.name) is True:
-                    found.update(normalise(str(v)) for name in consent.releases
-                                 if (v := row.values.get(name)) is not None)
+            released = [table.values_of(name) for name in consent.releases]
+            for index, agreed in enumerate(table.values_of(consent.name)):
+                if agreed is True:
+                    found.update(normalise(str(v)) for column in released if (v := column[index]) is not None)
     return found
 
 
@@ -138,6 +138,7 @@ def value_sets(checked: Checked, schema: WorkbookSchema, public_extra: Iterable[
     for _name, table in checked.tables.items():
         sheet = table.schema
         draft_key = sheet.published_by
+        drafts = table.values_of(draft_key) if draft_key is not None else None
         for f in sheet.fields:
             if f.kind not in TEXT_KINDS:
                 continue
@@ -148,18 +149,17 @@ def value_sets(checked: Checked, schema: WorkbookSchema, public_extra: Iterable[
             # A value repeated down a column (IDs that refer to other sheets, names)
             # adds nothing after its first row: the first origin is the one kept.
             done: set[tuple[bool, Any]] = set()
-            for row in table.rows:
-                value = row.values.get(f.name)
+            for index, value in enumerate(table.values_of(f.name)):
                 if value is None:
                     continue
-                hidden = always_hidden or (draft_key is not None and row.values.get(draft_key) is False)
+                hidden = always_hidden or (drafts is not None and drafts[index] is False)
                 if (hidden, value) in done:
                     continue
                 done.add((hidden, value))
                 for piece in map(normalise, _pieces(value)):
                     if hidden:
                         if piece not in internal and _keep(piece):
-                            internal[piece] = f"{sheet.title}!{letter}{row.number}"
+                            internal[piece] = f"{sheet.title}!{letter}{table.numbers[index]}"
                         if identifies:
                             identifying.add(piece)
                     else:

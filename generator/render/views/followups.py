@@ -88,7 +88,7 @@ def quality_view(checked: Checked, schema: WorkbookSchema) -> QualityView:
         (sheet, sorted(codes.items(), key=lambda c: (c[1][0].severity != ERROR, c[0])))
         for sheet, codes in sorted(by_sheet.items(), key=lambda s: (order.get(s[0], len(order)), s[0]))
     ]
-    counts = {s.title: len(checked.rows(s.name)) for s in schema.sheets if s.name in checked.tables}
+    counts = {s.title: checked.tables[s.name].height for s in schema.sheets if s.name in checked.tables}
     missing = [s.title for s in schema.sheets if s.name not in checked.tables]
     return QualityView(groups, counts, missing)
 
