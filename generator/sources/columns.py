@@ -11,7 +11,8 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import zip_longest
+from itertools import compress, count, zip_longest
+from types import NoneType
 from typing import Any
 
 import polars as pl
@@ -47,9 +48,16 @@ class RawColumn:
 
 
 def _column(cells: tuple[Any, ...]) -> RawColumn:
-    odd = array("L", (i for i, v in enumerate(cells) if v is not None and v.__class__ is not str))
-    # Most columns are all text (or empty): then the cells are the Series as they are.
-    text = list(cells) if not odd else [v if v.__class__ is str else None for v in cells]
+    # The kinds of cell first, at C speed (map over type): most columns are all
+    # text or empty, and then the cells are the Series as they are. A subclass
+    # of str (FormulaText) is not plain text.
+    kinds = set(map(type, cells)) - {NoneType}
+    other = kinds - {str}
+    if not other:
+        odd, text = array("L"), list(cells)
+    else:
+        odd = array("L", compress(count(), map(other.__contains__, map(type, cells))))
+        text = [v if v.__class__ is str else None for v in cells] if str in kinds else [None] * len(cells)
     try:
         series = pl.Series(text, dtype=pl.String)
     except UnicodeEncodeError:

@@ -205,7 +205,7 @@ def read_spreadsheet(path: Path) -> list[RawSheet]:
     for name in book.sheet_names:
         try:
             sheet = book.get_sheet_by_name(name)
-            rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+            rows = sheet.to_python(skip_empty_area=False)  # a new list of new lists: ours to patch
             merged_raw = sheet.merged_cell_ranges or []
         except Exception as exc:
             raise SourceError(_("Cannot read the sheet {sheet} of {name}: {error}").format(sheet=name, name=path.name, error=exc)) from exc
