@@ -155,7 +155,8 @@ def test_the_model_builds_its_records_from_the_columns_without_rows(example_work
         for f in table.schema.fields:
             column = table.values_of(f.name)
             assert len(column) == len(table.rows)
-            assert all(v is r.values[f.name] or v == r.values[f.name] for v, r in zip(column, table.rows)), f.name
+            assert all(v is r.values[f.name] or v == r.values[f.name]
+                       for v, r in zip(column, table.rows, strict=True)), f.name
     issue, row = programme.issues[0], issues.rows[0]
     assert all(getattr(issue, name) == row.values[name] for name in row.values if hasattr(issue, name))
 

@@ -159,3 +159,32 @@ def test_a_records_file_with_anything_more_is_refused_whole(tmp_path: Path) -> N
     path.write_text(body + "// 某某机械有限公司\n", encoding="utf-8")
     leaks = scan(tmp_path, {"某某机械有限公司": "企业名录!C2"}, sealed={lookup: c})
     assert [leak.value for leak in leaks] == [f"status/records/{lookup[:2]}.js"]
+
+
+def test_records_that_say_the_same_are_each_opened_and_each_a_leak(tmp_path: Path) -> None:
+    """The scan reads what a record's bytes say once, but opens every record with
+    its own code: the same internal text in two shards is a leak in both, and a
+    copy of a good record under another code's lookup id does not open."""
+    folder = tmp_path / "status" / "records"
+    folder.mkdir(parents=True)
+    planted = {"status": "办理中", "dept": "某某机械有限公司", "due": None, "closure": None}
+    good = {"status": "办理中", "dept": "区人社局", "due": None, "closure": None}
+    codes = [code(KEY, f"Q{n:06d}") for n in range(40)]
+    by_shard: dict[str, list[str]] = {}
+    for c in codes:
+        by_shard.setdefault(lookup_id(c)[:2], []).append(c)
+    first, second = (cs[0] for cs in list(by_shard.values())[:2])
+    for c in (first, second):
+        lookup = lookup_id(c)
+        (folder / f"{lookup[:2]}.js").write_text(
+            shard_script(lookup[:2], {lookup: receipts.seal(c, planted)}), encoding="utf-8")
+    sealed = {lookup_id(c): c for c in (first, second)}
+    leaks = scan(tmp_path, {"某某机械有限公司": "企业名录!C2"}, sealed=sealed)
+    assert sorted(leak.page for leak in leaks) == sorted(f"status/records/{lookup_id(c)[:2]}.js" for c in (first, second))
+    # The second shard now holds the first code's good record under its own lookup id.
+    lookup = lookup_id(second)
+    (folder / f"{lookup[:2]}.js").write_text(
+        shard_script(lookup[:2], {lookup: receipts.seal(first, good)}), encoding="utf-8")
+    leaks = scan(tmp_path, {"某某机械有限公司": "企业名录!C2"}, sealed=sealed)
+    assert [(leak.page, leak.value) for leak in leaks] == sorted([
+        (f"status/records/{lookup_id(first)[:2]}.js", "某某机械有限公司"), (f"status/records/{lookup[:2]}.js", lookup)])

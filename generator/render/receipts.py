@@ -131,14 +131,28 @@ def _xor(data: bytes, stream: bytes) -> bytes:
 
 def seal(typed: str, record: dict[str, Any]) -> str:
     """The record encrypted under the code's record key: base64 of IV and ciphertext."""
+    return seal_bytes(typed, record_bytes(record))
+
+
+def record_bytes(record: dict[str, Any]) -> bytes:
+    """A record as the bytes that are sealed."""
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def seal_bytes(typed: str, plain: bytes) -> str:
     key = _record_key(typed)
-    plain = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
     iv = hashlib.sha256(key + b"iv" + plain).digest()[:IV_BYTES]
     return base64.b64encode(iv + _xor(plain, _keystream(key, iv, len(plain)))).decode("ascii")
 
 
 def unseal(typed: str, sealed: str) -> dict[str, Any] | None:
     """The record sealed under this code, or None when it is not (wrong code, altered bytes)."""
+    plain = unsealed_bytes(typed, sealed)
+    return None if plain is None else record_of(plain)
+
+
+def unsealed_bytes(typed: str, sealed: str) -> bytes | None:
+    """The bytes sealed under this code, or None when they are not (wrong code, altered bytes)."""
     key = _record_key(typed)
     try:
         raw = base64.b64decode(sealed, validate=True)
@@ -148,6 +162,11 @@ def unseal(typed: str, sealed: str) -> dict[str, Any] | None:
     plain = _xor(body, _keystream(key, iv, len(body)))
     if len(iv) != IV_BYTES or hashlib.sha256(key + b"iv" + plain).digest()[:IV_BYTES] != iv:
         return None
+    return plain
+
+
+def record_of(plain: bytes) -> dict[str, Any] | None:
+    """Unsealed bytes as the record the status page reads, or None when they are not one."""
     try:
         value = json.loads(plain.decode("utf-8"))
     except ValueError:
@@ -188,10 +207,16 @@ def status_record(issue: Issue, programme: Programme) -> StatusRecord:
 def status_shards(programme: Programme, key: bytes) -> dict[str, dict[str, str]]:
     """Shard (two hex digits, all 256) -> lookup id -> sealed record."""
     shards: dict[str, dict[str, str]] = {f"{n:02x}": {} for n in range(16 ** SHARD_DIGITS)}
+    # Far fewer records than issues say different things: each is written out once.
+    plains: dict[StatusRecord, bytes] = {}
     for issue in published_issues(programme):
         receipt = code(key, issue.issue_id)
         lookup = lookup_id(receipt)
-        shards[shard_of(lookup)][lookup] = seal(receipt, status_record(issue, programme).as_dict())
+        record = status_record(issue, programme)
+        plain = plains.get(record)
+        if plain is None:
+            plain = plains[record] = record_bytes(record.as_dict())
+        shards[shard_of(lookup)][lookup] = seal_bytes(receipt, plain)
     return shards
 
 

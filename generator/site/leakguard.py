@@ -36,7 +36,7 @@ import ahocorasick
 from ..check import Checked
 from ..check.report import column_letter
 from ..i18n import _
-from ..render.receipts import SHARD_FILE, parse_shard, shard_script, unseal
+from ..render.receipts import SHARD_FILE, parse_shard, record_of, shard_script, unsealed_bytes
 from ..schema import WorkbookSchema
 
 TEXT_KINDS = {"id", "text", "phone", "mobile", "email", "url", "uscc"}
@@ -204,30 +204,47 @@ def guard_key(internal: dict[str, str], sealed: Mapping[str, str] | None = None)
 _SHARD_DIR = SHARD_FILE.rpartition("/")[0] + "/"
 
 
-def sealed_texts(rel: str, raw: str, sealed: Mapping[str, str]) -> tuple[list[str], list[str]] | None:
+def sealed_texts(rel: str, raw: str, sealed: Mapping[str, str],
+                 opened: dict[bytes, str | None] | None = None) -> tuple[list[str], list[str]] | None:
     """For a status shard: (what its sealed records say, the lookup ids in it that no
     code opens, or the file's name when it is not exactly a records file as written);
     None for any other file. The shard's own bytes are then not searched: they are
     hashes and ciphertext, random text in which a 7-character ID would turn up by
-    chance at province scale, and a file that is anything more is refused whole."""
+    chance at province scale, and a file that is anything more is refused whole.
+    ``opened``: the text of each record's bytes read before in this scan (a
+    province's 200,000 records say one of far fewer things: a status, a
+    department, a date); each record is still opened with its own code."""
     stem = rel[len(_SHARD_DIR):-len(".js")] if rel.startswith(_SHARD_DIR) and rel.endswith(".js") else None
     if stem is None or "/" in stem:
         return None
     records = parse_shard(raw)
     if records is None or shard_script(stem, records) != raw or not all(map(_LOOKUP.fullmatch, records)):
         return [], [rel]
+    seen = {} if opened is None else opened
     texts, unreadable = [], []
     for lookup, body in records.items():
         code = sealed.get(lookup)
-        record = None if code is None else unseal(code, body)
-        if record is None:
+        plain = None if code is None else unsealed_bytes(code, body)
+        text = None if plain is None else seen.get(plain, "")
+        if text == "":
+            assert plain is not None
+            text = seen[plain] = _record_text(plain)
+        if text is None:
             unreadable.append(lookup)
         else:
-            # The record as JSON, then each value as it is, in one text: a NUL, which no
-            # internal value holds, between them (one normalisation instead of five).
-            pieces = [json.dumps(record, ensure_ascii=False), *(str(v) for v in record.values() if v is not None)]
-            texts.append(normalise("\0".join(pieces)))
+            texts.append(text)
     return texts, unreadable
+
+
+def _record_text(plain: bytes) -> str | None:
+    """A record as one text to search: the record as JSON, then each value as it
+    is, a NUL (which no internal value holds) between them; None when the bytes
+    are not a record."""
+    record = record_of(plain)
+    if record is None:
+        return None
+    pieces = [json.dumps(record, ensure_ascii=False), *(str(v) for v in record.values() if v is not None)]
+    return normalise("\0".join(pieces))
 
 
 _LOOKUP = re.compile("[0-9a-f]{64}")
@@ -251,6 +268,9 @@ def scan(site_dir: Path, internal: dict[str, str], skip: Iterable[str] = ("asset
     skipped = tuple(skip)
     known = passed or {}
     lines_seen: dict[str, str] = {}
+    # Status records: what a record's bytes say, and what in that is internal.
+    opened: dict[bytes, str | None] = {}
+    record_hits: dict[str, frozenset[str]] = {}
     for path in sorted(site_dir.rglob("*")):
         rel = path.relative_to(site_dir).as_posix()
         if not path.is_file() or path.suffix.lower() not in SCANNED_SUFFIXES or rel.startswith(skipped):
@@ -262,13 +282,20 @@ def scan(site_dir: Path, internal: dict[str, str], skip: Iterable[str] = ("asset
                 clean[rel] = digest
             continue
         raw = data.decode("utf-8", errors="replace")
-        shard = sealed_texts(rel, raw, sealed) if sealed is not None else None
-        opened, unreadable = shard if shard is not None else ([], [])
-        texts = opened if shard is not None else list(_texts(path, raw, lines_seen))
+        shard = sealed_texts(rel, raw, sealed, opened) if sealed is not None else None
         found: set[str] = set()
-        for text in texts if internal else ():
-            for _end, value in automaton.iter(text):
-                found.add(value)
+        if shard is not None:
+            records, unreadable = shard
+            for text in dict.fromkeys(records) if internal else ():
+                hits = record_hits.get(text)
+                if hits is None:
+                    hits = record_hits[text] = frozenset(v for _end, v in automaton.iter(text))
+                found |= hits
+        else:
+            unreadable = []
+            for text in _texts(path, raw, lines_seen) if internal else ():
+                for _end, value in automaton.iter(text):
+                    found.add(value)
         leaks.extend(Leak(rel, v, internal[v]) for v in sorted(found))
         leaks.extend(Leak(rel, lookup, _("a status record that no receipt code opens")) for lookup in unreadable)
         if not found and not unreadable and clean is not None:
