@@ -121,7 +121,15 @@ def _record_key(typed: str) -> bytes:
 
 def _keystream(key: bytes, iv: bytes, length: int) -> bytes:
     blocks = (length + 31) // 32
-    return b"".join(hashlib.sha256(key + iv + n.to_bytes(4, "big")).digest() for n in range(blocks))[:length]
+    start = key + iv
+    sha256 = hashlib.sha256
+    return b"".join([sha256(start + n).digest() for n in _counters(blocks)])[:length]
+
+
+@functools.lru_cache(maxsize=64)
+def _counters(blocks: int) -> tuple[bytes, ...]:
+    """The keystream's block numbers, 4 bytes big-endian each (what status.js counts)."""
+    return tuple(n.to_bytes(4, "big") for n in range(blocks))
 
 
 def _xor(data: bytes, stream: bytes) -> bytes:
@@ -248,9 +256,10 @@ def receipt_values(programme: Programme, key: bytes) -> dict[str, str]:
     """Every issue's code, as typed and without dashes -> where it comes from:
     values the leak guard looks for (the public site shows only their hashes)."""
     found: dict[str, str] = {}
+    origin_of = _("the receipt code of issue {issue}")
     for issue in programme.issues:
         receipt = code(key, issue.issue_id)
-        origin = _("the receipt code of issue {issue}").format(issue=issue.issue_id)
+        origin = origin_of.format(issue=issue.issue_id)
         found[receipt] = origin
         found[normalise(receipt)] = origin
     return found

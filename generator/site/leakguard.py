@@ -89,6 +89,8 @@ def normalise(text: str, lines_seen: dict[str, str] | None = None) -> str:
 
 
 def _visible(text: str) -> str:
+    if text.isascii():  # NFKC leaves ASCII as it is, and no invisible character is ASCII
+        return text
     text = unicodedata.normalize("NFKC", text)
     return text if text.isascii() else _INVISIBLE.sub("", text)
 
