@@ -7,7 +7,7 @@ held on or before the as-of date whose 人数 is below the rows 参加人员 lis
 it is warned at its 人数 (the count was typed before the list was complete, or
 the list holds someone who did not come). A code that does not exist is the
 foreign key's error, not this. Column by column: the check stage makes no row
-objects (Table.rows is the model's)."""
+objects (Table.records is the model's)."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ def _column(table: Table, name: str) -> list[Any]:
 
 def offers(tables: Tables, schema: WorkbookSchema) -> dict[str, Offer]:
     """Policy ID -> what it asks, from the typed 政策 and 申报条件 columns (unreadable cells left out).
-    Column by column: the check stage makes no row objects (Table.rows is the model's)."""
+    Column by column: the check stage makes no row objects (Table.records is the model's)."""
     conditions, comparisons = schema.roles["condition"], schema.roles["comparison"]
     asked: dict[str, list[Requirement]] = {}
     table = tables.get("policy_conditions")

@@ -2,8 +2,10 @@
 typed (columns.py), every problem recorded at its cell.
 
 A table keeps its typed values as a polars frame, which the rules (rules.py)
-work on; the Python rows the model and the build read (``Table.rows``) are
-made from it the first time they are asked for, so ``validate`` never makes them.
+work on. The model and the leak guard read its values as Python objects a
+column at a time (``Table.values_of``, ``Table.records``), made the first time
+they are asked for, so ``validate`` never makes them; ``Table.rows`` (a dict a
+row, with the cells as read) is for the CSV export and the tests.
 """
 
 from __future__ import annotations
@@ -178,7 +180,7 @@ class Table:
 
     @cached_property
     def rows(self) -> list[Row]:
-        """The typed rows, as Python objects (for the model and the build)."""
+        """The typed rows, as Python objects, with the cells as read (the CSV export)."""
         # Hundreds of thousands of dicts and rows without a reference cycle: the
         # cycle collector would walk them again and again as they are made (half
         # the time at province scale), so it waits until they are all there.
