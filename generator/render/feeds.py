@@ -128,18 +128,17 @@ def ics_text(value: object) -> str:
 
 def fold(line: str) -> str:
     """A content line folded at 75 octets (RFC 5545 3.1), never inside a UTF-8 character."""
-    out: list[str] = []
-    current: list[str] = []
-    size = 0
-    for ch in line:
-        n = len(ch.encode("utf-8"))
-        if size + n > 75:
-            out.append("".join(current))
-            current, size = [" "], 1
-        current.append(ch)
-        size += n
-    out.append("".join(current))
-    return "\r\n".join(out)
+    data = line.encode("utf-8")
+    pieces: list[bytes] = []
+    start, limit = 0, 75
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # the first byte left out continues a character: cut before it
+            end -= 1
+        pieces.append(data[start:end])
+        start, limit = end, 74  # a folded line starts with a space
+    pieces.append(data[start:])
+    return "\r\n ".join(p.decode("utf-8") for p in pieces)
 
 
 def _event(p: Policy, schema: WorkbookSchema) -> list[str]:
