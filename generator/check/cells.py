@@ -292,10 +292,8 @@ def url_problem(text: str) -> tuple[str, dict[str, Any]] | None:
     that no one sees (controls, bidi, zero-width, white space)."""
     if not text.lower().startswith(("http://", "https://")):
         return "url", {}
-    # Printable ASCII has no invisible character but the space, which is forbidden:
-    # most addresses need no look at each character's category.
-    plain = text.isascii() and text.isprintable() and URL_FORBIDDEN.isdisjoint(text)
-    for char in text if not plain else "":
+    plain = text.isascii() and text.isprintable() and URL_FORBIDDEN.isdisjoint(text)  # then nothing invisible
+    for char in "" if plain else text:
         if char in URL_FORBIDDEN or _invisible(char):
             return "url_character", {"char": f"U+{ord(char):04X}" if _invisible(char) or char == " " else char}
     try:

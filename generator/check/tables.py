@@ -19,13 +19,14 @@ from typing import Any
 
 import polars as pl
 
-from ..schema import SheetSchema, WorkbookSchema, fold_header
+from ..schema import SheetSchema, WorkbookSchema
 from ..sources import RawSheet
 from ..sources.columns import RawColumn
 from .cells import CellError, display, is_blank
 from .columns import TypedColumn, blank_mask, constant, default_column, type_column
+from .headers import match_headers
 from .labels import labelled_fields, split_labels
-from .report import Report, column_letter
+from .report import Report
 
 # The frame's column of spreadsheet row numbers (a field name cannot start with "#":
 # schema field names are identifiers).
@@ -263,46 +264,6 @@ class Table:
         return values
 
 
-def _match_headers(
-    raw: RawSheet, header_row: list[Any], has_data: Callable[[int], bool], sheet: SheetSchema, report: Report
-) -> tuple[dict[str, int], dict[str, str], bool]:
-    columns: dict[str, int] = {}
-    headers: dict[str, str] = {}
-    ok = True
-    for first_row, first_col, _last_row, last_col in raw.merged:
-        if first_row == 0 and last_col > first_col:
-            report.error("merged_header", sheet.title, row=1, col=first_col, source=raw.source)
-            ok = False
-    seen_text: dict[str, int] = {}
-    for index, cell in enumerate(header_row):
-        if is_blank(cell):
-            if has_data(index):
-                report.warning("blank_header", sheet.title, row=1, col=index, source=raw.source)
-            continue
-        text = display(cell).strip()
-        folded = fold_header(text)
-        f = sheet.match_header(text)
-        if folded in seen_text or (f is not None and f.name in columns):
-            other = seen_text.get(folded, columns.get(f.name) if f else None)
-            report.error(
-                "duplicate_column", sheet.title, row=1, col=index, column=text, value=text,
-                other=f"{column_letter(other or 0)}1", source=raw.source,
-            )
-            ok = False
-            continue
-        seen_text[folded] = index
-        if f is None:
-            report.warning("unknown_column", sheet.title, row=1, col=index, column=text, value=text, source=raw.source)
-            continue
-        columns[f.name] = index
-        headers[f.name] = text
-    for f in sheet.fields:
-        if f.required and f.name not in columns:
-            report.error("missing_column", sheet.title, row=1, column=f.title, source=raw.source)
-            ok = False
-    return columns, headers, ok
-
-
 def _report_cells(
     raw: RawSheet, sheet: SheetSchema, typed: dict[str, TypedColumn], keep: pl.Series,
     columns: dict[str, int], headers: dict[str, str], report: Report,
@@ -349,7 +310,7 @@ def type_sheet(raw: RawSheet, sheet: SheetSchema, schema: WorkbookSchema, report
             blanks[index] = blank_mask(raw_columns[index])
         return blanks[index]
 
-    columns, headers, ok = _match_headers(
+    columns, headers, ok = match_headers(
         raw, header, lambda i: i < len(raw_columns) and not bool(blank_of(i).all()), sheet, report
     )
     # Cells to the right of the header's last cell (a CSV row with a comma too
