@@ -66,6 +66,8 @@ class Table:
     # The names beside codes picked from the template's drop-down ("D004 区财政局"),
     # by field and data-row position; keys.check_labels holds them to the codes' own.
     labels: dict[str, dict[int, str]] = field(default_factory=dict)
+    # values_of's Python values, by field, once asked for.
+    _values: dict[str, list[Any]] = field(default_factory=dict, init=False, repr=False)
 
     def column_of(self, name: str) -> int | None:
         return self.columns.get(name)
@@ -156,10 +158,6 @@ class Table:
         finally:
             if enabled:
                 gc.enable()
-
-    @cached_property
-    def _values(self) -> dict[str, list[Any]]:
-        return {}
 
     @cached_property
     def _positions(self) -> tuple[pl.Series, list[int], bool]:

@@ -229,10 +229,9 @@ def sealed_texts(rel: str, raw: str, sealed: Mapping[str, str],
     for lookup, body in records.items():
         code = sealed.get(lookup)
         plain = None if code is None else unsealed_bytes(code, body)
-        text = None if plain is None else seen.get(plain, "")
-        if text == "":
-            assert plain is not None
-            text = seen[plain] = _record_text(plain)
+        if plain is not None and plain not in seen:
+            seen[plain] = _record_text(plain)
+        text = None if plain is None else seen[plain]
         if text is None:
             unreadable.append(lookup)
         else:
