@@ -9,6 +9,8 @@ Rows recorded (``benchmarks/results/<scale>.json``):
 - ``build`` / ``build_mkdocs``: our build, cold (no site, no cache), Zensical / MkDocs;
 - ``mkdocs`` / ``zensical``: the bare engines on the pages our build left in docs/,
   cold (Zensical without its ``.cache``);
+- ``zensical_cached``: bare ``zensical build`` once more, its cache kept and nothing
+  changed: the least any rebuild with Zensical costs, whatever our own part does;
 - ``rebuild``: our build again, inputs unchanged (Zensical);
 - ``one_cell`` / ``one_cell_mkdocs``: our build after one policy title changed in
   the workbook, over the site and cache the build before left.
@@ -97,6 +99,11 @@ def run_engines(scale: str, workbook: Path, work: Path, rounds: int, runs: Any,
     for key, found in series.items():
         if found:
             runs[key] = median(found)
+    if series["zensical"]:
+        # The cache the last bare run left, over the same docs: Zensical's floor.
+        runs["zensical_cached"] = spawn("build: bare zensical build, cache kept, nothing changed", [
+            sys.executable, "-m", "zensical", "build", "-f", str(bare_zensical_config(project)),
+        ], stdout=work / "zensical-cached.log")
     runs["rebuild"] = stage("rebuild, unchanged inputs", "build", work, tag="rebuild", source=source,
                             project=str(project), engine="zensical")
     # Beside the original, as a staff member's edited workbook is: the same folder holds the

@@ -1,11 +1,13 @@
 """Where one ``build`` spends its CPU time, stage by stage, in process.
 
-    python -m benchmarks.phases [--source benchmarks/work/district.xlsx] [--ahead 0|1]
+    python -m benchmarks.phases [--source benchmarks/work/district.xlsx] [--ahead 0|1] [--project DIR]
 
 Wraps the stages of ``generator.pipeline.build`` with CPU timers (``process_time``:
 this process only, so with MkDocs started ahead the MkDocs row is the time spent
 waiting for it, and its own CPU is in the last line) and builds into a fresh
-copy of the project's MkDocs setup. A profiling aid for ``benchmarks/notes.md``,
+copy of the project's MkDocs setup (or, with ``--project``, into that directory,
+set up on first use and kept: a second run there is a rebuild with the caches of
+the first, e.g. after one cell changed). A profiling aid for ``benchmarks/notes.md``,
 not a measurement of record: the tables of record come from ``benchmarks.run``.
 """
 
@@ -28,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", default=str(HERE / "work" / "district.xlsx"))
     parser.add_argument("--as-of", default="2022-12-31")
     parser.add_argument("--ahead", choices=["0", "1"], help="NUANQI_MKDOCS_AHEAD for this build")
+    parser.add_argument("--project", help="build here, keeping what earlier builds left (default: a fresh copy)")
     args = parser.parse_args(argv)
     if args.ahead:
         os.environ["NUANQI_MKDOCS_AHEAD"] = args.ahead
@@ -53,8 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     _timed(build_module, "run_mkdocs", clock, "MkDocs")
     _timed(build_module, "scan", clock, "leak guard")
     with tempfile.TemporaryDirectory() as tmp:
-        project = Path(tmp) / "project"
-        prepare_project(project)
+        project = Path(args.project) if args.project else Path(tmp) / "project"
+        if not (project / "mkdocs.yml").exists():
+            prepare_project(project)
         begun = time.process_time()
         pipeline.build(BuildRequest(
             sources=parse_sources([args.source]), as_of=dt.date.fromisoformat(args.as_of), site_dir=project / "site",
