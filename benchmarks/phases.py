@@ -57,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     _timed(build_module, "scan", clock, "leak guard")
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(args.project) if args.project else Path(tmp) / "project"
+        if project.is_dir() and any(project.iterdir()) and not (project / "mkdocs.yml").exists():
+            # prepare_project empties its folder: never a folder this script did not set up.
+            parser.error(f"{project} is not empty and holds no mkdocs.yml: name a new folder or one set up before")
         if not (project / "mkdocs.yml").exists():
             prepare_project(project)
         begun = time.process_time()
